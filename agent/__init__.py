@@ -1,0 +1,1 @@
+"""Cliffhanger agent: domain, store, graph and the composition root (CLI)."""

@@ -1,0 +1,258 @@
+"""Pydantic models at the boundaries: what a season is made of, validated once where it enters.
+
+Validation messages are written for marketers (they are shown in the thread), so each names the field, the allowed
+range and a suggestion.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from enum import StrEnum
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+WORDS_PER_SECOND = 2.5
+CARD_SECONDS = 2.0  # title card + end card overhead added to spoken time
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+MIN_EPISODES, MAX_EPISODES = 8, 12
+MIN_EPISODE_SECONDS, MAX_EPISODE_SECONDS = 15, 120
+
+
+class SeasonStatus(StrEnum):
+    """Where a season is in production (DESIGN.md §3)."""
+
+    ARC = "ARC"
+    CASTING = "CASTING"
+    LOOK = "LOOK"
+    PRODUCING = "PRODUCING"
+    REVIEW = "REVIEW"
+    SCHEDULED = "SCHEDULED"
+    PUBLISHING = "PUBLISHING"
+    COMPLETE = "COMPLETE"
+
+
+class EpisodeStatus(StrEnum):
+    """Where one episode is (DESIGN.md §3)."""
+
+    SCRIPTED = "SCRIPTED"
+    RENDERING = "RENDERING"
+    RENDERED = "RENDERED"
+    IN_REVIEW = "IN_REVIEW"
+    APPROVED = "APPROVED"
+    CHANGES_REQUESTED = "CHANGES_REQUESTED"
+    SCHEDULED = "SCHEDULED"
+    PUBLISHED = "PUBLISHED"
+    FAILED = "FAILED"
+
+
+class Destination(StrEnum):
+    """Drama Center (native episodes) or Minis Center (in-app series) or both."""
+
+    DRAMA_CENTER = "drama_center"
+    MINIS_CENTER = "minis_center"
+    BOTH = "both"
+
+
+class Unlock(StrEnum):
+    """How viewers unlock an episode."""
+
+    FREE = "free"
+    PAID = "paid"
+    AD = "ad"
+
+
+class CadenceKind(StrEnum):
+    """Shapes of release calendar."""
+
+    DAILY = "daily"
+    EVERY_N_DAYS = "every_n_days"
+    WEEKLY = "weekly"
+    EXPLICIT = "explicit"
+
+
+class Cadence(BaseModel):
+    """A release calendar: when episodes drop, in an IANA time zone."""
+
+    kind: CadenceKind = CadenceKind.DAILY
+    every_n_days: int = Field(default=1, ge=1, le=30)
+    weekdays: list[int] = Field(default_factory=list, description="0=Monday … 6=Sunday, for weekly cadences")
+    dates: list[date] = Field(default_factory=list, description="explicit release dates")
+    release_time: time = time(18, 0)
+    timezone: str = "UTC"
+    start: date | None = None
+    blackout: list[date] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"'{value}' is not an IANA time zone; try e.g. 'America/New_York' or 'UTC'") from exc
+        return value
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekday_range(cls, value: list[int]) -> list[int]:
+        if any(d < 0 or d > 6 for d in value):
+            raise ValueError("weekdays run 0 (Monday) to 6 (Sunday)")
+        return sorted(set(value))
+
+
+class Brief(BaseModel):
+    """The marketer's brief: what the season is for. Ranges follow the TikTok mini-drama format."""
+
+    brand: str = Field(min_length=1)
+    product: str = Field(min_length=1)
+    audience: str = "young urban professionals"
+    goal: str = "awareness"
+    tone: str = "warm, witty, a little suspenseful"
+    markets: list[str] = Field(default_factory=lambda: ["US"])
+    episode_count: int = 10
+    episode_length_s: int = 60
+    cadence: Cadence = Field(default_factory=Cadence)
+    platforms: list[str] = Field(default_factory=lambda: ["tiktok"])
+    destination: Destination = Destination.DRAMA_CENTER
+
+    @field_validator("episode_count")
+    @classmethod
+    def _episode_count_range(cls, value: int) -> int:
+        if not MIN_EPISODES <= value <= MAX_EPISODES:
+            raise ValueError(
+                f"a season has {MIN_EPISODES}–{MAX_EPISODES} episodes (you asked for {value}); "
+                f"try {MAX_EPISODES if value > MAX_EPISODES else MIN_EPISODES}, or split it into two seasons"
+            )
+        return value
+
+    @field_validator("episode_length_s")
+    @classmethod
+    def _episode_length_range(cls, value: int) -> int:
+        if not MIN_EPISODE_SECONDS <= value <= MAX_EPISODE_SECONDS:
+            raise ValueError(
+                f"episodes run {MIN_EPISODE_SECONDS}–{MAX_EPISODE_SECONDS} seconds (you asked for {value} s); "
+                "TikTok mini-dramas stay under 2 minutes — try 45 or 60 seconds"
+            )
+        return value
+
+
+class PersonaBrief(BaseModel):
+    """The show bible: voice and vocabulary every generated text is checked against."""
+
+    voice: str = "warm, quick, a little wry"
+    vocabulary: list[str] = Field(default_factory=list)
+    banned_words: list[str] = Field(default_factory=list)
+    dos: list[str] = Field(default_factory=list)
+    donts: list[str] = Field(default_factory=list)
+
+
+class Line(BaseModel):
+    """One spoken line."""
+
+    speaker: str
+    text: str
+
+
+class EpisodeScript(BaseModel):
+    """One episode: cold open → one escalating beat → cliffhanger, with the product inside the story."""
+
+    number: int = Field(ge=1)
+    title: str
+    cold_open: str
+    beat: str
+    cliffhanger: str
+    product_moment: str
+    lines: list[Line] = Field(default_factory=list)
+    offline_draft: bool = False
+
+    @property
+    def word_count(self) -> int:
+        """Spoken words (drives the duration estimate and caption timing)."""
+        return sum(len(line.text.split()) for line in self.lines)
+
+    @property
+    def estimated_duration_s(self) -> float:
+        """Spoken time at a natural pace plus card overhead."""
+        return round(self.word_count / WORDS_PER_SECOND + CARD_SECONDS * 2, 1)
+
+
+class CastMember(BaseModel):
+    """A character in the season."""
+
+    name: str
+    role: str
+    description: str = ""
+
+
+class Arc(BaseModel):
+    """The season arc (show bible's story half)."""
+
+    title: str
+    premise: str
+    logline: str
+    through_line: str
+    cast: list[CastMember]
+    episodes: list[EpisodeScript]
+    offline_draft: bool = False
+
+    @model_validator(mode="after")
+    def _numbered_in_order(self) -> Arc:
+        numbers = [ep.number for ep in self.episodes]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError(f"episodes must be numbered 1..{len(numbers)} in order, got {numbers}")
+        return self
+
+
+class CaptionStyle(StrEnum):
+    """How captions sit on the frame."""
+
+    BOX = "box"
+    OUTLINE = "outline"
+
+
+class Framing(StrEnum):
+    """Where the lead sits in the frame."""
+
+    CENTER = "center"
+    THIRDS = "thirds"
+
+
+class Palette(BaseModel):
+    """The locked palette (hex #RRGGBB)."""
+
+    background: str = "#14121F"
+    primary: str = "#F2C14E"
+    accent: str = "#E4572E"
+    text: str = "#FFFFFF"
+
+    @field_validator("background", "primary", "accent", "text")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        if not HEX_COLOUR.match(value):
+            raise ValueError(f"'{value}' is not a colour like #1A2B3C")
+        return value.upper()
+
+
+class LookSpec(BaseModel):
+    """The brand look; locked once into an immutable version every render references."""
+
+    palette: Palette = Field(default_factory=Palette)
+    font: str = "DejaVuSans-Bold"
+    caption_style: CaptionStyle = CaptionStyle.BOX
+    framing: Framing = Framing.CENTER
+    logo_text: str | None = None
+    logo_path: str | None = None
+
+
+class LeadLock(BaseModel):
+    """The locked primary identity: the same person in every episode."""
+
+    persona_id: int
+    name: str
+    portrait_path: str
+    portrait_hash: str
+    seed: int
+    voice: str = "none"

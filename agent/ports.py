@@ -1,0 +1,195 @@
+"""Small interfaces to the outside world. `tools/` and `agent/` depend on these; `integrations/` implements them.
+
+One composition root (agent.cli) wires concrete adapters to these ports.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, Field
+
+from agent.domain import Arc, Brief, EpisodeScript, LeadLock, LookSpec, PersonaBrief
+
+
+class Intent(StrEnum):
+    """What a marketer's free-text message means at the current stage."""
+
+    PROCEED = "proceed"  # "looks good", "lock it", "go"
+    REVISE = "revise"  # a change request in words
+    UNDO = "undo"
+    STATUS = "status"
+    HELP = "help"
+    START_OVER = "start_over"
+    WHO_APPROVES = "who_approves"
+    SCHEDULE = "schedule"
+    ANSWER = "answer"  # supplying information the agent asked for
+    UNKNOWN = "unknown"
+
+
+class Interpretation(BaseModel):
+    """The brain's reading of one message."""
+
+    intent: Intent
+    episode: int | None = None
+    note: str = ""
+    choice: int | None = None
+
+
+class PersonaDraft(BaseModel):
+    """A casting suggestion for the persona pool."""
+
+    name: str
+    description: str
+    voice: str = "none"
+
+
+@runtime_checkable
+class Brain(Protocol):
+    """Writes and revises the season. Offline (deterministic) and Gemini implement it."""
+
+    name: str
+
+    def extract_brief(self, text: str, known: dict[str, Any]) -> dict[str, Any]:
+        """Pull brief fields out of free text, merged over what is already known (not yet validated)."""
+        ...
+
+    def write_arc(self, brief: Brief, bible: PersonaBrief) -> Arc:
+        """Write a whole season arc from the brief."""
+        ...
+
+    def revise_episode(self, arc: Arc, number: int, note: str, bible: PersonaBrief) -> EpisodeScript:
+        """Rewrite one episode following a note; everything else stays."""
+        ...
+
+    def propose_cast(self, brief: Brief, arc: Arc) -> list[PersonaDraft]:
+        """Suggest lead candidates for the persona pool."""
+        ...
+
+    def interpret(self, text: str, stage: str) -> Interpretation:
+        """Route a free-text message at a stage ("unknown" rather than a guess)."""
+        ...
+
+
+class RenderRequest(BaseModel):
+    """Everything a video backend needs to render one episode, and nothing it must look up."""
+
+    script: EpisodeScript
+    look: LookSpec
+    lead: LeadLock
+    out_dir: Path
+    season_title: str = ""
+    next_episode_label: str | None = None
+    fps: int = 30
+    width: int = 1080
+    height: int = 1920
+    preset: str = "veryfast"
+    banned_words: list[str] = Field(default_factory=list)
+
+
+class RenderOutput(BaseModel):
+    """Files and facts of a finished render."""
+
+    video_path: Path
+    cover_path: Path
+    teaser_path: Path | None = None
+    duration_s: float
+    width: int
+    height: int
+    file_hash: str
+    voiced: bool = False
+
+
+class VideoBackend(Protocol):
+    """Turns a RenderRequest into an MP4 (local renderer by default; avatar/AI-video backends plug in)."""
+
+    name: str
+
+    def render(self, request: RenderRequest) -> RenderOutput:
+        """Render one episode; must be deterministic for the same request."""
+        ...
+
+
+class ThreadRef(BaseModel):
+    """Where a season's conversation lives."""
+
+    channel_id: str
+    thread_ts: str
+
+
+class PostedMessage(BaseModel):
+    """A message the review channel posted (its ts is what reactions point at)."""
+
+    channel_id: str
+    ts: str
+
+
+class ReviewChannel(Protocol):
+    """Where episodes go for human review and where production news is told (Slack in production)."""
+
+    def say(self, thread: ThreadRef, text: str) -> PostedMessage:
+        """Post a plain message into the thread."""
+        ...
+
+    def post_for_review(self, thread: ThreadRef, card: ReviewCard) -> PostedMessage:
+        """Upload the episode video and post its approval card; returns the card message."""
+        ...
+
+    def update_card(self, message: PostedMessage, card: ReviewCard) -> None:
+        """Show a card's new state in place (approved by …, superseded, …)."""
+        ...
+
+
+class ReviewCard(BaseModel):
+    """What a reviewer sees for one render."""
+
+    render_id: int
+    episode_number: int
+    title: str
+    duration_s: float
+    video_path: Path
+    cover_path: Path | None = None
+    continuity_summary: str = ""
+    continuity_passed: bool = True
+    version: int = 1
+    state: str = "IN_REVIEW"
+    approved_by: list[str] = Field(default_factory=list)
+    changes_by: list[str] = Field(default_factory=list)
+    missing_roles: list[str] = Field(default_factory=list)
+
+
+class PublishPackage(BaseModel):
+    """One episode ready to publish: files and the metadata every publisher needs."""
+
+    season_id: int
+    season_title: str
+    episode_number: int
+    episode_title: str
+    video_path: Path
+    cover_path: Path | None
+    caption: str
+    hashtags: list[str]
+    unlock: str
+    destination: str
+    publish_at: str
+    approvals: list[dict[str, str]]
+    idempotency_key: str
+
+
+class PublishResult(BaseModel):
+    """Where the publisher put it."""
+
+    external_id: str
+    location: str
+
+
+class Publisher(Protocol):
+    """A publishing target (outbox, TikTok, webhook, email). Must be idempotent on package.idempotency_key."""
+
+    name: str
+
+    def publish(self, package: PublishPackage) -> PublishResult:
+        """Publish once; a repeat with the same idempotency key returns the first result."""
+        ...

@@ -1,0 +1,77 @@
+"""Shared fixtures: an isolated data dir per test, a migrated store (SQLite, or PostgreSQL when asked)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent.settings import Settings
+from agent.store.db import Store
+
+PG_DSN = os.environ.get("CLIFFHANGER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("CLIFFHANGER_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def service_up(host: str, port: int) -> bool:
+    """True when something listens on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip (with a reason) when a scale-path service is absent; on CI (CI=true) fail instead."""
+    if service_up(host, port):
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{name} on {host}:{port} is required on CI but not reachable")
+    pytest.skip(f"{name} not reachable on {host}:{port}")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings pointing at a fresh data dir, no keys."""
+    return Settings(CLIFFHANGER_HOME=tmp_path / "home", DATABASE_URL=None, GOOGLE_API_KEY=None,
+                    SLACK_BOT_TOKEN=None)
+
+
+@pytest.fixture
+def store(settings: Settings) -> Store:
+    """A migrated SQLite store."""
+    return Store.open(settings.effective_database_url)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema for one test (dropped afterwards)."""
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    dsn = PG_DSN
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    url = "postgresql+psycopg://" + dsn.split("://", 1)[1] + f"?options=-csearch_path%3D{schema}"
+    yield url
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def pg_store(pg_url: str) -> Store:
+    """A migrated PostgreSQL store in its own schema."""
+    return Store.open(pg_url)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """Redis for the scale-path queue tests."""
+    require_service("Redis", "127.0.0.1", 6379)
+    return REDIS_URL
