@@ -141,6 +141,18 @@ class ReviewChannel(Protocol):
         """Show a card's new state in place (approved by …, superseded, …)."""
         ...
 
+    def update_text(self, message: PostedMessage, text: str) -> None:
+        """Edit a progress message in place ("Rendering 3/10…")."""
+        ...
+
+    def upload(self, thread: ThreadRef, path: Path, title: str, comment: str = "") -> None:
+        """Upload a file (preview frame, cast sheet, board PNG) into the thread."""
+        ...
+
+    def notify_user(self, thread: ThreadRef, user_id: str, text: str) -> None:
+        """Tell one person something only they should see (an ephemeral note in Slack)."""
+        ...
+
 
 class ReviewCard(BaseModel):
     """What a reviewer sees for one render."""

@@ -39,6 +39,7 @@ class Season(Base):
     cadence: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     lead: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     quorum: Mapped[int] = mapped_column(Integer, default=1)
+    progress_ts: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_by: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 12:33:48.136567
+Create Date: 2026-11-25 12:42:25.280053
 """
 from alembic import op
 import sqlalchemy as sa
@@ -50,6 +50,7 @@ def upgrade() -> None:
     sa.Column('cadence', sa.JSON(), nullable=True),
     sa.Column('lead', sa.JSON(), nullable=True),
     sa.Column('quorum', sa.Integer(), nullable=False),
+    sa.Column('progress_ts', sa.String(length=40), nullable=True),
     sa.Column('created_by', sa.String(length=40), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')

@@ -1,0 +1,194 @@
+"""`cliffhanger` — the composition root: every command builds its adapters here and nowhere else."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="Cliffhanger: a Slack-native AI showrunner for branded TikTok mini-drama seasons.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from agent.settings import Settings
+
+    return Settings()
+
+
+@app.command()
+def demo(
+    episodes: Annotated[int, typer.Option(help="Episodes in the season (8–12).")] = 8,
+    seconds: Annotated[int, typer.Option(help="Target episode length in seconds.")] = 40,
+    out: Annotated[Path, typer.Option(help="Where report.json, thread.html and the outbox go.")] = Path("out/demo"),
+) -> None:
+    """Run a whole season end to end through the emulated Slack workspace (no keys, no internet)."""
+    from agent.demo import run_demo
+
+    logging.basicConfig(level=logging.WARNING)
+    report = run_demo(out, episodes=episodes, seconds=seconds, console=console)
+    published = sum(1 for ep in report["episodes"] if ep["outbox"])
+    console.print(f"[bold]{published}/{len(report['episodes'])}[/] episodes in the outbox; "
+                  f"{report['slack']['messages_posted']} messages, {report['slack']['files_uploaded']} uploads.")
+
+
+@app.command()
+def status(
+    season: Annotated[Optional[int], typer.Argument(help="Season id (default: the newest).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show a season and its episodes' states."""
+    from agent.store.db import Store
+    from tools.status import all_seasons, season_view
+
+    store = Store.open(_settings().effective_database_url)
+    seasons = all_seasons(store)
+    if not seasons:
+        console.print("No seasons yet. Start one in Slack (@mention the app) or with `cliffhanger chat`.")
+        raise typer.Exit(1)
+    season_id = season if season is not None else seasons[0][0]
+    try:
+        view = season_view(store, season_id)
+    except LookupError as error:
+        console.print(f"[red]{error}[/]")
+        raise typer.Exit(1) from error
+    if as_json:
+        typer.echo(json.dumps(view.model_dump(mode="json"), indent=2))
+    else:
+        console.print(view.to_text())
+
+
+@app.command("publish-due")
+def publish_due_command(
+    now: Annotated[Optional[str], typer.Option(help="ISO time to treat as now (default: the clock).")] = None,
+) -> None:
+    """Publish every due, approved slot exactly once (safe to run twice or from several machines)."""
+    from agent.bootstrap import make_publishers
+    from agent.store.db import Store
+    from agent.sweep import sweep_and_report
+
+    settings = _settings()
+    try:
+        moment = datetime.fromisoformat(now) if now else datetime.now(timezone.utc)
+    except ValueError as error:
+        console.print(f"[red]--now must be an ISO time like 2026-12-01T18:05:00+00:00 ({error})[/]")
+        raise typer.Exit(2) from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    store = Store.open(settings.effective_database_url)
+    channel = _slack_channel(settings)
+    result = sweep_and_report(store, make_publishers(settings), channel, now=moment)
+    console.print(f"published {result.published}, already published {result.skipped_already}, "
+                  f"held {result.held}, failed {result.failed}")
+    for message in result.messages:
+        console.print(f"  season {message.season_id}: {message.text}")
+
+
+def _slack_channel(settings):  # type: ignore[no-untyped-def]
+    """The Slack poster when a bot token is configured (else None: no thread notes)."""
+    if settings.slack_bot_token is None:
+        return None
+    from integrations.slack.app import make_client
+    from integrations.slack.poster import SlackReviewChannel
+
+    return SlackReviewChannel(make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_base_url))
+
+
+@app.command()
+def slack(
+    port: Annotated[int, typer.Option(help="HTTP port for /slack/events.")] = 3000,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "0.0.0.0",
+    workers: Annotated[int, typer.Option(help="Embedded render workers (0: use `cliffhanger worker`).")] = 2,
+) -> None:
+    """Serve the Bolt app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on /slack/events (uvicorn)."""
+    from agent.bootstrap import build_runtime
+    from agent.conversation import Conversation
+    from integrations.slack.app import build_app, make_client
+    from integrations.slack.deps import SlackDeps
+    from integrations.slack.poster import SlackReviewChannel
+    from integrations.slack.server import SlackHttpServer
+
+    settings = _settings()
+    if settings.slack_bot_token is None or settings.slack_signing_secret is None:
+        console.print("[red]Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README: Install the Slack app). "
+                      "To try it without Slack, run `cliffhanger demo`.[/]")
+        raise typer.Exit(2)
+    logging.basicConfig(level=logging.INFO)
+    client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_base_url)
+    runtime = build_runtime(settings, SlackReviewChannel(client))
+    consumer = runtime.queue.consumer(workers=workers) if workers else None
+    if consumer is not None:
+        consumer.start()
+    with Conversation(runtime.context) as conversation:
+        bolt = build_app(client=client, signing_secret=settings.slack_signing_secret.get_secret_value(),
+                         deps=SlackDeps(app=runtime.context, conversation=conversation))
+        try:
+            if settings.slack_app_token is not None:
+                from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+                console.print("Socket Mode: connecting…")
+                SocketModeHandler(bolt, settings.slack_app_token.get_secret_value()).start()
+            else:
+                console.print(f"HTTP mode: POST events to http://{host}:{port}/slack/events (health: /healthz)")
+                SlackHttpServer(bolt, host=host, port=port).serve_forever()
+        finally:
+            if consumer is not None:
+                consumer.stop(graceful=True)
+
+
+@app.command()
+def worker(
+    workers: Annotated[int, typer.Option(help="Worker threads.")] = 2,
+) -> None:
+    """Run a queue consumer (SQLite queue, or Redis when REDIS_URL is set) for renders and the publish sweep."""
+    from agent.bootstrap import build_runtime
+
+    settings = _settings()
+    logging.basicConfig(level=logging.INFO)
+    channel = _slack_channel(settings)
+    if channel is None:
+        from integrations.terminal import TerminalChannel
+
+        channel = TerminalChannel(console)
+    runtime = build_runtime(settings, channel)
+    console.print(f"worker: {workers} threads on {'Redis' if settings.redis_url else settings.queue_path}")
+    runtime.queue.consumer(workers=workers).run()
+
+
+@app.command()
+def chat(
+    thread: Annotated[str, typer.Option(help="Conversation name (one name = one season).")] = "terminal",
+) -> None:
+    """Chat with the showrunner in the terminal (same agent as in Slack). Type 'quit' to leave."""
+    from agent.bootstrap import build_runtime
+    from agent.conversation import Conversation
+    from integrations.terminal import TerminalChannel, terminal_review_command
+
+    settings = _settings()
+    channel = TerminalChannel(console)
+    runtime = build_runtime(settings, channel, immediate_queue=True)
+    console.print("[bold]Cliffhanger[/] — tell me about your brand and product. ('help' for the steps, 'quit' to "
+                  "leave; in review: ':+1: 3' approves episode 3, ':-1: 3' requests changes)")
+    with Conversation(runtime.context) as conversation:
+        while True:
+            try:
+                text = console.input("[bold magenta]you ›[/] ").strip()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if text.lower() in ("quit", "exit"):
+                break
+            if not text:
+                continue
+            if terminal_review_command(runtime.context, text, thread):
+                continue
+            conversation.handle(team_id="local", channel_id="terminal", thread_ts=thread, user_id="you", text=text)
+
+
+if __name__ == "__main__":
+    app()

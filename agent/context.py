@@ -1,0 +1,36 @@
+"""The application context handed to graph nodes and services (built once by the composition root)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agent.domain import LeadLock, LookSpec
+from agent.ports import Brain, Publisher, ReviewChannel, ThreadRef
+from agent.settings import Settings
+from agent.store.db import Store
+
+
+@dataclass
+class AppContext:
+    """Everything with side effects, passed in as arguments (never imported as globals)."""
+
+    settings: Settings
+    store: Store
+    brain: Brain
+    channel: ReviewChannel
+    enqueue_render: Callable[[int], None]
+    make_portrait: Callable[[str, int, Path], Path]
+    make_preview: Callable[[LookSpec, LeadLock | None, Path], Path]
+    publishers: dict[str, Publisher] = field(default_factory=dict)
+
+
+@dataclass
+class TurnContext:
+    """LangGraph run context for one incoming message: who spoke, where, with which app."""
+
+    app: AppContext
+    thread: ThreadRef
+    user_id: str
+    team_id: str = ""

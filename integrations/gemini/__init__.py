@@ -1,0 +1,1 @@
+"""Gemini adapters: the Brain (langchain-google-genai) and its small structured-output client."""

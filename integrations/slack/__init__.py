@@ -1,0 +1,1 @@
+"""Slack adapter: the Bolt app, its listeners, Block Kit builders, the review poster and the local emulator."""

@@ -1,0 +1,1 @@
+"""Block Kit builders: small functions returning typed blocks, never JSON inlined in handlers."""

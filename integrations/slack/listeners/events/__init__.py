@@ -1,0 +1,14 @@
+"""Event listeners."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from integrations.slack.deps import SlackDeps
+from integrations.slack.listeners.events import messages, reactions
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """Messages (mentions, thread replies, DMs) and reactions."""
+    messages.register(app, deps)
+    reactions.register(app, deps)

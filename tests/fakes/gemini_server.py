@@ -1,0 +1,213 @@
+"""A local stand-in for the Gemini REST API, so tests run the real google-genai / langchain client code.
+
+Speaks `POST /{v1beta|v1}/models/{model}:generateContent` and `:streamGenerateContent?alt=sse`, checks the
+`x-goog-api-key` header like Google does (400 API_KEY_INVALID), and answers from a script the test programs:
+texts, JSON, functionCall parts, or HTTP errors, in order. Every request is recorded (path, headers, JSON body) so
+a test can assert which prompt and which responseJsonSchema were sent. Stdlib only; one server per test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+PATH = re.compile(r"^/(?P<version>v1beta|v1|v1alpha)/models/(?P<model>[^:/]+):(?P<method>generateContent|"
+                  r"streamGenerateContent)$")
+USAGE = {"promptTokenCount": 10, "candidatesTokenCount": 20, "totalTokenCount": 30}
+
+
+@dataclass
+class Reply:
+    """One scripted answer: model parts with HTTP 200, or an HTTP error with Google's error body."""
+
+    status: int = 200
+    parts: list[dict[str, Any]] = field(default_factory=list)
+    error_status: str = ""
+    error_message: str = ""
+    error_reason: str | None = None
+    finish_reason: str = "STOP"
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body Google would send for this reply."""
+        if self.status != 200:
+            error: dict[str, Any] = {"code": self.status, "message": self.error_message, "status": self.error_status}
+            if self.error_reason:
+                error["details"] = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": self.error_reason,
+                                     "domain": "googleapis.com",
+                                     "metadata": {"service": "generativelanguage.googleapis.com"}}]
+            return {"error": error}
+        return {"candidates": [{"content": {"role": "model", "parts": self.parts}, "finishReason": self.finish_reason,
+                                "index": 0}],
+                "usageMetadata": USAGE, "modelVersion": "fake-gemini"}
+
+
+@dataclass
+class RecordedRequest:
+    """What the client sent."""
+
+    version: str
+    model: str
+    method: str
+    query: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+    @property
+    def prompt_text(self) -> str:
+        """All text parts of all contents (and the system instruction), joined: what the model was asked."""
+        texts = []
+        system = self.body.get("systemInstruction") or self.body.get("system_instruction") or {}
+        texts += [p.get("text", "") for p in system.get("parts", [])]
+        for content in self.body.get("contents", []):
+            texts += [p.get("text", "") for p in content.get("parts", []) if "text" in p]
+        return "\n".join(texts)
+
+    @property
+    def generation_config(self) -> dict[str, Any]:
+        """The request's generationConfig (responseMimeType, responseJsonSchema, …)."""
+        return self.body.get("generationConfig") or self.body.get("generation_config") or {}
+
+
+class FakeGemini:
+    """The stand-in server. Use as a context manager; program replies with the `reply_*` methods."""
+
+    def __init__(self, api_key: str = "test-key") -> None:
+        """Bind to a free port on 127.0.0.1 (not started yet)."""
+        self.api_key = api_key
+        self._lock = threading.Lock()
+        self._script: deque[Reply] = deque()
+        self.requests: list[RecordedRequest] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-gemini", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """What to pass as ChatGoogleGenerativeAI(base_url=...)."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeGemini:
+        """Serve in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Shut the server down and free the port."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeGemini:
+        """Start on entry."""
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        """Stop on exit."""
+        self.stop()
+
+    # -- programming the script -------------------------------------------------------------------------------
+    def reply(self, reply: Reply) -> FakeGemini:
+        """Queue any reply."""
+        with self._lock:
+            self._script.append(reply)
+        return self
+
+    def reply_text(self, *texts: str) -> FakeGemini:
+        """Queue one 200 reply per text (a structured-output reply is JSON in a text part)."""
+        for text in texts:
+            self.reply(Reply(parts=[{"text": text}]))
+        return self
+
+    def reply_json(self, *values: Any) -> FakeGemini:
+        """Queue one 200 reply per value, serialised as JSON text."""
+        return self.reply_text(*(json.dumps(v) for v in values))
+
+    def reply_function_call(self, name: str, args: dict[str, Any]) -> FakeGemini:
+        """Queue a tool call."""
+        return self.reply(Reply(parts=[{"functionCall": {"name": name, "args": args}}]))
+
+    def reply_error(self, status: int, message: str = "scripted error", status_name: str = "",
+                    reason: str | None = None) -> FakeGemini:
+        """Queue an HTTP error (e.g. 429 RESOURCE_EXHAUSTED, 500 INTERNAL, 503 UNAVAILABLE)."""
+        names = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL",
+                 503: "UNAVAILABLE"}
+        return self.reply(Reply(status=status, error_message=message, error_status=status_name or names.get(status, ""),
+                                error_reason=reason))
+
+    @property
+    def pending(self) -> int:
+        """Scripted replies not yet consumed."""
+        with self._lock:
+            return len(self._script)
+
+    # -- serving ----------------------------------------------------------------------------------------------
+    def _next(self, request: RecordedRequest) -> Reply:
+        """Record the request and take the next scripted reply (a 500 saying so when the script is empty)."""
+        with self._lock:
+            self.requests.append(request)
+            if request.headers.get("x-goog-api-key") != self.api_key:
+                return Reply(status=400, error_status="INVALID_ARGUMENT", error_reason="API_KEY_INVALID",
+                             error_message="API key not valid. Please pass a valid API key.")
+            if not self._script:
+                return Reply(status=500, error_status="INTERNAL", error_message="fake Gemini: no scripted reply left")
+            return self._script.popleft()
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        """A handler class bound to this server instance (no module-level state)."""
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            """Parses one request, asks the fake for the reply, writes JSON or SSE."""
+
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+                """Quiet: tests read `fake.requests` instead of stderr."""
+
+            def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+                """Route generateContent / streamGenerateContent; 404 anything else."""
+                path, _, query = self.path.partition("?")
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                match = PATH.match(path)
+                if not match:
+                    self._send(404, {"error": {"code": 404, "message": f"no route {path}", "status": "NOT_FOUND"}})
+                    return
+                try:
+                    body = json.loads(raw or b"{}")
+                except json.JSONDecodeError:
+                    self._send(400, {"error": {"code": 400, "message": "invalid JSON", "status": "INVALID_ARGUMENT"}})
+                    return
+                request = RecordedRequest(version=match["version"], model=match["model"], method=match["method"],
+                                          query=query, headers={k.lower(): v for k, v in self.headers.items()},
+                                          body=body)
+                reply = fake._next(request)
+                if reply.status == 200 and match["method"] == "streamGenerateContent":
+                    self._send_sse(reply.body())
+                else:
+                    self._send(reply.status, reply.body())
+
+            def _send(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _send_sse(self, payload: dict[str, Any]) -> None:
+                data = f"data: {json.dumps(payload)}\r\n\r\n".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler

@@ -1,0 +1,61 @@
+"""Speaker-labelled caption PNGs in the look's caption style, drawn once and overlaid by ffmpeg for their window."""
+
+from __future__ import annotations
+
+from PIL import Image, ImageColor, ImageDraw
+
+from agent.domain import CaptionStyle, LookSpec
+from tools.render.fonts import load_font
+from tools.render.text import fit_lines, line_height
+
+CAPTION_SIZES = [64, 58, 52, 46]
+MAX_CAPTION_LINES = 3
+BOX_ALPHA = 225
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    r, g, b = ImageColor.getrgb(hex_colour)[:3]
+    return r, g, b
+
+
+def caption_image(look: LookSpec, speaker: str, text: str, max_width: int, is_lead: bool, scale: float = 1.0
+                  ) -> Image.Image:
+    """An RGBA image sized to its content: speaker label (lead in primary, others in accent) over the line.
+
+    BOX puts a rounded panel in the background colour behind the text; OUTLINE strokes the glyphs instead, so the
+    line reads over anything.
+    """
+    pad = int(36 * scale)
+    inner = max_width - 2 * pad
+    font, lines = fit_lines(text, lambda s: load_font(look.font, int(s * scale)), CAPTION_SIZES, inner,
+                            MAX_CAPTION_LINES)
+    label_font = load_font(look.font, int(38 * scale))
+    label = speaker.upper() if speaker else ""
+    step = int(line_height(font) * 1.12)
+    label_h = int(line_height(label_font) * 1.2) if label else 0
+    text_w = max([font.getlength(line) for line in lines] + [label_font.getlength(label) if label else 0])
+    w = int(min(max_width, text_w + 2 * pad))
+    h = int(label_h + step * len(lines) + 2 * pad * 0.8)
+    img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    palette = look.palette
+    outline = look.caption_style == CaptionStyle.OUTLINE
+    if not outline:
+        draw.rounded_rectangle((0, 0, w - 1, h - 1), radius=int(28 * scale),
+                               fill=(*_rgb(palette.background), BOX_ALPHA),
+                               outline=(*_rgb(palette.primary), 255), width=max(2, int(4 * scale)))
+    stroke = max(2, int(5 * scale)) if outline else 0
+    stroke_fill = (*_rgb(palette.background), 255)
+    y = int(pad * 0.8)
+    if label:
+        colour = palette.primary if is_lead else palette.accent
+        lw = label_font.getlength(label)
+        draw.text(((w - lw) / 2, y), label, font=label_font, fill=colour, stroke_width=stroke,
+                  stroke_fill=stroke_fill)
+        y += label_h
+    for line in lines:
+        lw = font.getlength(line)
+        draw.text(((w - lw) / 2, y), line, font=font, fill=palette.text, stroke_width=stroke,
+                  stroke_fill=stroke_fill)
+        y += step
+    return img

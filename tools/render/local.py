@@ -1,0 +1,128 @@
+"""LocalRenderer: the default VideoBackend — Pillow stills + one ffmpeg run per file, no network, no GPU.
+
+Outputs (in request.out_dir): epNN.mp4 (the episode), epNN_cover.png, epNN_teaser.mp4 (the cold open, 5–10 s,
+closing on a "New episode" card). Every file is written under a temp name and renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+from agent.ports import RenderOutput, RenderRequest
+from tools.render.captions import caption_image
+from tools.render.encode import EncodePlan, Overlay, Segment, encode
+from tools.render.layers import cover, end_card, load_portrait, shot_still, title_card
+from tools.render.layout import caption_centre, caption_max_width, drift_margin
+from tools.render.timing import Caption, Timeline, build_timeline, snap
+
+TEASER_MIN, TEASER_MAX, TEASER_CARD = 5.0, 10.0, 2.0
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, streamed (videos can be tens of MB)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _save_png(img: Image.Image, path: Path) -> Path:
+    # compress_level=1: these PNGs live for seconds; zlib effort is wasted time
+    img.save(path, format="PNG", compress_level=1)
+    return path
+
+
+def _save_final_png(img: Image.Image, path: Path) -> Path:
+    tmp = path.with_name(f".{path.name}.part")
+    img.save(tmp, format="PNG")
+    tmp.replace(path)
+    return path
+
+
+class LocalRenderer:
+    """Renders an episode on this machine; deterministic for the same request and ffmpeg build."""
+
+    name = "local"
+
+    def __init__(self, ffmpeg: str | None = None, threads: int = 0, timeout_s: float | None = 600) -> None:
+        """`ffmpeg` overrides the bundled imageio-ffmpeg binary; `threads` 0 lets x264 pick."""
+        self._ffmpeg = ffmpeg
+        self._threads = threads
+        self._timeout = timeout_s
+
+    def render(self, request: RenderRequest) -> RenderOutput:
+        """Render the episode, its cover and its teaser; returns paths, duration and the video's sha256."""
+        timeline = build_timeline(request.script, fps=request.fps)
+        portrait = load_portrait(Path(request.lead.portrait_path))
+        out_dir = Path(request.out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stem = f"ep{request.script.number:02d}"
+        video, cover_path, teaser = (out_dir / f"{stem}.mp4", out_dir / f"{stem}_cover.png",
+                                     out_dir / f"{stem}_teaser.mp4")
+        with tempfile.TemporaryDirectory(prefix=f"cliffhanger-{stem}-") as tmp_name:
+            tmp = Path(tmp_name)
+            stills = self._stills(request, portrait, tmp)
+            captions = self._captions(request, timeline, tmp)
+            encode(self._episode_plan(request, timeline, stills, captions), video, self._ffmpeg, self._timeout)
+            encode(self._teaser_plan(request, timeline, stills, captions), teaser, self._ffmpeg, self._timeout)
+        w, h = request.width, request.height
+        _save_final_png(cover(request.look, portrait, request.script, request.season_title, w, h), cover_path)
+        return RenderOutput(video_path=video, cover_path=cover_path, teaser_path=teaser,
+                            duration_s=timeline.duration, width=w, height=h, file_hash=file_sha256(video),
+                            voiced=False)
+
+    def _stills(self, request: RenderRequest, portrait: Image.Image, tmp: Path) -> dict[str, Path]:
+        w, h, look, script = request.width, request.height, request.look, request.script
+        margin = drift_margin(w)
+        stills = {name: _save_png(shot_still(look, portrait, name, w, h, margin), tmp / f"{name}.png")
+                  for name in ("cold_open", "beat", "cliffhanger")}
+        stills["title"] = _save_png(title_card(look, script, request.season_title, w, h), tmp / "title.png")
+        stills["end"] = _save_png(end_card(look, "To be continued…", script.cliffhanger,
+                                           request.next_episode_label, w, h), tmp / "end.png")
+        stills["teaser_end"] = _save_png(end_card(look, "New episode", f"Ep {script.number} · {script.title}",
+                                                  request.next_episode_label or "Watch now", w, h),
+                                         tmp / "teaser_end.png")
+        return stills
+
+    def _captions(self, request: RenderRequest, timeline: Timeline, tmp: Path) -> list[tuple[Caption, Path, int, int]]:
+        """Caption PNGs with their top-left position, centred on the caption anchor."""
+        cx, cy = caption_centre(request.width, request.height)
+        lead = request.lead.name.strip().lower()
+        placed = []
+        for i, cap in enumerate(timeline.captions):
+            img = caption_image(request.look, cap.speaker, cap.text, caption_max_width(request.width),
+                                is_lead=cap.speaker.strip().lower() == lead, scale=request.width / 1080)
+            path = _save_png(img, tmp / f"cap{i:03d}.png")
+            placed.append((cap, path, cx - img.width // 2, cy - img.height // 2))
+        return placed
+
+    def _episode_plan(self, request: RenderRequest, timeline: Timeline, stills: dict[str, Path],
+                      captions: list[tuple[Caption, Path, int, int]]) -> EncodePlan:
+        margin = drift_margin(request.width)
+        segments = [Segment(stills["title"], timeline.title_end)]
+        segments += [Segment(stills[s.name], s.duration, margin, 1 if i % 2 == 0 else -1)
+                     for i, s in enumerate(timeline.shots)]
+        segments.append(Segment(stills["end"], round(timeline.duration - timeline.end_start, 6)))
+        overlays = [Overlay(path, x, y, cap.start, cap.end) for cap, path, x, y in captions]
+        return EncodePlan(segments, request.width, request.height, request.fps, request.preset, overlays,
+                          threads=self._threads)
+
+    def _teaser_plan(self, request: RenderRequest, timeline: Timeline, stills: dict[str, Path],
+                     captions: list[tuple[Caption, Path, int, int]]) -> EncodePlan:
+        """The opening shot, cut to fit 5–10 s with the card, then a 'New episode' card."""
+        first = timeline.shots[0]
+        body = snap(min(max(first.duration, TEASER_MIN - TEASER_CARD), TEASER_MAX - TEASER_CARD), request.fps)
+        margin = drift_margin(request.width)
+        segments = [Segment(stills[first.name], body, margin, 1), Segment(stills["teaser_end"], TEASER_CARD)]
+        overlays = []
+        for cap, path, x, y in captions:
+            start, end = cap.start - first.start, min(cap.end - first.start, body)
+            if start < body and cap.start >= first.start:
+                overlays.append(Overlay(path, x, y, start, end))
+        return EncodePlan(segments, request.width, request.height, request.fps, request.preset, overlays,
+                          threads=self._threads)
