@@ -93,7 +93,7 @@ def _locked_hash(portrait: Image.Image) -> int:
     return phash(square.crop(inner.as_tuple()))
 
 
-def check_lead(request: RenderRequest, output: RenderOutput, samples: dict[str, float]) -> list[Check]:
+def check_lead(request: RenderRequest, output: RenderOutput, frames: dict[str, np.ndarray]) -> list[Check]:
     """The locked portrait file is intact, and the face in every shot is that portrait."""
     path = Path(request.lead.portrait_path)
     if not path.is_file():
@@ -106,8 +106,7 @@ def check_lead(request: RenderRequest, output: RenderOutput, samples: dict[str, 
     with Image.open(path) as img:
         reference = _locked_hash(img)
     distances = {}
-    for shot, t in samples.items():
-        frame = grab_frame(output.video_path, t, output.width, output.height)
+    for shot, frame in frames.items():
         box = _inset(portrait_box(request.look.framing, shot, output.width, output.height), CARD_INSET)
         crop = frame[box.y:box.bottom, box.x:box.right]
         distances[shot] = hamming(reference, phash(crop))
@@ -120,7 +119,7 @@ def check_lead(request: RenderRequest, output: RenderOutput, samples: dict[str, 
     return checks
 
 
-def check_palette(request: RenderRequest, output: RenderOutput, times: list[float]) -> Check:
+def check_palette(request: RenderRequest, output: RenderOutput, frames: list[np.ndarray]) -> Check:
     """Dominant colours of the background patches are the locked background colour (CIE76 ΔE in Lab).
 
     Only the background patches are sampled, and held to the background colour alone: the lead's card brings
@@ -129,8 +128,7 @@ def check_palette(request: RenderRequest, output: RenderOutput, times: list[floa
     """
     allowed = [request.look.palette.background]
     worst, worst_colour, worst_near = 0.0, "", ""
-    for t in times:
-        frame = grab_frame(output.video_path, t, output.width, output.height)
+    for frame in frames:
         patches = np.concatenate([frame[b.y:b.bottom, b.x:b.right].reshape(-1, 3)
                                   for b in background_probes(output.width, output.height)])
         for rgb, _share in dominant_colours(patches):
@@ -203,8 +201,9 @@ def check_render(request: RenderRequest, output: RenderOutput) -> ContinuityRepo
     facts = probe(output.video_path)
     checks = [check_format(request, facts), check_duration(facts, output)]
     lead_times, palette_times = sample_times(request)
-    checks += check_lead(request, output, lead_times)
-    checks.append(check_palette(request, output, palette_times))
+    decoded = {t: grab_frame(output.video_path, t, output.width, output.height) for t in palette_times}
+    checks += check_lead(request, output, {shot: decoded[t] for shot, t in lead_times.items()})
+    checks.append(check_palette(request, output, list(decoded.values())))
     checks.append(check_banned(request))
     checks.append(check_audio(output))
     return ContinuityReport(passed=all(c.passed for c in checks), checks=checks, voiced=output.voiced)

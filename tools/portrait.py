@@ -161,4 +161,4 @@ def phash(image: Image.Image | np.ndarray | Path | str) -> int:
 
 def hamming(a: int, b: int) -> int:
     """Number of differing bits between two hashes (0 = same picture, 32 ≈ unrelated)."""
-    return bin(a ^ b).count("1")
+    return (a ^ b).bit_count()

@@ -24,7 +24,7 @@ from agent.store.db import Store
 from agent.store.models import Approval, Approver, AuditEntry, Episode, Publication, Render, Season, Slot
 from tools.calendar import CalendarError, describe, release_times
 
-LEASE = timedelta(minutes=10)  # an IN_PROGRESS claim older than this belongs to a crashed worker
+LEASE = timedelta(minutes=10)  # IN_PROGRESS older than this = crashed worker; claim time lives in published_at
 MAX_ATTEMPTS = 3  # then the publication stays FAILED until someone re-schedules
 PENDING, IN_PROGRESS, PUBLISHED, FAILED = "PENDING", "IN_PROGRESS", "PUBLISHED", "FAILED"
 
@@ -221,7 +221,6 @@ def _claim(session: Session, store: Store, slot_id: int, render_id: int, publish
     if store.is_postgres and session.execute(select(Publication.id).where(Publication.idempotency_key == key)
                                              .with_for_update(skip_locked=True)).first() is None:
         return "busy"
-    # TODO(lead): a `lease_until` column; until then an IN_PROGRESS row's published_at is its claim time.
     claimable = or_(Publication.status == PENDING,
                     and_(Publication.status == FAILED, Publication.attempts < MAX_ATTEMPTS),
                     and_(Publication.status == IN_PROGRESS, Publication.published_at < now - LEASE))
@@ -237,8 +236,7 @@ def _claim(session: Session, store: Store, slot_id: int, render_id: int, publish
 
 def _hashtag(text: str) -> str:
     """'Midnight Latte' → '#MidnightLatte'."""
-    return "#" + "".join(word[:1].upper() + word[1:] for word in "".join(
-        c if c.isalnum() else " " for c in text).split())
+    return "#" + "".join(w[:1].upper() + w[1:] for w in "".join(c if c.isalnum() else " " for c in text).split())
 
 
 def build_package(session: Session, slot: Slot, check: ApprovalCheck, publisher: str) -> PublishPackage:
@@ -304,7 +302,8 @@ def _note_once(store: Store, season_id: int, slot_id: int | None, reason: str) -
 
 def _publish_step(store: Store, step: _Step, publisher: Publisher, now: datetime) -> tuple[str, str]:
     """Re-check approval, claim, publish, record. Returns (outcome, detail) for the sweep's bookkeeping."""
-    package, problem = None, ""
+    package: PublishPackage | None = None
+    problem = ""
     with store.session() as session:
         episode = session.get(Episode, step.episode_id)
         slot = session.get(Slot, step.slot_id)
@@ -357,9 +356,10 @@ def _sweep_season(store: Store, season_id: int, publishers: Mapping[str, Publish
             continue
         name, publisher = f"episode {step.number} '{step.title}'", publishers.get(step.platform)
         outcome, detail = _publish_step(store, step, publisher, now) if publisher else ("unconfigured", "")
+        if outcome in ("unconfigured", "failed", "spent", "busy"):  # busy: another sweep has it and goes on
+            blocked.add(step.platform)
         if outcome == "unconfigured":
             out.held += 1
-            blocked.add(step.platform)
             tell(f"{name} of '{title}' is due on {step.platform}, but no '{step.platform}' publisher is configured. "
                  f"Configure it, or re-schedule the season on another platform.", step.slot_id, standing=True)
         elif outcome == "held":
@@ -376,13 +376,10 @@ def _sweep_season(store: Store, season_id: int, publishers: Mapping[str, Publish
             out.skipped_already += 1
         elif outcome in ("failed", "spent"):
             out.failed += 1
-            blocked.add(step.platform)
             then = "I'll retry on the next sweep" if outcome == "failed" else "re-schedule the season to retry"
             if detail:
                 tell(f"Publishing {name} of '{title}' to {step.platform} failed ({detail}). {then}; later episodes "
                      f"on {step.platform} wait for it.")
-        else:  # "busy": another sweep holds the claim; it will finish this episode and move on
-            blocked.add(step.platform)
 
 
 def publish_due(store: Store, publishers: Mapping[str, Publisher] | Sequence[Publisher],

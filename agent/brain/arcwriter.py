@@ -23,7 +23,16 @@ from agent.brain.story_templates import (
     Situation,
     StoryTemplate,
 )
-from agent.domain import CARD_SECONDS, WORDS_PER_SECOND, Arc, Brief, CastMember, EpisodeScript, Line, PersonaBrief
+from agent.domain import (
+    CARD_SECONDS,
+    WORDS_PER_SECOND,
+    Arc,
+    Brief,
+    CastMember,
+    EpisodeScript,
+    Line,
+    PersonaBrief,
+)
 
 OFFLINE_LABEL = "[offline draft]"
 NARRATOR = "Narrator"

@@ -139,7 +139,7 @@ def parse_episode_length(text: str) -> int | None:
     if number is None:
         return None
     seconds = number * 60 if match.group(2).lower().startswith("m") else number
-    return int(round(seconds))
+    return round(seconds)
 
 
 def parse_time(text: str) -> str | None:

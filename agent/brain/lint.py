@@ -29,20 +29,14 @@ ALTERNATIVES: dict[str, str] = {
 FALLBACKS = ("that", "this one", "something")
 
 STOPWORDS = frozenset(
-    "the a an and or but of to in on at for with from by is are was were be been it its this that these those "
-    "as into onto over under than then just not no yes you your our we they them their his her him she he i me my "
-    "what who why how when where which whose will would can could should must have has had do does did so if "
-    "now still only even also very all any every one two some more most less least there here out up down off "
-    "about after before again back ever never".split()
+    ["the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "from", "by", "is", "are", "was", "were", "be", "been", "it", "its", "this", "that", "these", "those", "as", "into", "onto", "over", "under", "than", "then", "just", "not", "no", "yes", "you", "your", "our", "we", "they", "them", "their", "his", "her", "him", "she", "he", "i", "me", "my", "what", "who", "why", "how", "when", "where", "which", "whose", "will", "would", "can", "could", "should", "must", "have", "has", "had", "do", "does", "did", "so", "if", "now", "still", "only", "even", "also", "very", "all", "any", "every", "one", "two", "some", "more", "most", "less", "least", "there", "here", "out", "up", "down", "off", "about", "after", "before", "again", "back", "ever", "never"]
 )
 RESOLUTION_MARKERS = (
     "happily ever after", "the end.", "all is well", "everything is fine", "problem solved", "case closed",
     "and they lived", "all sorted", "mystery solved", "finally at peace", "no more secrets",
 )
 HOOK_WORDS = frozenset(
-    "who what why how where whose which unless until before someone somebody something behind gone missing "
-    "knows knew watching waiting secret secrets door footsteps lights shadow message call unknown suddenly "
-    "except but still yet wrong".split()
+    ["who", "what", "why", "how", "where", "whose", "which", "unless", "until", "before", "someone", "somebody", "something", "behind", "gone", "missing", "knows", "knew", "watching", "waiting", "secret", "secrets", "door", "footsteps", "lights", "shadow", "message", "call", "unknown", "suddenly", "except", "but", "still", "yet", "wrong"]
 )
 
 

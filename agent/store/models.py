@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -18,8 +18,29 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the offset; we put UTC back on load)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("store aware datetimes only (UTC)")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
 class Base(DeclarativeBase):
     """Declarative base for all models."""
+
+    type_annotation_map = {datetime: UTCDateTime}
 
 
 class Season(Base):
@@ -41,7 +62,7 @@ class Season(Base):
     quorum: Mapped[int] = mapped_column(Integer, default=1)
     progress_ts: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_by: Mapped[str] = mapped_column(String(40), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     approvers: Mapped[list[Approver]] = relationship(back_populates="season", cascade="all, delete-orphan")
     episodes: Mapped[list[Episode]] = relationship(
@@ -73,7 +94,7 @@ class PersonaBriefVersion(Base):
     season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Persona(Base):
@@ -89,7 +110,7 @@ class Persona(Base):
     portrait_hash: Mapped[str] = mapped_column(String(64), default="")
     seed: Mapped[int] = mapped_column(Integer, default=0)
     voice: Mapped[str] = mapped_column(String(60), default="none")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Look(Base):
@@ -103,7 +124,7 @@ class Look(Base):
     version: Mapped[int] = mapped_column(Integer)
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
-    locked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Episode(Base):
@@ -138,7 +159,7 @@ class ScriptVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     script: Mapped[dict[str, Any]] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     episode: Mapped[Episode] = relationship(back_populates="scripts")
 
@@ -163,10 +184,10 @@ class Render(Base):
     height: Mapped[int | None] = mapped_column(Integer, nullable=True)
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     episode: Mapped[Episode] = relationship(back_populates="renders")
     approvals: Mapped[list[Approval]] = relationship(back_populates="render", cascade="all, delete-orphan")
@@ -196,8 +217,8 @@ class Approval(Base):
     render_id: Mapped[int] = mapped_column(ForeignKey("renders.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(40))
     via: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     render: Mapped[Render] = relationship(back_populates="approvals")
 
@@ -212,8 +233,8 @@ class ChangeRequest(Base):
     user_id: Mapped[str] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
     scope: Mapped[str] = mapped_column(String(20), default="script")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class Slot(Base):
@@ -224,7 +245,7 @@ class Slot(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
-    publish_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    publish_at: Mapped[datetime] = mapped_column(index=True)
     platform: Mapped[str] = mapped_column(String(40), default="tiktok")
     unlock: Mapped[str] = mapped_column(String(10), default="free")
     destination: Mapped[str] = mapped_column(String(20), default="drama_center")
@@ -245,8 +266,8 @@ class Publication(Base):
     location: Mapped[str | None] = mapped_column(String(500), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class EventLog(Base):
@@ -256,7 +277,7 @@ class EventLog(Base):
 
     event_id: Mapped[str] = mapped_column(String(120), primary_key=True)
     kind: Mapped[str] = mapped_column(String(60), default="")
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEntry(Base):
@@ -269,4 +290,4 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

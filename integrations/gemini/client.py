@@ -16,7 +16,7 @@ import httpx
 from google.genai import errors as genai_errors
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from agent.brain.errors import BrainError, KeyRejectedError
 from agent.brain.prompts import PromptLibrary
@@ -66,21 +66,23 @@ class GeminiClient:
         self.llm = ChatGoogleGenerativeAI(**kwargs)
 
     def structured(self, prompt: str, schema: type[T]) -> T:
-        """One answer parsed into `schema`; a malformed answer gets one repair round, then a BrainError."""
+        """One answer parsed into `schema`; a malformed answer gets one repair round, then a BrainError.
+
+        The raw text is parsed strictly here rather than by langchain's parser, which accepts truncated JSON
+        ("partial" parsing) — a cut-off reply must be repaired, not half-used.
+        """
         runnable = self.llm.with_structured_output(schema, method="json_schema", include_raw=True)
         messages: list[BaseMessage] = [HumanMessage(content=prompt)]
-        result = self._invoke(runnable, messages)
-        if result.get("parsed") is not None and result.get("parsing_error") is None:
-            return result["parsed"]
-        problem = self._describe(result)
+        raw = _text_of(self._invoke(runnable, messages).get("raw"))
+        parsed, problem = _parse(raw, schema)
+        if parsed is not None:
+            return parsed
         log.warning("Gemini reply did not match %s (%s); asking once more", schema.__name__, problem)
-        raw = result.get("raw")
-        repair = self.prompts.render("repair", error=problem)
-        messages += [AIMessage(content=_text_of(raw)), HumanMessage(content=repair)]
-        result = self._invoke(runnable, messages)
-        if result.get("parsed") is not None and result.get("parsing_error") is None:
-            return result["parsed"]
-        raise BrainError(f"Gemini twice returned a {schema.__name__} I could not read ({self._describe(result)}). "
+        messages += [AIMessage(content=raw), HumanMessage(content=self.prompts.render("repair", error=problem))]
+        parsed, problem = _parse(_text_of(self._invoke(runnable, messages).get("raw")), schema)
+        if parsed is not None:
+            return parsed
+        raise BrainError(f"Gemini twice returned a {schema.__name__} I could not read ({problem}). "
                          "Try again, or rephrase the request.")
 
     def _invoke(self, runnable: Any, messages: list[BaseMessage]) -> dict[str, Any]:
@@ -116,15 +118,6 @@ class GeminiClient:
         """Belt and braces: no message ever carries the key, whatever an upstream error echoed."""
         return text.replace(self._secret, "***") if self._secret else text
 
-    @staticmethod
-    def _describe(result: dict[str, Any]) -> str:
-        """A short reason a reply failed to parse."""
-        error = result.get("parsing_error")
-        if error is None:
-            return "empty reply"
-        return str(error).split("For troubleshooting", 1)[0].strip()[:500]
-
-
 def _text_of(message: Any) -> str:
     """The text of a model message (content may be a string or a list of parts)."""
     if message is None:
@@ -134,3 +127,22 @@ def _text_of(message: Any) -> str:
         return content
     return json.dumps(content) if not isinstance(content, list) else "".join(
         p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+
+
+def _parse(text: str, schema: type[T]) -> tuple[T | None, str]:
+    """(model, "") for valid JSON matching the schema, else (None, why) — strict, no partial JSON."""
+    cleaned = text.strip()
+    if cleaned.startswith("```"):
+        cleaned = cleaned.strip("`").removeprefix("json").strip()
+    if not cleaned:
+        return None, "empty reply"
+    try:
+        return schema.model_validate_json(cleaned), ""
+    except ValidationError as exc:
+        return None, _short(exc)
+
+
+def _short(exc: ValidationError) -> str:
+    """The first few validation errors, compact (the repair prompt and the marketer both read this)."""
+    parts = [f"{'.'.join(str(p) for p in e['loc']) or 'reply'}: {e['msg']}" for e in exc.errors()[:5]]
+    return "; ".join(parts)[:500]

@@ -15,7 +15,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 PATH = re.compile(r"^/(?P<version>v1beta|v1|v1alpha)/models/(?P<model>[^:/]+):(?P<method>generateContent|"
                   r"streamGenerateContent)$")
@@ -85,7 +85,8 @@ class FakeGemini:
         self.requests: list[RecordedRequest] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-gemini", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="fake-gemini", daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -93,7 +94,7 @@ class FakeGemini:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> FakeGemini:
+    def start(self) -> Self:
         """Serve in a background thread."""
         self._thread.start()
         return self
@@ -103,7 +104,7 @@ class FakeGemini:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> FakeGemini:
+    def __enter__(self) -> Self:
         """Start on entry."""
         return self.start()
 
@@ -168,10 +169,10 @@ class FakeGemini:
 
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            def log_message(self, format: str, *args: Any) -> None:
                 """Quiet: tests read `fake.requests` instead of stderr."""
 
-            def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+            def do_POST(self) -> None:
                 """Route generateContent / streamGenerateContent; 404 anything else."""
                 path, _, query = self.path.partition("?")
                 length = int(self.headers.get("Content-Length") or 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from agent.domain import EpisodeScript, LeadLock, Line, LookSpec, Palette
@@ -50,8 +51,18 @@ def rendered(render_request: RenderRequest) -> RenderOutput:
     return LocalRenderer().render(render_request)
 
 
-def frame_at(path: Path, t: float) -> "object":
+def frame_at(path: Path, t: float) -> np.ndarray:
     """Decoded RGB frame (numpy) at time t of a 1080×1920 file."""
     from tools.render.probe import grab_frame
 
     return grab_frame(path, t, 1080, 1920)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `pytest -n`, keep the real-render tests on one worker so the session render happens once."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.get_closest_marker("slow") and Path(str(item.fspath)).parent == here \
+                and item.fspath.basename in {"test_render.py", "test_continuity.py"}:
+            item.add_marker(pytest.mark.xdist_group("local-render"))

@@ -58,7 +58,7 @@ def _tone(path: Path, volume_db: float) -> Path:
 def test_loudness_is_measured_only_when_voiced(tmp_path: Path) -> None:
     loud = _tone(tmp_path / "loud.m4a", 0)
     quiet = _tone(tmp_path / "quiet.m4a", -30)
-    base = dict(cover_path=tmp_path / "c.png", duration_s=3, width=1080, height=1920, file_hash="x")
+    base = {"cover_path": tmp_path / "c.png", "duration_s": 3, "width": 1080, "height": 1920, "file_hash": "x"}
     assert check_audio(RenderOutput(video_path=loud, voiced=False, **base)).detail.startswith("silent")
     loud_check = check_audio(RenderOutput(video_path=loud, voiced=True, **base))
     quiet_check = check_audio(RenderOutput(video_path=quiet, voiced=True, **base))

@@ -36,7 +36,7 @@ def test_captions_run_at_reading_speed_and_snap_to_frames() -> None:
     for cap in timeline.captions:
         words = len(cap.text.split())
         assert cap.end - cap.start == pytest.approx(max(MIN_CAPTION_SECONDS, words / WORDS_PER_SECOND), abs=1 / 30)
-        assert round(cap.start * 30, 6) == int(round(cap.start * 30))
+        assert cap.start * 30 == pytest.approx(round(cap.start * 30), abs=1e-6)
     assert timeline.title_end == 1.5
     assert timeline.duration == pytest.approx(timeline.end_start + 2.0)
     assert 8 <= timeline.duration <= 11
@@ -159,7 +159,7 @@ def test_frames_show_title_lead_captions_and_end_card(render_request: RenderRequ
     assert not _close(inside, look.palette.background, 15)  # the lead, not background
     assert not _close(title[card.y + 100:card.bottom - 100, card.x + 100:card.right - 100].reshape(-1, 3)
                       .mean(axis=0), inside, 15)  # the title card has no portrait
-    cx, cy = caption_centre(1080, 1920)
+    _, cy = caption_centre(1080, 1920)
     strip = shot_a[cy - 40:cy + 40, 100:980].reshape(-1, 3)
     assert (strip.min(axis=1) > 220).sum() > 200  # white caption glyphs in the lower third
     assert (end[cy - 40:cy + 40, 100:980].reshape(-1, 3).min(axis=1) > 220).sum() < 50  # no caption on the end card

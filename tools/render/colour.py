@@ -19,7 +19,7 @@ def hex_to_rgb(value: str) -> tuple[int, int, int]:
 
 def rgb_to_hex(rgb: np.ndarray | tuple[float, float, float]) -> str:
     """(r, g, b) → '#RRGGBB'."""
-    r, g, b = (int(round(float(c))) for c in rgb)
+    r, g, b = (round(float(c)) for c in rgb)
     return f"#{r:02X}{g:02X}{b:02X}"
 
 

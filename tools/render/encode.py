@@ -65,7 +65,7 @@ TAGS = "setparams=range=tv:colorspace=bt709:color_primaries=bt709:color_trc=bt70
 
 
 def _segment_filter(i: int, seg: Segment, plan: EncodePlan) -> str:
-    frames = int(round(seg.duration * plan.fps))
+    frames = round(seg.duration * plan.fps)
     chain = [YUV.format(fmt="yuv420p"), f"loop=loop={frames - 1}:size=1:start=0",
              f"setpts=N/{plan.fps}/TB"]
     if seg.margin:

@@ -46,16 +46,16 @@ class Box:
 
 def drift_margin(width: int) -> int:
     """Extra pixels on each side of a shot layer; an even number so yuv420p crops stay chroma-aligned."""
-    return int(round(width * DRIFT_FRACTION / 2)) * 2
+    return round(width * DRIFT_FRACTION / 2) * 2
 
 
 def portrait_box(framing: Framing, shot: str, width: int, height: int) -> Box:
     """Where the lead's square card sits in the frame for a shot (centre of the drift)."""
     base = 0.62 if framing == Framing.CENTER else 0.52
-    side = int(round(width * base * SHOT_ZOOM.get(shot, 1.0)))
+    side = round(width * base * SHOT_ZOOM.get(shot, 1.0))
     cx = width / 2 if framing == Framing.CENTER else width / 3
     cy = height * 0.345
-    return Box(int(round(cx - side / 2)), int(round(cy - side / 2)), side, side)
+    return Box(round(cx - side / 2), round(cy - side / 2), side, side)
 
 
 def caption_centre(width: int, height: int) -> tuple[int, int]:

@@ -156,3 +156,10 @@ def test_propose_cast_tops_up_to_three(fake: FakeGemini, brain: GeminiBrain, bri
     drafts = brain.propose_cast(brief, model_arc)
     assert [d.name for d in drafts[:2]] == ["Ada", "Bo"] and len(drafts) == 3
     assert first_line("cast") in fake.requests[0].prompt_text
+
+
+def test_factory_unwraps_settings_secret(fake: FakeGemini) -> None:
+    from pydantic import SecretStr
+
+    assert isinstance(make_brain(SecretStr(KEY), "gemini-2.5-flash", fake.base_url), GeminiBrain)
+    assert make_brain(SecretStr(""), "gemini-2.5-flash", None).name == "offline"

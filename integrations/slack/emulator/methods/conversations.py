@@ -29,7 +29,7 @@ def auth_test(ctx: MethodContext, params: Params) -> dict[str, Any]:
     """auth.test: the bot identity Bolt caches and uses to ignore the bot's own events."""
     ws = ctx.workspace
     return {"ok": True, "url": ws.url, "team": ws.team_name, "user": ws.bot.name, "team_id": ws.team_id,
-            "user_id": "UOTHERBOT", "bot_id": "BX", "app_id": ws.app_id, "is_enterprise_install": False}
+            "user_id": ws.bot_user_id, "bot_id": ws.bot_id, "app_id": ws.app_id, "is_enterprise_install": False}
 
 
 def replies(ctx: MethodContext, params: Params) -> dict[str, Any]:
