@@ -38,7 +38,7 @@ class OfflineBrain:
         return write_season(brief, bible)
 
     def revise_episode(self, arc: Arc, number: int, note: str, bible: PersonaBrief) -> EpisodeScript:
-        """Episode `number` rewritten after the note; neighbours untouched, title marked "(rev N)"."""
+        """Episode `number` rewritten after the note; neighbours untouched, title kept."""
         return revise(arc, number, note, bible)
 
     def propose_cast(self, brief: Brief, arc: Arc) -> list[PersonaDraft]:

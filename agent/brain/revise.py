@@ -2,7 +2,8 @@
 
 Only the named episode changes, and its hinges stay put: the cold open still picks up the previous cliffhanger,
 and the new cliffhanger keeps the old one's key words so the next episode's cold open still picks it up. The note
-shows visibly in the result (the marketer must see their note was heard), and the title carries "(rev N)".
+shows visibly in the result (the marketer must see their note was heard). The title stays: viewers see it, and
+versions are counted by the store, not in the name.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ LIGHTER = ("lighter", "funnier", "warmer", "softer", "more fun", "less dark", "c
 SHORTER = ("shorter", "tighter", "trim", "cut", "too long", "faster", "quicker")
 LONGER = ("longer", "extend", "too short", "more time")
 PAD_LINE = "Wait. Say that again, slowly. Every single word of it."
-REV_SUFFIX = re.compile(r"\s*\(rev (\d+)\)$")
 
 
 def _has(note: str, words: tuple[str, ...]) -> bool:
@@ -40,13 +40,6 @@ def note_clause(note: str) -> str:
     clause = re.sub(r"^\s*(make|have|let|change|rewrite|revise|tweak)\s+(it\s+|this\s+|the episode\s+)?", "",
                     clause, flags=re.IGNORECASE)
     return re.sub(r"\s+", " ", clause).strip(" .!,;:") or note.strip()
-
-
-def revised_title(title: str) -> str:
-    """'The Warning' → 'The Warning (rev 2)' → 'The Warning (rev 3)'."""
-    match = REV_SUFFIX.search(title)
-    number = int(match.group(1)) + 1 if match else 2
-    return f"{REV_SUFFIX.sub('', title)} (rev {number})"
 
 
 def _is_protected(index: int, lines: list[Line], product_terms_hit: list[bool]) -> bool:
@@ -130,5 +123,4 @@ def revise(arc: Arc, number: int, note: str, bible: PersonaBrief) -> EpisodeScri
         changed = True
     if not changed:
         episode = _weave(episode, note, lead)
-    episode = episode.model_copy(update={"title": revised_title(episode.title)})
     return scrub_episode(episode, bible)

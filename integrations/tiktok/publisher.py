@@ -1,0 +1,143 @@
+"""The TikTok publisher: one PublishPackage → one TikTok post (direct) or inbox draft, exactly once per key.
+
+The publish_id is saved (with its upload URL) before the upload starts. A retry after a crash looks that publish_id
+up first: still waiting for bytes → upload to the same URL; processing or done → just poll; failed or the URL expired
+→ only then initialise again. So a crash between init and upload costs no second post and no extra init call.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+from agent.ports import PublishPackage, PublishResult
+from integrations.tiktok.client import (
+    DEFAULT_CHUNK, FAILED, PUBLISH_COMPLETE, SEND_TO_USER_INBOX, CreatorInfo, TikTokClient, TikTokError, plan_chunks,
+)
+from integrations.tiktok.state import JsonFileState, PublishState
+
+SELF_ONLY = "SELF_ONLY"
+UPLOAD_URL_TTL_S = 55 * 60  # TikTok's upload URLs live an hour; leave a margin
+TITLE_LIMIT = 2200
+
+
+class TikTokPublisher:
+    """Posts through the Content Posting API. Unaudited apps may only post SELF_ONLY (DESIGN §4), so that is the
+    default; an audited app gets `privacy_level` when the creator's account offers it."""
+
+    name = "tiktok"
+
+    def __init__(self, client: TikTokClient, state: PublishState, *, mode: str = "direct", audited: bool = False,
+                 privacy_level: str = "PUBLIC_TO_EVERYONE", brand_organic: bool = True, brand_content: bool = False,
+                 chunk_size: int = DEFAULT_CHUNK, poll_interval_s: float = 3.0, poll_timeout_s: float = 600.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        if mode not in ("direct", "inbox"):
+            raise ValueError("mode is 'direct' (post now) or 'inbox' (draft the creator finishes in the app)")
+        self.client, self.state, self.mode, self.audited = client, state, mode, audited
+        self.privacy_level, self.brand_organic, self.brand_content = privacy_level, brand_organic, brand_content
+        self.chunk_size, self.poll_interval_s, self.poll_timeout_s = chunk_size, poll_interval_s, poll_timeout_s
+        self.clock = clock
+        self._done = frozenset({PUBLISH_COMPLETE} if mode == "direct" else {SEND_TO_USER_INBOX, PUBLISH_COMPLETE})
+
+    def choose_privacy(self, creator: CreatorInfo) -> str:
+        """SELF_ONLY unless audited; never a level the account doesn't offer; branded content can't be private."""
+        wanted = self.privacy_level if self.audited else SELF_ONLY
+        if wanted not in creator.privacy_level_options:
+            raise TikTokError("privacy_level_unavailable", f"'{wanted}' is not offered for @{creator.username} "
+                              f"(options: {', '.join(creator.privacy_level_options) or 'none'})")
+        if wanted == SELF_ONLY and self.brand_content:
+            raise TikTokError("brand_content_private", "branded content cannot be posted SELF_ONLY; get the app "
+                              "audited or use brand_organic for the brand's own account")
+        return wanted
+
+    def post_info(self, package: PublishPackage, creator: CreatorInfo) -> dict[str, Any]:
+        """post_info for a direct post, respecting the creator's own interaction settings."""
+        title = " ".join([package.caption, *package.hashtags]).strip()
+        return {"title": title[:TITLE_LIMIT], "privacy_level": self.choose_privacy(creator),
+                "disable_comment": creator.comment_disabled, "disable_duet": creator.duet_disabled,
+                "disable_stitch": creator.stitch_disabled, "video_cover_timestamp_ms": 1000,
+                "brand_content_toggle": self.brand_content, "brand_organic_toggle": self.brand_organic}
+
+    def publish(self, package: PublishPackage) -> PublishResult:
+        """Post once per idempotency key; a repeat returns the first result, a retry resumes where it stopped."""
+        key = package.idempotency_key
+        record = self.state.get(key) or {}
+        if record.get("final"):
+            return self._result(record)
+        publish_id = self._resume(key, record, package.video_path)
+        if publish_id is None:
+            record = self._start(key, package)
+            publish_id = record["publish_id"]
+        status = self.client.wait_for(publish_id, self._done, interval_s=self.poll_interval_s,
+                                      timeout_s=self.poll_timeout_s)
+        record = {**(self.state.get(key) or record), "publish_id": publish_id}
+        if status.status == FAILED:
+            self.state.put(key, {**record, "failed": status.fail_reason or "unknown"})
+            raise TikTokError("publish_failed", f"{publish_id}: {status.fail_reason or 'no reason given'}")
+        record.update(final=status.status, post_ids=status.post_ids)
+        self.state.put(key, record)
+        return self._result(record)
+
+    def _resume(self, key: str, record: dict[str, Any], video: Path) -> str | None:
+        """Carry on with a saved publish_id if TikTok still has it; None means 'initialise a new one'."""
+        publish_id = record.get("publish_id")
+        if not publish_id or record.get("failed"):
+            return None
+        status = self.client.fetch_status(publish_id)
+        if status.status == FAILED:
+            return None
+        if status.status != "PROCESSING_UPLOAD":
+            return str(publish_id)  # TikTok has the bytes: only polling is left
+        if self.clock() - float(record.get("initialised_at", 0)) > UPLOAD_URL_TTL_S:
+            return None
+        self.client.upload(record["upload_url"], video, plan_chunks(video.stat().st_size, self.chunk_size))
+        self.state.put(key, {**record, "uploaded": True})
+        return str(publish_id)
+
+    def _start(self, key: str, package: PublishPackage) -> dict[str, Any]:
+        """creator_info → init → save the publish_id → upload. The save comes before the bytes, on purpose."""
+        video = Path(package.video_path)
+        plan = plan_chunks(video.stat().st_size, self.chunk_size)
+        creator = self.client.creator_info()
+        if self.mode == "direct":
+            publish_id, upload_url = self.client.init_direct_post(self.post_info(package, creator), plan)
+        else:
+            publish_id, upload_url = self.client.init_inbox_upload(plan)
+        record = {"publish_id": publish_id, "upload_url": upload_url, "initialised_at": self.clock(),
+                  "username": creator.username, "mode": self.mode, "uploaded": False}
+        self.state.put(key, record)
+        self.client.upload(upload_url, video, plan)
+        record["uploaded"] = True
+        self.state.put(key, record)
+        return record
+
+    def _result(self, record: dict[str, Any]) -> PublishResult:
+        """Where the post is: its public URL when TikTok gave a post id, else the publish_id."""
+        post_ids, username, publish_id = record.get("post_ids") or [], record.get("username"), record["publish_id"]
+        if post_ids and username:
+            return PublishResult(external_id=post_ids[0], location=f"https://www.tiktok.com/@{username}/video/"
+                                 f"{post_ids[0]}")
+        kind = "inbox" if record.get("final") == SEND_TO_USER_INBOX else "publish"
+        return PublishResult(external_id=publish_id, location=f"tiktok:{kind}/{publish_id}")
+
+
+def _plain(value: SecretStr | str | None) -> str | None:
+    """Settings hold tokens as SecretStr; the client needs the string."""
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
+def from_settings(*, tiktok_access_token: SecretStr | str | None = None,
+                  tiktok_api_base_url: str = "https://open.tiktokapis.com", tiktok_state_dir: Path | str | None = None,
+                  cliffhanger_home: Path | str | None = None, tiktok_mode: str = "direct", tiktok_audited: bool = False,
+                  tiktok_privacy_level: str = "PUBLIC_TO_EVERYONE", **_: Any) -> TikTokPublisher:
+    """Registry factory: needs TIKTOK_ACCESS_TOKEN; remembers publish_ids under <home>/tiktok-state by default."""
+    token = _plain(tiktok_access_token)
+    if not token:
+        raise ValueError("the tiktok publisher needs TIKTOK_ACCESS_TOKEN (a user token with video.publish)")
+    state_dir = Path(tiktok_state_dir) if tiktok_state_dir else Path(cliffhanger_home or ".cliffhanger") / "tiktok-state"
+    return TikTokPublisher(TikTokClient(token, base_url=tiktok_api_base_url), JsonFileState(state_dir),
+                           mode=tiktok_mode, audited=tiktok_audited, privacy_level=tiktok_privacy_level)
