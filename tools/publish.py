@@ -105,6 +105,7 @@ def schedule_season(
     Idempotent: unpublished slots are re-timed in place (ids, hence idempotency keys, stay, so a half-finished
     publish resumes instead of posting twice), published ones are untouched, failed ones get fresh attempts.
     """
+    platforms = (platforms,) if isinstance(platforms, str) else tuple(platforms)
     if not platforms:
         raise ScheduleError("name at least one platform to schedule on (e.g. outbox)")
     now = _as_utc(now or datetime.now(UTC))
@@ -305,8 +306,7 @@ def _publish_step(store: Store, step: _Step, publisher: Publisher, now: datetime
     package: PublishPackage | None = None
     problem = ""
     with store.session() as session:
-        episode = session.get(Episode, step.episode_id)
-        slot = session.get(Slot, step.slot_id)
+        episode, slot = session.get(Episode, step.episode_id), session.get(Slot, step.slot_id)
         if episode is None or slot is None:
             return "busy", "slot vanished (re-scheduled meanwhile)"
         check = check_approval(session, episode)

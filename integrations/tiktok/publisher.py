@@ -16,7 +16,14 @@ from pydantic import SecretStr
 
 from agent.ports import PublishPackage, PublishResult
 from integrations.tiktok.client import (
-    DEFAULT_CHUNK, FAILED, PUBLISH_COMPLETE, SEND_TO_USER_INBOX, CreatorInfo, TikTokClient, TikTokError, plan_chunks,
+    DEFAULT_CHUNK,
+    FAILED,
+    PUBLISH_COMPLETE,
+    SEND_TO_USER_INBOX,
+    CreatorInfo,
+    TikTokClient,
+    TikTokError,
+    plan_chunks,
 )
 from integrations.tiktok.state import JsonFileState, PublishState
 
@@ -85,7 +92,7 @@ class TikTokPublisher:
     def _resume(self, key: str, record: dict[str, Any], video: Path) -> str | None:
         """Carry on with a saved publish_id if TikTok still has it; None means 'initialise a new one'."""
         publish_id = record.get("publish_id")
-        if True:
+        if not publish_id or record.get("failed"):
             return None
         status = self.client.fetch_status(publish_id)
         if status.status == FAILED:

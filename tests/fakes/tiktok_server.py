@@ -73,7 +73,7 @@ def _envelope(data: dict[str, Any] | None = None, code: str = "ok", message: str
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — keep test output quiet
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _reply(self, status: int, payload: dict[str, Any] | None = None) -> None:
@@ -99,7 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(status, _envelope(code=code, message="told to fail"))
         return True
 
-    def do_POST(self) -> None:  # noqa: N802 — http.server's naming
+    def do_POST(self) -> None:
         path = urlparse(self.path).path
         body = self._body()
         if self._injected_failure(path):
@@ -173,7 +173,7 @@ class _Handler(BaseHTTPRequestHandler):
                 [p for p in state.posts.values() if p.complete])])
         self._reply(200, _envelope(data))
 
-    def do_PUT(self) -> None:  # noqa: N802 — http.server's naming
+    def do_PUT(self) -> None:
         parsed = urlparse(self.path)
         body = self._body()
         if self._injected_failure(parsed.path):
@@ -208,7 +208,7 @@ def fake_tiktok(token: str = "act.test-token") -> Iterator[FakeTikTokState]:
     """Run the stand-in on 127.0.0.1 (a free port) for the duration of the block."""
     server = _Server(("127.0.0.1", 0), _Handler)
     server.state = FakeTikTokState(token=token, base_url=f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield server.state

@@ -57,12 +57,3 @@ def frame_at(path: Path, t: float) -> np.ndarray:
 
     return grab_frame(path, t, 1080, 1920)
 
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under `pytest -n`, keep the real-render tests on one worker so the session render happens once."""
-    here = Path(__file__).parent
-    for item in items:
-        if item.get_closest_marker("slow") and Path(str(item.fspath)).parent == here \
-                and item.fspath.basename in {"test_render.py", "test_continuity.py"}:
-            item.add_marker(pytest.mark.xdist_group("local-render"))

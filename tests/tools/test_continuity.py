@@ -67,6 +67,7 @@ def test_loudness_is_measured_only_when_voiced(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("local-render")  # share one worker's session render under -n
 def test_honest_render_passes(render_request: RenderRequest, rendered: RenderOutput) -> None:
     report = check_render(render_request, rendered)
     assert report.passed, report.summary()
@@ -77,6 +78,7 @@ def test_honest_render_passes(render_request: RenderRequest, rendered: RenderOut
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("local-render")  # share one worker's session render under -n
 def test_off_palette_render_is_flagged(render_request: RenderRequest, rendered: RenderOutput) -> None:
     report = check_render(render_request.model_copy(update={"look": LOOK_B}), rendered)
     palette = next(c for c in report.checks if c.name == "palette")
@@ -85,6 +87,7 @@ def test_off_palette_render_is_flagged(render_request: RenderRequest, rendered: 
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("local-render")  # share one worker's session render under -n
 def test_another_lead_is_flagged(render_request: RenderRequest, rendered: RenderOutput, tmp_path: Path) -> None:
     other = generate_portrait("Leo", 3, tmp_path / "leo.png")
     lead = render_request.lead.model_copy(update={"name": "Leo", "portrait_path": str(other),
@@ -95,6 +98,7 @@ def test_another_lead_is_flagged(render_request: RenderRequest, rendered: Render
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("local-render")  # share one worker's session render under -n
 def test_tampered_lock_banned_words_and_wrong_duration(render_request: RenderRequest, rendered: RenderOutput,
                                                        tmp_path: Path) -> None:
     copy = tmp_path / "maya.png"

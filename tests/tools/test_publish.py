@@ -16,11 +16,25 @@ from agent.domain import Cadence
 from agent.ports import PublishPackage, PublishResult
 from agent.store.db import Store
 from agent.store.models import (
-    Approval, Approver, AuditEntry, Episode, Look, Publication, Render, ScriptVersion, Season, Slot,
+    Approval,
+    Approver,
+    AuditEntry,
+    Episode,
+    Look,
+    Publication,
+    Render,
+    ScriptVersion,
+    Season,
+    Slot,
 )
 from integrations.outbox import OutboxPublisher
 from tools.publish import (
-    IN_PROGRESS, LEASE, ScheduleError, approved_render, publish_due, schedule_season,
+    IN_PROGRESS,
+    LEASE,
+    ScheduleError,
+    approved_render,
+    publish_due,
+    schedule_season,
 )
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -233,7 +247,7 @@ def _race(store: Store, rec: RecordingPublisher, at: datetime) -> list[int]:
         try:
             barrier.wait()
             published.append(publish_due(store, [rec], at).published)
-        except BaseException as exc:  # surfaced to the test below
+        except BaseException as exc:  # noqa: BLE001 — surfaced to the test below
             errors.append(exc)
 
     threads = [threading.Thread(target=sweep) for _ in range(2)]
@@ -264,3 +278,17 @@ def test_concurrent_sweeps_publish_once_postgres(pg_store: Store, tmp_path: Path
     assert count(pg_store, Publication) == 2
     with pg_store.session() as s:
         assert s.get(Season, sid).status == "COMPLETE"
+
+
+def test_platforms_advance_independently_and_missing_publisher_is_told(store: Store, tmp_path: Path) -> None:
+    sid = make_season(store, tmp_path, episodes=2)
+    schedule_season(store, sid, CADENCE, now=NOW, platforms=("outbox", "tiktok", "webhook"))
+    outbox, tiktok = RecordingPublisher(name="outbox"), RecordingPublisher(name="tiktok", fail_times=1)
+    result = publish_due(store, [outbox, tiktok], EP1_AT + timedelta(days=2))
+    assert len(outbox.calls) == 2 and len(tiktok.calls) == 1  # tiktok's episode 2 waits for its episode 1
+    assert (result.published, result.failed, result.held) == (2, 1, 1)
+    texts = " | ".join(m.text for m in result.messages)
+    assert "no 'webhook' publisher is configured" in texts and "to tiktok failed" in texts
+    with store.session() as s:
+        assert {e.status for e in s.scalars(select(Episode))} == {"SCHEDULED"}  # not on every platform yet
+        assert s.get(Season, sid).status == "PUBLISHING"

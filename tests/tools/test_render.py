@@ -121,6 +121,7 @@ def test_failed_encode_leaves_no_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("local-render")  # share one worker's session render under -n
 def test_render_writes_the_three_files_atomically(render_request: RenderRequest, rendered: RenderOutput) -> None:
     stem = render_request.out_dir / "ep03"
     assert rendered.video_path == stem.with_suffix(".mp4")
@@ -131,6 +132,7 @@ def test_render_writes_the_three_files_atomically(render_request: RenderRequest,
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("local-render")  # share one worker's session render under -n
 def test_video_is_h264_aac_1080x1920_30fps_bt709(render_request: RenderRequest, rendered: RenderOutput) -> None:
     facts = probe(rendered.video_path)
     assert (facts.width, facts.height, facts.fps) == (1080, 1920, 30)
@@ -143,6 +145,7 @@ def test_video_is_h264_aac_1080x1920_30fps_bt709(render_request: RenderRequest, 
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("local-render")  # share one worker's session render under -n
 def test_frames_show_title_lead_captions_and_end_card(render_request: RenderRequest, rendered: RenderOutput) -> None:
     look, timeline = render_request.look, build_timeline(render_request.script)
     cold = timeline.shots[0]
@@ -167,6 +170,7 @@ def test_frames_show_title_lead_captions_and_end_card(render_request: RenderRequ
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("local-render")  # share one worker's session render under -n
 def test_cover_and_teaser(render_request: RenderRequest, rendered: RenderOutput) -> None:
     with Image.open(rendered.cover_path) as img:
         assert img.size == (1080, 1920)
@@ -183,6 +187,7 @@ def test_cover_and_teaser(render_request: RenderRequest, rendered: RenderOutput)
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("local-render")  # share one worker's session render under -n
 def test_same_request_renders_the_same_bytes(render_request: RenderRequest, rendered: RenderOutput,
                                              tmp_path: Path) -> None:
     from tools.render import LocalRenderer

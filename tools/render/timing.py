@@ -104,10 +104,11 @@ def build_timeline(script: EpisodeScript, fps: int = 30, title_s: float = TITLE_
     t = snap(title_s, fps)
     title_end = t
     shots: list[Shot] = []
+    groups = group_lines(script)
     for name in SHOTS:
         start = t
         captions: list[Caption] = []
-        for line in group_lines(script)[name]:
+        for line in groups[name]:
             for piece in chunk(line.text):
                 end = snap(t + reading_seconds(piece), fps)
                 captions.append(Caption(line.speaker, piece, t, end))

@@ -1,0 +1,150 @@
+"""The webhook publisher: a signed JSON POST per published episode, for a brand's own systems.
+
+Signature: `X-Cliffhanger-Signature: sha256=<hex HMAC-SHA256(secret, "{timestamp}." + raw body)>` with
+`X-Cliffhanger-Timestamp: <unix seconds>`, so a receiver can reject replays (timestamp window) and forgeries
+(`verify_signature` below is the reference implementation). `Idempotency-Key` carries the publication key: the
+sweep calls a publisher once per key, but after a crash it may call again, and only the receiver can dedupe that.
+
+Destinations must be https and must not resolve to private, loopback or link-local addresses (an agent that can be
+talked into POSTing to 169.254.169.254 is a server-side request forgery), unless `allow_insecure_local=True`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import socket
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+from pydantic import SecretStr
+
+from agent.ports import PublishPackage, PublishResult
+
+SIGNATURE_HEADER = "X-Cliffhanger-Signature"
+TIMESTAMP_HEADER = "X-Cliffhanger-Timestamp"
+KEY_HEADER = "Idempotency-Key"
+DEFAULT_TOLERANCE_S = 300
+
+Resolver = Callable[[str, int], list[str]]
+
+
+class WebhookError(RuntimeError):
+    """The receiver refused or could not be reached."""
+
+
+class UnsafeDestinationError(WebhookError):
+    """The URL is not https, or points inside our own network."""
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """The signature header value for a body sent at `timestamp`."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def verify_signature(secret: str, body: bytes, headers: Mapping[str, str], *,
+                     tolerance_s: int = DEFAULT_TOLERANCE_S, now: float | None = None) -> bool:
+    """For receivers: True when the body was signed with `secret` within `tolerance_s` of now (constant-time)."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    timestamp = lowered.get(TIMESTAMP_HEADER.lower(), "")
+    signature = lowered.get(SIGNATURE_HEADER.lower(), "")
+    if not timestamp.isdigit() or not signature.startswith("sha256="):
+        return False
+    if abs((time.time() if now is None else now) - int(timestamp)) > tolerance_s:
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    """Every address a host name resolves to."""
+    return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
+
+
+def _internal(address: str) -> bool:
+    """Private, loopback, link-local, reserved, multicast or unspecified (IPv4-mapped IPv6 unwrapped)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast \
+        or ip.is_unspecified
+
+
+def check_destination(url: str, *, allow_insecure_local: bool = False, resolve: Resolver = _resolve) -> None:
+    """Refuse anything but https to a public address (tests and local demos opt out explicitly).
+
+    The check resolves the name itself; a DNS answer that changes between this check and the request (rebinding)
+    is not covered — put an egress proxy in front for that.
+    """
+    parsed = urlparse(url)
+    if allow_insecure_local:
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise UnsafeDestinationError(f"'{url}' is not an http(s) URL")
+        return
+    if parsed.scheme != "https" or not parsed.hostname:
+        raise UnsafeDestinationError(f"webhook URLs must be https:// (got '{url}')")
+    try:
+        addresses = resolve(parsed.hostname, parsed.port or 443)
+    except OSError as exc:
+        raise UnsafeDestinationError(f"cannot resolve '{parsed.hostname}': {exc}") from exc
+    inside = [a for a in addresses if _internal(a)]
+    if not addresses or inside:
+        raise UnsafeDestinationError(f"'{parsed.hostname}' resolves to a private or local address "
+                                     f"({', '.join(inside) or 'none'}); webhooks go to public hosts only")
+
+
+class WebhookPublisher:
+    """POSTs `{"event": "episode.published", ...}` signed with a shared secret."""
+
+    name = "webhook"
+
+    def __init__(self, url: str, secret: str, *, allow_insecure_local: bool = False,
+                 http: httpx.Client | None = None, timeout_s: float = 10.0, clock: Callable[[], float] = time.time,
+                 resolve: Resolver = _resolve) -> None:
+        if not secret:
+            raise ValueError("a webhook needs a signing secret (receivers verify with verify_signature)")
+        check_destination(url, allow_insecure_local=allow_insecure_local, resolve=resolve)
+        self.url, self._secret, self._allow_local, self._resolve = url, secret, allow_insecure_local, resolve
+        self._http = http or httpx.Client(timeout=timeout_s, follow_redirects=False)
+        self._clock = clock
+
+    def body(self, package: PublishPackage) -> bytes:
+        """The exact bytes that are signed and sent."""
+        payload = {"event": "episode.published", "idempotency_key": package.idempotency_key,
+                   "episode": package.model_dump(mode="json")}
+        return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+
+    def publish(self, package: PublishPackage) -> PublishResult:
+        """Send once; a non-2xx answer (redirects included: they are not followed) raises WebhookError."""
+        check_destination(self.url, allow_insecure_local=self._allow_local, resolve=self._resolve)
+        body = self.body(package)
+        timestamp = str(int(self._clock()))
+        try:
+            response = self._http.post(self.url, content=body, headers={
+                "Content-Type": "application/json", "User-Agent": "cliffhanger-webhook/1",
+                TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: sign(self._secret, timestamp, body),
+                KEY_HEADER: package.idempotency_key})
+        except httpx.HTTPError as exc:
+            raise WebhookError(f"could not reach {self.url}: {exc}") from exc
+        if not 200 <= response.status_code < 300:
+            raise WebhookError(f"{self.url} answered HTTP {response.status_code}: {response.text[:200]}")
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = {}
+        external = answer.get("id") if isinstance(answer, dict) else None
+        return PublishResult(external_id=str(external or package.idempotency_key), location=self.url)
+
+
+def from_settings(*, webhook_url: str | None = None, webhook_secret: SecretStr | str | None = None,
+                  webhook_allow_insecure_local: bool = False, **_: Any) -> WebhookPublisher:
+    """Registry factory: WEBHOOK_URL + WEBHOOK_SECRET."""
+    secret = webhook_secret.get_secret_value() if isinstance(webhook_secret, SecretStr) else webhook_secret
+    if not webhook_url or not secret:
+        raise ValueError("the webhook publisher needs webhook_url and webhook_secret")
+    return WebhookPublisher(webhook_url, secret, allow_insecure_local=webhook_allow_insecure_local)
