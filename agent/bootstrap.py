@@ -5,11 +5,13 @@ Everything with side effects is constructed here and passed down; the CLI comman
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.context import AppContext
 from agent.ports import Publisher, ReviewChannel
+from agent.services.campaign import campaign_tick, run_campaign_asset
 from agent.services.production import expired_renders, run_render
 from agent.settings import Settings
 from agent.store.db import Store
@@ -25,15 +27,22 @@ def make_brain(settings: Settings):  # type: ignore[no-untyped-def]
     return factory(key, settings.gemini_model, settings.gemini_base_url)
 
 
-def make_publishers(settings: Settings, names: tuple[str, ...] = ("outbox",)) -> dict[str, Publisher]:
-    """Publishers by name (outbox by default)."""
-    from integrations.outbox import OutboxPublisher
+def make_publishers(settings: Settings, names: Sequence[str] | None = None, *,
+                    store: Store | None = None) -> dict[str, Publisher]:
+    """The publishers named in CLIFFHANGER_PUBLISHERS (or `names`), built through the plug-in registry.
 
-    publishers: dict[str, Publisher] = {}
-    for name in names:
-        if name == "outbox":
-            publishers[name] = OutboxPublisher(settings.effective_outbox_dir)
-    return publishers
+    Publishers that must remember progress across a crash (TikTok's publish_id) keep it in the publication ledger
+    row, so pass the process's store; without one an engine on the configured database is made (it connects on
+    first use). An unknown or half-configured publisher fails here, at start-up, not at release time.
+    """
+    from agent.store.db import make_engine
+    from integrations.publishers import make_publishers as build
+    from tools.publish_ledger import PublicationState
+
+    chosen = list(settings.publishers if names is None else names)
+    ledger = PublicationState(store or Store(make_engine(settings.effective_database_url)))
+    values = {**settings.model_dump(), "outbox_dir": settings.effective_outbox_dir}
+    return {publisher.name: publisher for publisher in build(chosen, **values, publish_state=ledger)}
 
 
 def continuity_report(request, output) -> dict:  # type: ignore[no-untyped-def]
@@ -46,12 +55,20 @@ def continuity_report(request, output) -> dict:  # type: ignore[no-untyped-def]
     return data
 
 
+def make_campaign_publishers(settings: Settings) -> dict[str, Publisher]:
+    """Publishers for campaign assets: the outbox's campaign folder (episode publishers take episodes only)."""
+    from integrations.campaign_outbox import CampaignOutboxPublisher
+
+    return {"outbox": CampaignOutboxPublisher(settings.effective_outbox_dir)}
+
+
 @dataclass
 class Runtime:
     """What a running process holds: the app context and its job queue."""
 
     context: AppContext
     queue: JobQueue
+    campaign_publishers: dict[str, Publisher] = field(default_factory=dict)
 
 
 def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | None = None,
@@ -64,6 +81,7 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
     store = store or Store.open(settings.effective_database_url)
     backend = LocalRenderer()
     publishers = make_publishers(settings)
+    campaign_publishers = make_campaign_publishers(settings)
 
     def render(render_id: int) -> str:
         return run_render(store, render_id, backend=backend, continuity=continuity_report,
@@ -72,14 +90,20 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
     def sweep() -> object:
         from agent.store.models import utcnow
 
-        return sweep_and_report(store, publishers, channel, now=utcnow())
+        return sweep_and_report(store, publishers, channel, now=utcnow(), campaign_publishers=campaign_publishers)
+
+    def campaign_asset(asset_id: int) -> str:
+        return run_campaign_asset(store, asset_id, artifacts_dir=settings.artifacts_dir, channel=channel,
+                                  preset=settings.render_preset)
 
     huey = build_huey(queue_path=settings.queue_path, redis_url=settings.redis_url, immediate=immediate_queue)
-    queue = JobQueue(huey, JobHandlers(render=render, reap=lambda: expired_renders(store), sweep=sweep))
+    queue = JobQueue(huey, JobHandlers(render=render, reap=lambda: expired_renders(store), sweep=sweep,
+                                       campaign_asset=campaign_asset,
+                                       campaign_tick=lambda enqueue: campaign_tick(store, enqueue)))
     context = AppContext(
         settings=settings, store=store, brain=make_brain(settings), channel=channel,
         enqueue_render=queue.enqueue_render,
         make_portrait=lambda name, seed, path: generate_portrait(name, seed, Path(path)),
         make_preview=make_look_preview, publishers=publishers,
     )
-    return Runtime(context=context, queue=queue)
+    return Runtime(context=context, queue=queue, campaign_publishers=campaign_publishers)

@@ -1,6 +1,7 @@
 """Run one marketer message through the season graph, one message per thread at a time.
 
-The LangGraph thread id is the Slack thread key, so the conversation survives restarts through the checkpointer.
+The LangGraph thread id is the Slack thread key, so the conversation survives restarts through the checkpointer
+(SQLite file by default, PostgreSQL when the database is PostgreSQL).
 """
 
 from __future__ import annotations
@@ -9,25 +10,56 @@ import logging
 import sqlite3
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, ExitStack
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from langgraph.types import Command
 
-from agent.context import AppContext, TurnContext
+from agent.context import AppContext
 from agent.graph.graph import build_graph
+from agent.graph.state import Turn
 from agent.ports import ThreadRef
 from agent.services import seasons
 
 log = logging.getLogger(__name__)
+PG_SCHEMES = ("postgresql", "postgres")
+
+
+def is_postgres(database_url: str | None) -> bool:
+    """postgresql://, postgres:// and postgresql+driver:// URLs."""
+    return bool(database_url) and database_url.split("+", 1)[0].split(":", 1)[0] in PG_SCHEMES  # type: ignore[union-attr]
+
+
+def plain_dsn(database_url: str) -> tuple[str, str | None]:
+    """(libpq DSN, schema) from a SQLAlchemy URL: driver suffix dropped, `options=-csearch_path=…` read out.
+
+    PostgresSaver connects with psycopg directly, which wants a plain `postgresql://` DSN. The search path is kept
+    in the DSN (libpq applies it to the session) and also returned, so the saver's tables land in that schema.
+    """
+    parts = urlsplit(database_url)
+    scheme = "postgresql"
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = None
+    for key, value in query:
+        if key == "options":
+            for option in unquote(value).split():
+                if option.startswith("-csearch_path="):
+                    schema = option.split("=", 1)[1].split(",")[0].strip()
+    dsn = urlunsplit((scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+    return dsn, schema
 
 
 def open_checkpointer(database_url: str | None, sqlite_path: str, stack: ExitStack):  # type: ignore[no-untyped-def]
-    """SQLite checkpointer by default; PostgresSaver when the database is PostgreSQL."""
-    if database_url and database_url.split("+", 1)[0].split(":", 1)[0] in ("postgresql", "postgres"):
+    """SQLite checkpointer by default; PostgresSaver (its tables in the URL's search_path schema) on PostgreSQL."""
+    if is_postgres(database_url):
         from langgraph.checkpoint.postgres import PostgresSaver
 
-        dsn = database_url.replace("postgresql+psycopg://", "postgresql://")
+        dsn, schema = plain_dsn(database_url or "")
         saver = stack.enter_context(PostgresSaver.from_conn_string(dsn))
+        if schema:  # belt and braces: a pooler may drop startup options
+            saver.conn.execute(f'SET search_path TO "{schema}"')
         saver.setup()
         return saver
     from langgraph.checkpoint.sqlite import SqliteSaver
@@ -43,6 +75,7 @@ class Conversation(AbstractContextManager["Conversation"]):
     """Feeds messages into the graph; owns the checkpointer connection."""
 
     def __init__(self, app: AppContext) -> None:
+        """Open the checkpointer (closed with the Conversation) and compile the graph."""
         self.app = app
         self._stack = ExitStack()
         self.checkpointer = open_checkpointer(
@@ -53,14 +86,23 @@ class Conversation(AbstractContextManager["Conversation"]):
         self._locks_guard = threading.Lock()
 
     def __exit__(self, *exc: object) -> None:
+        """Close the checkpointer connection."""
+        self._stack.close()
+
+    def close(self) -> None:
+        """Same as leaving the context (for callers that hold a Conversation without `with`)."""
         self._stack.close()
 
     def _lock_for(self, key: str) -> threading.Lock:
         with self._locks_guard:
             return self._locks[key]
 
-    def handle(self, *, team_id: str, channel_id: str, thread_ts: str, user_id: str, text: str) -> int:
-        """Process one message in a season thread; returns the season id."""
+    def handle(self, *, team_id: str, channel_id: str, thread_ts: str, user_id: str, text: str,
+               files: Sequence[Path] = ()) -> int:
+        """Process one message (with any attached files, already on local disk) in a season thread.
+
+        Returns the season id.
+        """
         key = seasons.thread_key(team_id, channel_id, thread_ts)
         with self._lock_for(key):
             with self.app.store.session() as session:
@@ -68,8 +110,8 @@ class Conversation(AbstractContextManager["Conversation"]):
                     session, team_id=team_id, channel_id=channel_id, thread_ts=thread_ts, created_by=user_id
                 )
                 season_id = season.id
-            context = TurnContext(app=self.app, thread=ThreadRef(channel_id=channel_id, thread_ts=thread_ts),
-                                  user_id=user_id, team_id=team_id)
+            context = Turn(app=self.app, thread=ThreadRef(channel_id=channel_id, thread_ts=thread_ts),
+                           user_id=user_id, team_id=team_id, files=[Path(f) for f in files])
             config = {"configurable": {"thread_id": key}}
             if not self.graph.get_state(config).next:
                 self.graph.invoke({"season_id": season_id, "stage": "brief"}, config, context=context)

@@ -16,6 +16,7 @@ from typing import Any
 from rich.console import Console
 from sqlalchemy import select
 
+from agent.demo_campaign import campaign_report, finish_campaign, run_campaign
 from agent.settings import Settings
 from agent.store.models import Episode, Publication, ReviewMessage, Season, Slot
 from agent.sweep import sweep_and_report
@@ -125,13 +126,18 @@ def run_demo(out_dir: Path, episodes: int = 8, seconds: int = 40, console: Conso
         with store.session() as session:
             slot_times = sorted(session.scalars(select(Slot.publish_at).join(Episode).where(
                 Episode.season_id == season_id)).all())
+        run_campaign(stack, season_id, console)
         publishers = stack.runtime.context.publishers
+        campaign_publishers = stack.runtime.campaign_publishers
         for day, at in enumerate(slot_times, start=1):
             now = at + timedelta(minutes=1)
-            first = sweep_and_report(store, publishers, stack.runtime.context.channel, now=now)
-            again = sweep_and_report(store, publishers, stack.runtime.context.channel, now=now)
+            first = sweep_and_report(store, publishers, stack.runtime.context.channel, now=now,
+                                     campaign_publishers=campaign_publishers)
+            again = sweep_and_report(store, publishers, stack.runtime.context.channel, now=now,
+                                     campaign_publishers=campaign_publishers)
             console.print(f"  simulated clock {now:%Y-%m-%d %H:%M} UTC: published {first.published}, "
                           f"second sweep published {again.published}")
+        finish_campaign(stack, season_id, slot_times[-1], console)
         report = build_report(stack, season_id)
         thread_path = write_thread_html(stack, marketer.thread_ts or "", out_dir)
     report["elapsed_s"] = round(time.monotonic() - started, 1)
@@ -168,6 +174,7 @@ def build_report(stack: LocalStack, season_id: int) -> dict[str, Any]:
                 "publish_at": slot.publish_at.isoformat() if slot else None,
                 "outbox": publication.location if publication else None,
                 "continuity": (render.report or {}).get("summary") if render else None,
+                "campaign": campaign_report(session, ep),
             })
         result = {"season": {"id": season.id, "title": season.title, "status": season.status},
                   "episodes": episodes}

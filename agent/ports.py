@@ -153,6 +153,15 @@ class ReviewChannel(Protocol):
         """Tell one person something only they should see (an ephemeral note in Slack)."""
         ...
 
+    def post_campaign(self, thread: ThreadRef, card: CampaignCard) -> PostedMessage:
+        """Upload a campaign message's files (teaser, slides, quote) and post its copy; returns the message that
+        reactions approve (update it later with `update_text(message, card.to_text())`)."""
+        ...
+
+    def post_blocks(self, thread: ThreadRef, text: str, blocks: list[dict[str, Any]]) -> PostedMessage:
+        """Post a structured message (Block Kit layout; `text` is the fallback every channel can show)."""
+        ...
+
 
 class ReviewCard(BaseModel):
     """What a reviewer sees for one render."""
@@ -170,6 +179,48 @@ class ReviewCard(BaseModel):
     approved_by: list[str] = Field(default_factory=list)
     changes_by: list[str] = Field(default_factory=list)
     missing_roles: list[str] = Field(default_factory=list)
+    quorum: int = 1  # approvals the season needs per episode (the card shows "1 of 2")
+
+
+class CampaignItem(BaseModel):
+    """One campaign asset version as a reviewer sees it."""
+
+    asset_id: int
+    kind: str
+    label: str
+    version: int = 1
+    files: list[Path] = Field(default_factory=list)
+    text: str = ""
+    state: str = "READY"
+    findings: list[str] = Field(default_factory=list)
+    publish_at: str | None = None
+    approved_by: list[str] = Field(default_factory=list)
+
+
+class CampaignCard(BaseModel):
+    """One campaign message: an episode's surround assets, with how to approve or change them."""
+
+    season_id: int
+    episode_number: int
+    title: str
+    items: list[CampaignItem]
+
+    def to_text(self) -> str:
+        """The message in Slack mrkdwn (copy inline; media arrive as uploads just above it)."""
+        lines = [f":loudspeaker: *Campaign for Ep {self.episode_number} · {self.title}*"]
+        for item in self.items:
+            when = f" · goes out {item.publish_at}" if item.publish_at else ""
+            who = f" · approved by {', '.join(f'<@{u}>' for u in item.approved_by)}" if item.approved_by else ""
+            lines.append(f"\n*{item.label}* (v{item.version}) — _{item.state.lower().replace('_', ' ')}_{when}{who}")
+            if item.findings:
+                lines.append(":warning: Persona Brief: " + "; ".join(item.findings))
+            if item.text:
+                lines.append("\n".join(f"> {row}" if row else ">" for row in item.text.strip().splitlines()))
+        kinds = ", ".join(dict.fromkeys(i.kind for i in self.items))
+        lines.append(f"\nReact :+1: to approve everything above, or reply e.g. “Ep {self.episode_number} "
+                     f"{self.items[0].kind if self.items else 'quote'}: <what to change>” to redo one asset "
+                     f"({kinds}).")
+        return "\n".join(lines)
 
 
 class PublishPackage(BaseModel):
@@ -188,6 +239,8 @@ class PublishPackage(BaseModel):
     publish_at: str
     approvals: list[dict[str, str]]
     idempotency_key: str
+    kind: str = "episode"  # or a campaign asset kind: teaser, carousel, quote, writeup, bts
+    extra_files: list[Path] = Field(default_factory=list)
 
 
 class PublishResult(BaseModel):

@@ -25,12 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agent.domain import WORDS_PER_SECOND, EpisodeScript, LeadLock, Line, LookSpec  # noqa: E402
-from agent.ports import RenderRequest  # noqa: E402
+from agent.domain import WORDS_PER_SECOND, EpisodeScript, LeadLock, Line, LookSpec
+from agent.ports import RenderRequest
 
 LINE_WORDS = 10
-FILLER = ("she reaches for the drawer again while the office lights flicker overhead and somebody laughs "
-          "down the hall").split()
+FILLER = ["she", "reaches", "for", "the", "drawer", "again", "while", "the", "office", "lights", "flicker",
+          "overhead", "and", "somebody", "laughs", "down", "the", "hall"]
 
 
 def episode_seconds(length: int) -> float:

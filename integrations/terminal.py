@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 import re
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
 from agent.context import AppContext
-from agent.ports import PostedMessage, ReviewCard, ThreadRef
+from agent.ports import CampaignCard, PostedMessage, ReviewCard, ThreadRef
 from agent.services.approvals import latest_render
 from agent.services.review import vote
 from agent.services.seasons import find_season, thread_key
@@ -55,6 +56,19 @@ class TerminalChannel:
     def notify_user(self, thread: ThreadRef, user_id: str, text: str) -> None:
         """Print a private note."""
         self.console.print(f"[yellow](only you) {text}[/]")
+
+    def post_campaign(self, thread: ThreadRef, card: CampaignCard) -> PostedMessage:
+        """Print the campaign message with where each file is."""
+        for item in card.items:
+            for path in item.files:
+                self.console.print(f"[dim]📎 Ep {card.episode_number} · {item.label}: {path}[/]")
+        self.console.print(card.to_text())
+        return self._posted(thread)
+
+    def post_blocks(self, thread: ThreadRef, text: str, blocks: list[dict[str, Any]]) -> PostedMessage:
+        """Print the fallback text (a terminal has no Block Kit; buttons are answered by typing, e.g. "yes")."""
+        self.console.print(f"[bold cyan]cliffhanger ›[/] {text}")
+        return self._posted(thread)
 
 
 def terminal_review_command(app: AppContext, text: str, thread: str) -> bool:

@@ -36,6 +36,8 @@ class JobHandlers:
     render: Callable[[int], str]
     reap: Callable[[], list[int]]
     sweep: Callable[[], object] | None = None
+    campaign_asset: Callable[[int], str] | None = None  # generate one campaign asset version (issue 7)
+    campaign_tick: Callable[[Callable[[int], None]], list[int]] | None = None  # plan + re-ring stalled assets
 
 
 class JobQueue:
@@ -48,6 +50,11 @@ class JobQueue:
         self._reap_task = huey.periodic_task(crontab(minute="*"), name="reap_renders")(self._reap)
         if handlers.sweep is not None:
             self._sweep_task = huey.periodic_task(crontab(minute="*"), name="publish_sweep")(self._sweep)
+        if handlers.campaign_asset is not None:
+            self._campaign_task = huey.task(retries=2, retry_delay=2, name="campaign_asset")(self._campaign_asset)
+        if handlers.campaign_tick is not None:
+            self._campaign_tick_task = huey.periodic_task(crontab(minute="*"), name="campaign_tick")(
+                self._campaign_tick)
 
     def _render(self, render_id: int) -> str:
         return self.handlers.render(render_id)
@@ -62,6 +69,22 @@ class JobQueue:
     def _sweep(self) -> object:
         assert self.handlers.sweep is not None
         return self.handlers.sweep()
+
+    def _campaign_asset(self, asset_id: int) -> str:
+        assert self.handlers.campaign_asset is not None
+        return self.handlers.campaign_asset(asset_id)
+
+    def _campaign_tick(self) -> list[int]:
+        assert self.handlers.campaign_tick is not None
+        return self.handlers.campaign_tick(self.enqueue_campaign_asset)
+
+    def enqueue_campaign_asset(self, asset_id: int) -> None:
+        """Ring the doorbell for one campaign asset row."""
+        self._campaign_task(asset_id)
+
+    def campaign_tick_now(self) -> list[int]:
+        """Plan approved episodes' campaigns and enqueue them once (the demo and tests; workers run it minutely)."""
+        return self._campaign_tick()
 
     def enqueue_render(self, render_id: int) -> None:
         """Ring the doorbell for one render row."""

@@ -1,83 +1,55 @@
 """Scheduling approved episodes and the publish sweep: the only road from an approved render to the outside world.
 
 The database is the ledger. Approval is re-read at publish time (a prompt, a stale graph state or an old slot can
-never publish), episodes go out in order, and each (slot, publisher) is claimed atomically through a Publication row
-so overlapping sweeps, retries and crashed workers publish exactly once.
+never publish), episodes go out in order, a slot in confirm mode waits for an approver's "publish", and each
+(slot, publisher) is claimed atomically through a Publication row (tools/publish_ledger.py) so overlapping sweeps,
+retries and crashed workers publish exactly once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import NamedTuple
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from agent.domain import Cadence, Destination, EpisodeStatus, SeasonStatus, Unlock
 from agent.ports import Publisher, PublishPackage, PublishResult
 from agent.store.db import Store
-from agent.store.models import Approval, Approver, AuditEntry, Episode, Publication, Render, Season, Slot
+from agent.store.models import AuditEntry, Episode, Publication, Season, Slot
 from tools.calendar import CalendarError, describe, release_times
+from tools.publish_ledger import (
+    FAILED,
+    GAVE_UP,
+    IN_PROGRESS,
+    LEASE,
+    MAX_ATTEMPTS,
+    PENDING,
+    PUBLISHED,
+    RETRY_BACKOFF,
+    as_utc,
+    claim,
+    finish,
+    has_publication,
+    idempotency_key,
+    note_once,
+)
+from tools.publish_notices import SweepMessage, SweepResult, local_time
+from tools.publish_package import ApprovalCheck, approved_render, build_package, check_approval
 
-LEASE = timedelta(minutes=10)  # IN_PROGRESS older than this = crashed worker; claim time lives in published_at
-MAX_ATTEMPTS = 3  # then the publication stays FAILED until someone re-schedules
-PENDING, IN_PROGRESS, PUBLISHED, FAILED = "PENDING", "IN_PROGRESS", "PUBLISHED", "FAILED"
+__all__ = [
+    "FAILED", "GAVE_UP", "IN_PROGRESS", "LEASE", "MAX_ATTEMPTS", "MODES", "PENDING", "PUBLISHED", "RETRY_BACKOFF",
+    "ApprovalCheck",
+    "ScheduleError", "SweepMessage", "SweepResult", "approved_render", "build_package", "check_approval",
+    "idempotency_key", "publish_due", "schedule_season",
+]
+MODES = ("autopilot", "confirm")  # confirm: each slot also needs an approver's "publish" at release time
 
 
 class ScheduleError(ValueError):
     """The season cannot be scheduled as asked; the message is written for the thread."""
-
-
-@dataclass(frozen=True)
-class ApprovalCheck:
-    """Is an episode's current render approved, and if not, why (for messages that say what unblocks it)."""
-
-    render: Render | None
-    approvals: tuple[Approval, ...]
-    quorum: int
-    reason: str = ""
-
-    @property
-    def approved(self) -> bool:
-        """True when the latest render is finished and has a quorum of approvals from listed approvers."""
-        return not self.reason and self.render is not None
-
-
-def _as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def check_approval(session: Session, episode: Episode) -> ApprovalCheck:
-    """The one approval query: latest render DONE, live approvals from the season's approvers, distinct >= quorum.
-
-    An approval belongs to one render, so a re-render silently invalidates older approvals; withdrawn approvals and
-    approvals from people not on the approver list never count.
-    """
-    season = session.get(Season, episode.season_id)
-    quorum = max(1, season.quorum if season else 1)
-    latest = session.scalars(select(Render).where(Render.episode_id == episode.id).order_by(Render.id.desc())).first()
-    if latest is None:
-        return ApprovalCheck(None, (), quorum, "it has no render yet")
-    if latest.status != "DONE":
-        return ApprovalCheck(latest, (), quorum, f"its latest render (#{latest.id}) is {latest.status}, not finished")
-    counted = tuple(session.scalars(select(Approval).join(Approver, and_(
-        Approver.user_id == Approval.user_id, Approver.season_id == episode.season_id)).where(
-        Approval.render_id == latest.id, Approval.withdrawn_at.is_(None)).order_by(Approval.created_at, Approval.id)))
-    short = len({a.user_id for a in counted}) < quorum
-    return ApprovalCheck(latest, counted, quorum, f"its latest render (#{latest.id}) has {len(counted)} of {quorum} "
-                         "required approval(s) from the season's approvers" if short else "")
-
-
-def approved_render(session: Session, episode: Episode) -> Render | None:
-    """The episode's render that may be published, or None. Everything that gates on approval calls this."""
-    check = check_approval(session, episode)
-    return check.render if check.approved else None
 
 
 def _unlocks(plan: Mapping[int, Unlock | str] | Sequence[Unlock | str] | None, numbers: list[int]) -> dict[int, str]:
@@ -89,26 +61,24 @@ def _unlocks(plan: Mapping[int, Unlock | str] | Sequence[Unlock | str] | None, n
         raise ScheduleError(f"unlock must be one of {', '.join(u.value for u in Unlock)}: {exc}") from exc
 
 
-def _has_publication(session: Session, slot_id: int, statuses: tuple[str, ...]) -> bool:
-    """Does this slot have a publication in one of these states?"""
-    return session.scalars(select(Publication.id).where(Publication.slot_id == slot_id,
-                                                        Publication.status.in_(statuses))).first() is not None
-
-
 def schedule_season(
     store: Store, season_id: int, cadence: Cadence, *, platforms: Sequence[str] = ("outbox",),
     unlock_plan: Mapping[int, Unlock | str] | Sequence[Unlock | str] | None = None,
+    destination: Destination | str | None = None, mode: str = "autopilot",
     now: datetime | None = None, actor: str = "agent",
 ) -> list[Slot]:
     """Give every unpublished episode one slot per platform on the cadence; refuse if any is unapproved.
 
     Idempotent: unpublished slots are re-timed in place (ids, hence idempotency keys, stay, so a half-finished
-    publish resumes instead of posting twice), published ones are untouched, failed ones get fresh attempts.
+    publish resumes instead of posting twice), published ones are untouched, given-up ones get fresh attempts. A
+    slot that moves loses its confirmation (confirm mode confirms a release time, not an episode forever).
     """
     platforms = (platforms,) if isinstance(platforms, str) else tuple(platforms)
     if not platforms:
         raise ScheduleError("name at least one platform to schedule on (e.g. outbox)")
-    now = _as_utc(now or datetime.now(UTC))
+    if mode not in MODES:
+        raise ScheduleError(f"publishing mode is {' or '.join(MODES)}, not '{mode}'")
+    now = as_utc(now or datetime.now(UTC))
     with store.session() as session:
         season = session.get(Season, season_id)
         if season is None:
@@ -124,54 +94,40 @@ def schedule_season(
                                 + ". Each episode's latest render needs its approvals first; then ask me again.")
         try:
             times = release_times(cadence, len(pending), after=now)
-        except CalendarError as exc:
+            where = Destination(destination or (season.brief or {}).get("destination", Destination.DRAMA_CENTER))
+        except (CalendarError, ValueError) as exc:
             raise ScheduleError(str(exc)) from exc
-        destination = Destination((season.brief or {}).get("destination", Destination.DRAMA_CENTER)).value
         unlocks = _unlocks(unlock_plan, [ep.number for ep in pending])
         slots: list[Slot] = []
         for episode, publish_at in zip(pending, times, strict=True):
             existing = {s.platform: s for s in session.scalars(select(Slot).where(Slot.episode_id == episode.id))}
             for platform, slot in existing.items():
-                if platform not in platforms and not _has_publication(session, slot.id, (PUBLISHED, IN_PROGRESS)):
+                if platform not in platforms and not has_publication(session, slot.id, (PUBLISHED, IN_PROGRESS)):
                     session.execute(delete(Publication).where(Publication.slot_id == slot.id))
                     session.delete(slot)
             session.flush()
             for platform in platforms:
                 slot = existing.get(platform) or Slot(episode_id=episode.id, platform=platform)
-                if slot.id is None or not _has_publication(session, slot.id, (PUBLISHED,)):
-                    slot.publish_at, slot.unlock, slot.destination = publish_at, unlocks[episode.number], destination
+                if slot.id is None or not has_publication(session, slot.id, (PUBLISHED,)):
+                    if slot.publish_at is None or as_utc(slot.publish_at) != publish_at or slot.mode != mode:
+                        slot.confirmed_by, slot.confirmed_at = None, None
+                    slot.publish_at, slot.unlock, slot.destination = publish_at, unlocks[episode.number], where.value
+                    slot.mode = mode
                     session.add(slot)
                     slots.append(slot)
-            session.execute(update(Publication).where(Publication.status == FAILED, Publication.slot_id.in_(
-                [s.id for s in existing.values()])).values(status=PENDING, attempts=0)
-                .execution_options(synchronize_session=False))
+            session.execute(update(Publication).where(Publication.status.in_((FAILED, GAVE_UP)),
+                                                      Publication.slot_id.in_([s.id for s in existing.values()]))
+                            .values(status=PENDING, attempts=0, next_attempt_at=None)
+                            .execution_options(synchronize_session=False))
             episode.status = EpisodeStatus.SCHEDULED
         season.status = SeasonStatus.PUBLISHING if len(pending) < len(episodes) else SeasonStatus.SCHEDULED
         season.cadence = cadence.model_dump(mode="json")
         session.add(AuditEntry(season_id=season_id, actor=actor, action="season.scheduled", detail={
             "cadence": describe(cadence), "platforms": list(platforms), "episodes": [e.number for e in pending],
-            "first": times[0].isoformat(), "last": times[-1].isoformat()}))
+            "first": times[0].isoformat(), "last": times[-1].isoformat(), "mode": mode,
+            "destination": where.value, "unlock": {str(k): v for k, v in unlocks.items()}}))
         session.flush()
     return slots
-
-
-@dataclass(frozen=True)
-class SweepMessage:
-    """News for one season's thread."""
-
-    season_id: int
-    text: str
-
-
-@dataclass
-class SweepResult:
-    """What one sweep did. Counts are per sweep; messages carry only news (a standing hold is told once)."""
-
-    published: int = 0
-    skipped_already: int = 0
-    held: int = 0
-    failed: int = 0
-    messages: list[SweepMessage] = field(default_factory=list)
 
 
 class _Step(NamedTuple):
@@ -184,11 +140,15 @@ class _Step(NamedTuple):
     slot_id: int | None
     publish_at: datetime | None
     published: bool
+    awaiting_confirmation: bool
 
 
-def idempotency_key(slot_id: int, publisher: str) -> str:
-    """The key a (slot, publisher) publication is known by, in the ledger and at the publisher."""
-    return f"slot{slot_id}:{publisher}"
+class _Outcome(NamedTuple):
+    """What one publish attempt came to: kind ('published', 'held', 'failed', …), detail, fallback note."""
+
+    kind: str
+    detail: str = ""
+    fallback: dict[str, Any] | None = None
 
 
 def _plan(session: Session, season_id: int) -> list[_Step]:
@@ -203,134 +163,60 @@ def _plan(session: Session, season_id: int) -> list[_Step]:
         for platform in sorted({s.platform for s in slots}):
             slot = by_key.get((ep.id, platform))
             steps.append(_Step(ep.id, ep.number, ep.title, platform, slot.id if slot else None,
-                               _as_utc(slot.publish_at) if slot else None,
-                               (slot.id in done) if slot else ep.status == EpisodeStatus.PUBLISHED))
+                               as_utc(slot.publish_at) if slot else None,
+                               (slot.id in done) if slot else ep.status == EpisodeStatus.PUBLISHED,
+                               bool(slot and slot.mode == "confirm" and slot.confirmed_at is None)))
     return steps
 
 
-def _claim(session: Session, store: Store, slot_id: int, render_id: int, publisher: str, now: datetime) -> str:
-    """Take the (slot, publisher) publication: 'claimed', or why not ('published', 'busy', 'spent').
-
-    INSERT … ON CONFLICT DO NOTHING on the unique key, then a conditional UPDATE whose rowcount says who won. On
-    PostgreSQL a FOR UPDATE SKIP LOCKED read lets a second sweep move on instead of queueing behind the winner.
-    """
-    key = idempotency_key(slot_id, publisher)
-    insert = pg_insert if store.is_postgres else sqlite_insert
-    session.execute(insert(Publication).values(
-        slot_id=slot_id, render_id=render_id, publisher=publisher, idempotency_key=key, status=PENDING,
-        attempts=0, created_at=now).on_conflict_do_nothing(index_elements=["idempotency_key"]))
-    if store.is_postgres and session.execute(select(Publication.id).where(Publication.idempotency_key == key)
-                                             .with_for_update(skip_locked=True)).first() is None:
-        return "busy"
-    claimable = or_(Publication.status == PENDING,
-                    and_(Publication.status == FAILED, Publication.attempts < MAX_ATTEMPTS),
-                    and_(Publication.status == IN_PROGRESS, Publication.published_at < now - LEASE))
-    taken = session.execute(
-        update(Publication).where(Publication.idempotency_key == key, claimable)
-        .values(status=IN_PROGRESS, attempts=Publication.attempts + 1, published_at=now, render_id=render_id)
-        .execution_options(synchronize_session=False))
-    if taken.rowcount == 1:  # type: ignore[attr-defined]
-        return "claimed"
-    status = session.scalar(select(Publication.status).where(Publication.idempotency_key == key))
-    return {PUBLISHED: "published", FAILED: "spent"}.get(status or "", "busy")
+def _call(publisher: Publisher, package: PublishPackage) -> tuple[PublishResult | None, BaseException | None]:
+    """Run one adapter; any failure is data for the ledger, never an exception out of the sweep."""
+    try:
+        return publisher.publish(package), None
+    except Exception as exc:  # noqa: BLE001 — recorded in the ledger and told in the thread
+        return None, exc
 
 
-def _hashtag(text: str) -> str:
-    """'Midnight Latte' → '#MidnightLatte'."""
-    return "#" + "".join(w[:1].upper() + w[1:] for w in "".join(c if c.isalnum() else " " for c in text).split())
-
-
-def build_package(session: Session, slot: Slot, check: ApprovalCheck, publisher: str) -> PublishPackage:
-    """Everything a publisher needs, read from the database (never from the conversation)."""
-    render = check.render
-    if render is None or not render.video_path:
-        raise ValueError("the approved render has no video file")
-    episode = session.get_one(Episode, slot.episode_id)
-    season = session.get_one(Season, episode.season_id)
-    script = next((v.script for v in episode.scripts if v.id == render.script_version_id), {})
-    cold_open = str(script.get("cold_open", "")).strip()
-    caption = f"{episode.title} (Ep {episode.number})" + (f" — {cold_open}" if cold_open else "")
-    tags = [_hashtag(t) for t in ((season.brief or {}).get("brand", ""), season.title) if _hashtag(t) != "#"]
-    return PublishPackage(
-        season_id=season.id, season_title=season.title, episode_number=episode.number, episode_title=episode.title,
-        video_path=Path(render.video_path), cover_path=Path(render.cover_path) if render.cover_path else None,
-        caption=caption[:2000], hashtags=list(dict.fromkeys([*tags, "#minidrama"])), unlock=slot.unlock,
-        destination=slot.destination, publish_at=_as_utc(slot.publish_at).isoformat(),
-        approvals=[{"user": a.user_id, "at": _as_utc(a.created_at).isoformat(), "via": a.via}
-                   for a in check.approvals],
-        idempotency_key=idempotency_key(slot.id, publisher))
-
-
-def _finish(store: Store, key: str, now: datetime, result: PublishResult | None, error: str | None) -> int:
-    """Record the outcome, roll episode/season status forward, audit it; returns the attempt number."""
-    with store.session() as session:
-        pub = session.scalars(select(Publication).where(Publication.idempotency_key == key)).one()
-        episode = session.get_one(Episode, session.get_one(Slot, pub.slot_id).episode_id)
-        if pub.status == PUBLISHED:  # a re-claimer after our lease expired finished first
-            return pub.attempts
-        if result is not None:
-            pub.status, pub.external_id, pub.location = PUBLISHED, result.external_id, result.location
-            pub.published_at, pub.error = now, None
-        else:
-            pub.status, pub.error = FAILED, (error or "unknown error")[:2000]
-        session.flush()
-        slot_ids = session.scalars(select(Slot.id).where(Slot.episode_id == episode.id))
-        if all(_has_publication(session, sid, (PUBLISHED,)) for sid in slot_ids):
-            episode.status = EpisodeStatus.PUBLISHED
-        elif pub.status == FAILED and pub.attempts >= MAX_ATTEMPTS:
-            episode.status = EpisodeStatus.FAILED
-        statuses = set(session.scalars(select(Episode.status).where(Episode.season_id == episode.season_id)))
-        season = session.get(Season, episode.season_id)
-        season.status = SeasonStatus.COMPLETE if statuses == {"PUBLISHED"} else SeasonStatus.PUBLISHING
-        session.add(AuditEntry(season_id=episode.season_id, actor=f"publisher:{pub.publisher}", action=(
-            "episode.published" if pub.status == PUBLISHED else "episode.publish_failed"), detail={
-            "episode": episode.number, "slot_id": pub.slot_id, "render_id": pub.render_id, "key": key,
-            "external_id": pub.external_id, "location": pub.location, "error": pub.error, "attempt": pub.attempts}))
-        return pub.attempts
-
-
-def _note_once(store: Store, season_id: int, slot_id: int | None, reason: str) -> bool:
-    """Record a standing hold; True only the first time, so a minutely sweep doesn't repeat itself in the thread."""
-    with store.session() as session:
-        last = session.scalars(select(AuditEntry).where(AuditEntry.season_id == season_id, AuditEntry.action ==
-                                                        "season.held").order_by(AuditEntry.id.desc())).first()
-        if last is not None and last.detail == {"slot_id": slot_id, "reason": reason}:
-            return False
-        session.add(AuditEntry(season_id=season_id, actor="publish-sweep", action="season.held",
-                               detail={"slot_id": slot_id, "reason": reason}))
-        return True
-
-
-def _publish_step(store: Store, step: _Step, publisher: Publisher, now: datetime) -> tuple[str, str]:
-    """Re-check approval, claim, publish, record. Returns (outcome, detail) for the sweep's bookkeeping."""
+def _publish_step(store: Store, step: _Step, publisher: Publisher, publishers: Mapping[str, Publisher],
+                  now: datetime) -> _Outcome:
+    """Re-check approval, claim, publish (or fall back), record."""
     package: PublishPackage | None = None
-    problem = ""
+    problem, permanent = "", False
     with store.session() as session:
         episode, slot = session.get(Episode, step.episode_id), session.get(Slot, step.slot_id)
         if episode is None or slot is None:
-            return "busy", "slot vanished (re-scheduled meanwhile)"
+            return _Outcome("busy", "slot vanished (re-scheduled meanwhile)")
         check = check_approval(session, episode)
         if not check.approved or check.render is None:
-            return "held", check.reason
-        claim = _claim(session, store, slot.id, check.render.id, publisher.name, now)
-        if claim != "claimed":  # 'spent' ones were told about when they gave up
-            return ("already" if claim == "published" else claim), ""
+            return _Outcome("held", check.reason)
+        taken = claim(session, store, slot.id, check.render.id, publisher.name, now)
+        if taken != "claimed":  # 'spent' ones were told about when they gave up
+            return _Outcome("already" if taken == "published" else taken)
         try:
             package = build_package(session, slot, check, publisher.name)
         except ValueError as exc:
-            problem = str(exc)
-    result: PublishResult | None = None
+            problem, permanent = str(exc), True
+    result, error, fallback = None, None, None
     if package is not None:
-        try:
-            result = publisher.publish(package)
-        except Exception as exc:  # noqa: BLE001 — any adapter failure is recorded in the ledger and told
-            problem = f"{type(exc).__name__}: {exc}"
-    attempt = _finish(store, idempotency_key(slot.id, publisher.name), now, result, None if result else problem)
+        result, error = _call(publisher, package)
+        if error is not None:
+            problem, permanent = f"{type(error).__name__}: {error}", not getattr(error, "retryable", True)
+            target = publishers.get(str(getattr(error, "fallback", "") or ""))
+            if target is not None and target.name != publisher.name:
+                result, second = _call(target, package)
+                if result is not None:
+                    fallback = {"fallback": target.name, "reason": str(error)}
+                else:
+                    problem += f"; the {target.name} fallback failed too: {second}"
+    key = idempotency_key(step.slot_id or 0, publisher.name)
+    pub = finish(store, key, now, result, None if result else problem, permanent=permanent, note=fallback)
     if result is not None:
-        return "published", result.location
-    if attempt >= MAX_ATTEMPTS:
-        return "spent", f"gave up after {MAX_ATTEMPTS} attempts; last error: {problem[:2000]}"
-    return "failed", f"attempt {attempt} of {MAX_ATTEMPTS}: {problem}"
+        return _Outcome("published", result.location, fallback)
+    if pub.status == GAVE_UP:
+        why = "it cannot succeed as it is" if permanent else f"{MAX_ATTEMPTS} attempts"
+        return _Outcome("spent", f"gave up after {why}; {problem[:2000]}")
+    retry = f"; I'll retry after {as_utc(pub.next_attempt_at):%H:%M} UTC" if pub.next_attempt_at else ""
+    return _Outcome("failed", f"attempt {pub.attempts} of {MAX_ATTEMPTS}: {problem}{retry}")
 
 
 def _sweep_season(store: Store, season_id: int, publishers: Mapping[str, Publisher], now: datetime,
@@ -339,11 +225,13 @@ def _sweep_season(store: Store, season_id: int, publishers: Mapping[str, Publish
     with store.session() as session:
         season = session.get_one(Season, season_id)
         title, quorum, steps = season.title, season.quorum, _plan(session, season_id)
+        when = {s.slot_id: local_time(season, s.publish_at) for s in steps if s.slot_id and s.publish_at}
     blocked: set[str] = set()
 
-    def tell(text: str, slot_id: int | None = None, standing: bool = False) -> None:  # standing: say it once
-        if not standing or _note_once(store, season_id, slot_id, text):
-            out.messages.append(SweepMessage(season_id, text))
+    def tell(text: str, kind: str = "note", standing: dict[str, Any] | None = None,
+             slot_ids: tuple[int, ...] = ()) -> None:  # standing: said once while it lasts
+        if standing is None or note_once(store, season_id, "season.held", standing):
+            out.messages.append(SweepMessage(season_id, text, kind, slot_ids))
 
     for step in steps:
         if step.platform in blocked:
@@ -355,37 +243,61 @@ def _sweep_season(store: Store, season_id: int, publishers: Mapping[str, Publish
             blocked.add(step.platform)  # not due yet (or never slotted): nothing after it on this platform
             continue
         name, publisher = f"episode {step.number} '{step.title}'", publishers.get(step.platform)
-        outcome, detail = _publish_step(store, step, publisher, now) if publisher else ("unconfigured", "")
-        if outcome in ("unconfigured", "failed", "spent", "busy"):  # busy: another sweep has it and goes on
+        if publisher is None:
+            outcome = _Outcome("unconfigured")
+        elif step.awaiting_confirmation and approved_episode(store, step.episode_id):
+            outcome = _Outcome("confirm")
+        else:
+            outcome = _publish_step(store, step, publisher, publishers, now)
+        if outcome.kind in ("unconfigured", "failed", "spent", "busy", "waiting"):  # busy: another sweep has it
             blocked.add(step.platform)
-        if outcome == "unconfigured":
+        if outcome.kind == "unconfigured":
             out.held += 1
             tell(f"{name} of '{title}' is due on {step.platform}, but no '{step.platform}' publisher is configured. "
-                 f"Configure it, or re-schedule the season on another platform.", step.slot_id, standing=True)
-        elif outcome == "held":
+                 f"Configure it, or re-schedule the season on another platform.", "hold",
+                 {"slot_id": step.slot_id, "reason": "unconfigured"})
+        elif outcome.kind == "confirm":
             out.held += 1
-            tell(f"Holding '{title}': {name} was due on {step.platform} at {step.publish_at:%Y-%m-%d %H:%M} UTC, "
-                 f"but {detail}. Nothing later in this season goes out until the latest render of episode "
-                 f"{step.number} has {quorum} approval(s) from the season's approvers (Approve or :+1: on its card).",
-                 step.slot_id, standing=True)
+            waiting = tuple(s.slot_id for s in steps if s.episode_id == step.episode_id and s.slot_id
+                            and s.awaiting_confirmation and not s.published)
+            tell(f":raising_hand: Ep {step.number} '{step.title}' of '{title}' is due ({when[step.slot_id]}) — "
+                 "approve to publish: an approver replies 'publish' here or presses Publish. Nothing later in this "
+                 "season goes out until then.", "confirm", {"slot_id": step.slot_id, "reason": "confirm"}, waiting)
             return
-        elif outcome == "published":
+        elif outcome.kind == "held":
+            out.held += 1
+            tell(f"Holding '{title}': {name} was due on {step.platform} at {when[step.slot_id]}, "
+                 f"but {outcome.detail}. Nothing later in this season goes out until the latest render of episode "
+                 f"{step.number} has {quorum} approval(s) from the season's approvers (Approve or :+1: on its card).",
+                 "hold", {"slot_id": step.slot_id, "reason": outcome.detail})
+            return
+        elif outcome.kind == "published":
             out.published += 1
-            tell(f"Published {name} of '{title}' to {step.platform}: {detail}")
-        elif outcome == "already":  # a concurrent sweep finished it between our plan and our claim
+            if outcome.fallback:
+                tell(f"{step.platform} couldn't take {name} of '{title}' ({outcome.fallback['reason']}), so I put it "
+                     f"in the {outcome.fallback['fallback']} instead: {outcome.detail}. Post it from there by hand; "
+                     "later episodes carry on.")
+            else:
+                tell(f"Published {name} of '{title}' to {step.platform}: {outcome.detail}")
+        elif outcome.kind == "already":  # a concurrent sweep finished it between our plan and our claim
             out.skipped_already += 1
-        elif outcome in ("failed", "spent"):
+        elif outcome.kind in ("failed", "spent"):
             out.failed += 1
-            then = "I'll retry on the next sweep" if outcome == "failed" else "re-schedule the season to retry"
-            if detail:
-                tell(f"Publishing {name} of '{title}' to {step.platform} failed ({detail}). {then}; later episodes "
-                     f"on {step.platform} wait for it.")
+            then = ("later episodes on it wait" if outcome.kind == "failed" else
+                    "fix the cause, then ask me to re-schedule the season to retry; later episodes on it wait")
+            tell(f"Publishing {name} of '{title}' to {step.platform} failed ({outcome.detail}). {then}.")
+
+
+def approved_episode(store: Store, episode_id: int) -> bool:
+    """Is the episode's latest render approved right now (asked before asking for a confirmation)?"""
+    with store.session() as session:
+        return check_approval(session, session.get_one(Episode, episode_id)).approved
 
 
 def publish_due(store: Store, publishers: Mapping[str, Publisher] | Sequence[Publisher],
                 now: datetime) -> SweepResult:
     """Publish every due slot whose episode is approved, in order, exactly once; safe to run from many workers."""
-    now = _as_utc(now)
+    now = as_utc(now)
     by_name = dict(publishers) if isinstance(publishers, Mapping) else {p.name: p for p in publishers}
     with store.session() as session:
         due = set(session.scalars(select(Episode.season_id).join(Slot, Slot.episode_id == Episode.id)
@@ -396,4 +308,3 @@ def publish_due(store: Store, publishers: Mapping[str, Publisher] | Sequence[Pub
     for season_id in sorted(unfinished):
         _sweep_season(store, season_id, by_name, now, out)
     return out
-

@@ -1,15 +1,20 @@
-"""'Where are we?' — the season's state read from the database, as JSON (CLI) or text (thread)."""
+"""'Where are we?' — the season's state read from the database, as JSON (CLI), text (thread) or the audit trail.
+
+Everything here is read from the database (approvals, slots, publications, the audit log), never from the
+conversation's memory, so the answer is the same in the thread, the CLI and the season board.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from agent.services.approvals import counted_approvers, latest_render, missing_roles
+from agent.services.approvals import counted_approvers, latest_render, missing_roles, waiting_on
 from agent.store.db import Store
-from agent.store.models import Publication, Season, Slot
+from agent.store.models import AuditEntry, ChangeRequest, Publication, Season, Slot
 
 
 class EpisodeView(BaseModel):
@@ -23,9 +28,11 @@ class EpisodeView(BaseModel):
     approved_by: list[str] = Field(default_factory=list)
     waiting_on: list[str] = Field(default_factory=list)
     missing_roles: list[str] = Field(default_factory=list)
+    change_notes: list[str] = Field(default_factory=list)
     publish_at: str | None = None
     published: bool = False
     continuity_passed: bool | None = None
+    cover_path: str | None = None
 
 
 class SeasonView(BaseModel):
@@ -36,6 +43,7 @@ class SeasonView(BaseModel):
     status: str
     thread: str
     approvers: list[str]
+    roles: dict[str, str] = Field(default_factory=dict)  # approver → sign-off role
     quorum: int
     episodes: list[EpisodeView]
 
@@ -45,11 +53,41 @@ class SeasonView(BaseModel):
         upcoming = sorted(e.publish_at for e in self.episodes if e.publish_at and not e.published)
         return upcoming[0] if upcoming else None
 
-    def to_text(self) -> str:
-        """mrkdwn summary for the thread."""
+    @property
+    def waiting_on(self) -> list[str]:
+        """Everyone whose approval some episode still needs, in approver order."""
+        wanted = {u for e in self.episodes for u in e.waiting_on}
+        return [a for a in self.approvers if a in wanted]
+
+    @property
+    def blockers(self) -> list[str]:
+        """What stands between the season and its releases, most urgent first (mrkdwn)."""
+        found: list[str] = []
+        for ep in self.episodes:
+            if ep.status == "FAILED":
+                found.append(f"Ep {ep.number}: the render failed (I retry automatically)")
+            elif ep.continuity_passed is False and ep.status in ("IN_REVIEW", "RENDERED"):
+                found.append(f"Ep {ep.number}: continuity flagged — check before approving")
+            if ep.status == "CHANGES_REQUESTED":
+                note = f" (“{ep.change_notes[0]}”)" if ep.change_notes and ep.change_notes[0] else " (waiting for a note)"
+                found.append(f"Ep {ep.number}: changes requested{note}")
+            if ep.missing_roles and ep.status == "IN_REVIEW":
+                found.append(f"Ep {ep.number}: needs {', '.join(ep.missing_roles)} sign-off")
+        approved = [e for e in self.episodes if e.status == "APPROVED" and not e.publish_at]
+        if approved and len(approved) == len(self.episodes):
+            found.append("Everything is approved but not scheduled — say *schedule daily at 6pm*")
+        return found
+
+    def state_counts(self) -> dict[str, int]:
+        """How many episodes are in each state."""
         counts: dict[str, int] = {}
         for ep in self.episodes:
             counts[ep.status] = counts.get(ep.status, 0) + 1
+        return counts
+
+    def to_text(self) -> str:
+        """mrkdwn summary for the thread (and the fallback text of the Block Kit answer)."""
+        counts = self.state_counts()
         summary = ", ".join(f"{n} {s.lower().replace('_', ' ')}" for s, n in sorted(counts.items())) or "no episodes yet"
         lines = [f"*{self.title}* — stage *{self.status}* ({summary})"]
         for ep in self.episodes:
@@ -61,8 +99,16 @@ class SeasonView(BaseModel):
             lines.append(f"• Ep {ep.number} _{ep.title}_ — {ep.status.lower().replace('_', ' ')}{extra}")
         if self.next_publish:
             lines.append(f"Next drop: {self.next_publish}")
-        lines.append("Approvers: " + (", ".join(f"<@{a}>" for a in self.approvers) or "none") + f" (quorum {self.quorum})")
+        if self.blockers:
+            lines.append("Blockers: " + "; ".join(self.blockers))
+        lines.append("Approvers: " + (", ".join(self.approver_label(a) for a in self.approvers) or "none")
+                     + f" (quorum {self.quorum})")
         return "\n".join(lines)
+
+    def approver_label(self, user: str) -> str:
+        """"<@U1> (legal)"."""
+        role = self.roles.get(user)
+        return f"<@{user}>" + (f" ({role})" if role else "")
 
 
 def season_view(store: Store, season_id: int) -> SeasonView:
@@ -75,7 +121,6 @@ def season_view(store: Store, season_id: int) -> SeasonView:
         episodes = []
         for ep in season.episodes:
             render = latest_render(ep)
-            approved = counted_approvers(session, render, season) if render else []
             slot = session.scalar(select(Slot).where(Slot.episode_id == ep.id).order_by(Slot.publish_at))
             published = False
             if slot is not None:
@@ -83,20 +128,98 @@ def season_view(store: Store, season_id: int) -> SeasonView:
                     select(Publication.id).where(Publication.slot_id == slot.id, Publication.status == "PUBLISHED")
                 ) is not None
             report: dict[str, Any] = (render.report or {}) if render else {}
+            notes = list(session.scalars(select(ChangeRequest.note).where(
+                ChangeRequest.render_id == render.id, ChangeRequest.resolved_at.is_(None)))) if render else []
             episodes.append(EpisodeView(
                 number=ep.number, title=ep.title, status=ep.status,
                 render_status=render.status if render else None, versions=len(ep.renders),
-                approved_by=approved,
-                waiting_on=[a for a in approvers if a not in approved] if ep.status == "IN_REVIEW" else [],
+                approved_by=counted_approvers(session, render, season) if render else [],
+                waiting_on=waiting_on(session, render, season)
+                if render is not None and ep.status in ("IN_REVIEW", "RENDERED") else [],
                 missing_roles=missing_roles(session, render, season) if render else [],
+                change_notes=notes,
                 publish_at=slot.publish_at.isoformat() if slot else None, published=published,
                 continuity_passed=report.get("passed") if report else None,
+                cover_path=render.cover_path if render is not None and render.status == "DONE" else None,
             ))
         return SeasonView(id=season.id, title=season.title, status=season.status, thread=season.thread_key,
-                          approvers=approvers, quorum=season.quorum, episodes=episodes)
+                          approvers=approvers, roles={a.user_id: a.role for a in season.approvers if a.role},
+                          quorum=season.quorum, episodes=episodes)
 
 
 def all_seasons(store: Store) -> list[tuple[int, str, str]]:
     """(id, title, status) of every season, newest first."""
     with store.session() as session:
         return [(s.id, s.title, s.status) for s in session.scalars(select(Season).order_by(Season.id.desc()))]
+
+
+class AuditLine(BaseModel):
+    """One decision from the audit log."""
+
+    at: datetime
+    actor: str
+    action: str
+    episode: int | None = None
+    via: str | None = None
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+    def to_text(self) -> str:
+        """"2026-07-01 18:02 UTC · <@U1> approved Ep 3 (reaction)"."""
+        verb = AUDIT_VERBS.get(self.action, self.action.replace(".", " ").replace("_", " "))
+        what = f" Ep {self.episode}" if self.episode is not None else ""
+        extra = ""
+        if self.detail.get("user"):
+            extra += f" <@{self.detail['user']}>" + (f" ({self.detail['role']})" if self.detail.get("role") else "")
+        if self.detail.get("quorum"):
+            extra += f" {self.detail['quorum']}"
+        if self.detail.get("episodes"):
+            extra += " Ep " + ", ".join(str(n) for n in self.detail["episodes"])
+        if self.detail.get("note"):
+            extra += f" — “{self.detail['note']}”"
+        if self.detail.get("scope") and self.detail["scope"] != "pending":
+            extra += f" [{self.detail['scope']}]"
+        if self.detail.get("reason"):
+            extra += f" ({self.detail['reason'].replace('_', ' ')})"
+        how = f" via {self.via}" if self.via else ""
+        return f"{self.at:%Y-%m-%d %H:%M} UTC · <@{self.actor}> {verb}{what}{extra}{how}"
+
+
+AUDIT_VERBS = {
+    "review.approved": "approved",
+    "review.withdrawn": "withdrew approval of",
+    "review.changes_requested": "asked for changes on",
+    "review.refused": "was refused on",
+    "review.batch_requested": "asked to batch-approve",
+    "review.batch_confirmed": "confirmed batch approval of",
+    "review.batch_cancelled": "cancelled a batch approval",
+    "review.escalated": "escalated overdue",
+    "approver.added": "added approver",
+    "approver.removed": "removed approver",
+    "approver.role_set": "set the role of",
+    "quorum.set": "set the quorum to",
+    "episode.revised": "revised",
+    "episode.rerender": "queued a re-render of",
+}
+REVIEW_ACTIONS = tuple(AUDIT_VERBS)
+
+
+def audit_trail(store: Store, season_id: int, episode: int | None = None, limit: int = 25) -> list[AuditLine]:
+    """The review decisions of a season (optionally one episode's), oldest first, at most the last `limit`."""
+    with store.session() as session:
+        rows = session.scalars(select(AuditEntry).where(
+            AuditEntry.season_id == season_id, AuditEntry.action.in_(REVIEW_ACTIONS),
+        ).order_by(AuditEntry.at, AuditEntry.id)).all()
+        lines = [AuditLine(at=row.at, actor=row.actor, action=row.action, episode=row.detail.get("episode"),
+                           via=row.detail.get("via"), detail=dict(row.detail)) for row in rows]
+    if episode is not None:
+        lines = [line for line in lines if line.episode == episode or episode in line.detail.get("episodes", [])]
+    return lines[-limit:]
+
+
+def audit_text(store: Store, season_id: int, episode: int | None = None) -> str:
+    """The audit trail as a thread answer."""
+    lines = audit_trail(store, season_id, episode)
+    scope = f"Ep {episode}" if episode is not None else "this season"
+    if not lines:
+        return f"No review decisions on record for {scope} yet."
+    return f"*Audit trail — {scope}* (who, what, when, how)\n" + "\n".join(f"• {line.to_text()}" for line in lines)

@@ -12,6 +12,7 @@ from agent.brain.arcwriter import cast_names, digest, pick_template, write_seaso
 from agent.brain.briefparse import parse_brief
 from agent.brain.revise import revise
 from agent.brain.router import route
+from agent.brain.tone import ToneVerdict, offline_tone
 from agent.domain import Arc, Brief, EpisodeScript, PersonaBrief
 from agent.ports import Interpretation, PersonaDraft
 
@@ -66,3 +67,7 @@ class OfflineBrain:
     def interpret(self, text: str, stage: str) -> Interpretation:
         """Keyword routing; anything unclear or instruction-like is UNKNOWN so the agent asks again."""
         return route(text, stage)
+
+    def judge_tone(self, text: str, bible: PersonaBrief) -> ToneVerdict:
+        """The transparent heuristic judge (labelled offline in the thread)."""
+        return offline_tone(text, bible)

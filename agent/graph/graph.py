@@ -1,4 +1,4 @@
-"""Wire the stage nodes into a graph. Each node routes itself with Command(goto=…)."""
+"""Wire the stage nodes into a graph. Each node routes itself with Command(goto=…); see agent.graph.routing."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from agent.graph.nodes.cast import cast_stage
 from agent.graph.nodes.intake import intake
 from agent.graph.nodes.look import look_stage
 from agent.graph.nodes.review import review_stage
+from agent.graph.routing import STAGE_NODES
 from agent.graph.state import SeasonState
 
-STAGE_NODES = {"brief": "intake", "arc": "arc", "cast": "cast", "look": "look", "review": "review"}
+__all__ = ["STAGE_NODES", "build_graph"]
 
 
 def build_graph(checkpointer: Checkpointer):  # type: ignore[no-untyped-def]

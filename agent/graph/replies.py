@@ -8,10 +8,14 @@ from agent.domain import Arc, Brief, EpisodeScript
 
 HELP = (
     "*How this works* — one thread is one season.\n"
-    "1. Tell me the brief (brand, product, audience, episode count 8–12, length 15–120 s, cadence).\n"
-    "2. I draft the arc; say *looks good* or ask for changes (\"make episode 3 darker\", \"undo\").\n"
-    "3. Pick a lead (1–3) — I lock them for every episode.\n"
-    "4. I show the look; say *lock it*. Then I render the season and post each episode here.\n"
+    "1. Tell me the brief (brand, product, audience, episode count 8–12, length 15–120 s, cadence). Anything you "
+    "leave out, I decide and tell you.\n"
+    "2. I draft the arc; say *looks good* or ask for changes (\"make episode 3 darker\", \"swap the rival\", "
+    "\"cut 10 seconds from ep 5\", \"undo\", \"diff v1 v2\", \"show changes to ep 3\", \"continuity\").\n"
+    "   The show bible any time: \"never say 'cheap'\", \"voice: dry and witty\", \"show the bible\".\n"
+    "3. Pick a lead (1–3, or \"list personas\", \"create persona Ada: …\", upload a portrait) — I lock them.\n"
+    "4. I show the look (\"background #101820\", \"outline captions\", upload a logo or font); say *lock it*. "
+    "Then I render the season and post each episode here.\n"
     "5. Approvers react :+1: (or :-1: and reply with a note). Say *schedule daily at 6pm New York* when ready.\n"
     "Ask *status?* any time. Nothing is published without a recorded human approval."
 )
@@ -22,6 +26,12 @@ FIELD_NAMES = {
     "brand": "Brand",
     "product": "Product",
     "cadence": "Cadence",
+    "audience": "Audience",
+    "goal": "Goal",
+    "tone": "Tone",
+    "markets": "Markets",
+    "platforms": "Platforms",
+    "destination": "Destination",
 }
 
 
@@ -49,8 +59,15 @@ def brief_summary(brief: Brief) -> str:
     return (
         f"*Brief* — {brief.brand} · {brief.product} · for {brief.audience} · {brief.episode_count} episodes × "
         f"~{brief.episode_length_s} s · {c.kind.value} at {c.release_time.strftime('%H:%M')} {c.timezone} · "
-        f"{brief.destination.value.replace('_', ' ')}"
+        f"{brief.destination.value.replace('_', ' ')} · {', '.join(brief.markets)} · {', '.join(brief.platforms)} · "
+        f"goal: {brief.goal} · tone: {brief.tone}"
     )
+
+
+def checks_block(findings: list[str], tone_line: str | None = None) -> str:
+    """Lint, format and continuity findings plus the tone verdict, shown under every draft."""
+    head = "*Checks*: " + ("all clear :white_check_mark:" if not findings else "\n• " + "\n• ".join(findings))
+    return head + (f"\n{tone_line}" if tone_line else "")
 
 
 def episode_line(ep: EpisodeScript) -> str:
@@ -62,12 +79,12 @@ def episode_line(ep: EpisodeScript) -> str:
     )
 
 
-def arc_summary(arc: Arc, findings: list[str]) -> str:
-    """The arc draft as the marketer sees it, with lint/validation findings."""
+def arc_summary(arc: Arc, findings: list[str], tone_line: str | None = None, version: int | None = None) -> str:
+    """The arc draft as the marketer sees it, with lint/validation/continuity findings and the tone score."""
     label = " _(offline draft)_" if arc.offline_draft else ""
     cast = ", ".join(f"{c.name} ({c.role})" for c in arc.cast)
     parts = [
-        f"*{arc.title}*{label}",
+        f"*{arc.title}*{label}" + (f" — v{version}" if version else ""),
         f"_{arc.logline}_",
         f"*Premise*: {arc.premise}",
         f"*Through-line*: {arc.through_line}",
@@ -75,13 +92,13 @@ def arc_summary(arc: Arc, findings: list[str]) -> str:
         "",
         *[episode_line(ep) for ep in arc.episodes],
         "",
-        ("*Checks*: " + ("all clear :white_check_mark:" if not findings else "\n• " + "\n• ".join(findings))),
+        checks_block(findings, tone_line),
         "Say *looks good* to cast the lead, or ask for a change (e.g. \"make episode 3 darker\", \"undo\").",
     ]
     return "\n".join(parts)
 
 
-def revision_summary(before: EpisodeScript, after: EpisodeScript) -> str:
+def revision_summary(before: EpisodeScript, after: EpisodeScript) -> str:  # used by the review node too
     """What changed in one episode (a readable diff)."""
     changes = []
     for field in ("title", "cold_open", "beat", "cliffhanger", "product_moment"):

@@ -1,8 +1,16 @@
-"""Graph state. The database holds the season; the state holds only conversation memory (drafts, undo history)."""
+"""Graph state. The database holds the season; the state holds only conversation memory (drafts, undo stack).
+
+`Turn` is the per-message run context: the TurnContext plus the files attached to the message (a logo, a font,
+a portrait). Files are not state: they belong to one message and must not be replayed from a checkpoint.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypedDict
+
+from agent.context import TurnContext
 
 
 class SeasonState(TypedDict, total=False):
@@ -10,7 +18,20 @@ class SeasonState(TypedDict, total=False):
 
     season_id: int
     stage: str  # brief | arc | cast | look | review | scheduled
-    brief_draft: dict[str, Any]  # validated-so-far brief fields (bad values never replace good ones)
-    arc_history: list[dict[str, Any]]  # earlier arcs, newest last, for "undo"
-    look_draft: dict[str, Any]
-    cast_ids: list[int]  # persona ids offered for the lead
+    brief_draft: dict[str, Any]  # brief fields stated so far (bad values never replace good ones)
+    asked: list[str]  # optional brief fields already asked about (asked once; silence then means "you decide")
+    arc_history: list[dict[str, Any]]  # undo stack: {"version": arc version to return to, "brief": brief or None}
+    look_draft: dict[str, Any]  # the look being tuned (locked into an immutable version on "lock it")
+    cast_ids: list[int]  # persona ids offered for the lead, in the order shown (option 1, 2, 3, …)
+
+
+@dataclass
+class Turn(TurnContext):
+    """One incoming message's run context, with its attached files (already downloaded to local paths)."""
+
+    files: list[Path] = field(default_factory=list)
+
+
+def files_of(ctx: TurnContext) -> list[Path]:
+    """The files attached to this message (none for plain TurnContexts, e.g. from older callers)."""
+    return list(getattr(ctx, "files", []) or [])

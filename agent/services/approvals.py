@@ -8,7 +8,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agent.store.models import Approval, Episode, Render, Season
+from agent.services.seasons import audit
+from agent.store.models import Approval, Approver, Episode, Render, Season
 
 
 def counted_approvers(session: Session, render: Render, season: Season) -> list[str]:
@@ -51,3 +52,63 @@ def approved_render(session: Session, episode: Episode) -> Render | None:
     if render is None:
         return None
     return render if is_render_approved(session, render, episode.season) else None
+
+
+def waiting_on(session: Session, render: Render, season: Season) -> list[str]:
+    """Approvers whose sign-off would still help this render: everyone who hasn't approved, while it isn't approved.
+
+    Used for escalations and status ("who still has to approve"): mentioning people whose vote cannot change
+    anything would be noise, so an approved render waits on nobody.
+    """
+    if is_render_approved(session, render, season):
+        return []
+    approved = set(counted_approvers(session, render, season))
+    roles = set(missing_roles(session, render, season))
+    pending = [a for a in season.approvers if a.user_id not in approved]
+    if roles and len(approved) >= max(1, season.quorum):  # quorum met: only the missing roles can unblock it
+        pending = [a for a in pending if a.role in roles]
+    return [a.user_id for a in pending]
+
+
+class ApproverError(ValueError):
+    """An approver change the season's rules don't allow; the message is shown in the thread."""
+
+
+def set_approver(session: Session, season: Season, user_id: str, actor: str, role: str | None = None) -> str:
+    """Add an approver, or give an existing one a (new) role; returns "added", "updated" or "unchanged"."""
+    role = role.lower() if role else None
+    existing = next((a for a in season.approvers if a.user_id == user_id), None)
+    if existing is None:
+        season.approvers.append(Approver(user_id=user_id, role=role))
+        audit(session, season.id, actor, "approver.added", {"user": user_id, "role": role})
+        session.flush()
+        return "added"
+    if role is None or existing.role == role:
+        return "unchanged"
+    existing.role = role
+    audit(session, season.id, actor, "approver.role_set", {"user": user_id, "role": role})
+    session.flush()
+    return "updated"
+
+
+def remove_approver(session: Session, season: Season, user_id: str, actor: str) -> None:
+    """Take someone off the list; refused when it would leave no approver or a quorum nobody can reach."""
+    existing = next((a for a in season.approvers if a.user_id == user_id), None)
+    if existing is None:
+        raise ApproverError(f"<@{user_id}> isn't an approver of this season.")
+    if len(season.approvers) <= 1:
+        raise ApproverError("A season needs at least one approver — add someone else first.")
+    if season.quorum > len(season.approvers) - 1:
+        raise ApproverError(f"The quorum is {season.quorum}; lower it (\"quorum {len(season.approvers) - 1}\") "
+                            "before removing an approver.")
+    season.approvers.remove(existing)
+    session.flush()
+    audit(session, season.id, actor, "approver.removed", {"user": user_id, "role": existing.role})
+
+
+def set_quorum(session: Session, season: Season, quorum: int, actor: str) -> None:
+    """Approvals each episode needs; between 1 and the number of approvers."""
+    if quorum < 1 or quorum > len(season.approvers):
+        raise ApproverError(f"A quorum must be between 1 and the number of approvers ({len(season.approvers)}).")
+    season.quorum = quorum
+    audit(session, season.id, actor, "quorum.set", {"quorum": quorum})

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent.domain import EpisodeStatus
-from agent.ports import ReviewCard
+from agent.ports import PostedMessage, ReviewCard, ReviewChannel
 from agent.services.approvals import counted_approvers, is_render_approved, latest_render, missing_roles
 from agent.services.seasons import audit
+from agent.store.db import Store
 from agent.store.models import Approval, ChangeRequest, Episode, Render, ReviewMessage, Season, utcnow
 
 APPROVE_REACTIONS = {"+1", "thumbsup"}
@@ -45,6 +46,7 @@ class Decision:
     thread_ts: str | None = None
     message: str = ""
     refresh_cards: list[int] = field(default_factory=list)
+    note: str = ""  # a change request's note, when it came with one (the modal)
 
 
 def normalise_reaction(name: str) -> str:
@@ -64,24 +66,27 @@ def vote(session: Session, *, render: Render, user_id: str, approve: bool, via: 
     episode = render.episode
     season = episode.season
     base = dict(render_id=render.id, episode_number=episode.number, season_id=season.id, thread_ts=season.thread_ts)
+    detail = {"render": render.id, "episode": episode.number, "via": via}
     if user_id not in {a.user_id for a in season.approvers}:
         names = ", ".join(f"<@{a.user_id}>" for a in season.approvers)
+        audit(session, season.id, user_id, "review.refused", {**detail, "reason": "not_approver"})
+        what = "reaction" if via == "reaction" else "vote"
         return Decision(
             Outcome.NOT_APPROVER,
-            message=f"Your reaction on Ep {episode.number} doesn't count: only this season's approvers ({names}) "
-            "can approve. Ask one of them to add you (\"add @you as approver\").",
+            message=f"Your {what} on Ep {episode.number} doesn't count: only this season's approvers ({names}) "
+            "can approve or ask for changes. Ask one of them to add you (\"add @you as approver\").",
             **base,
         )
     if latest_render(episode) is not render:
-        return Decision(Outcome.SUPERSEDED, message=f"That is an older version of Ep {episode.number}.", **base)
+        audit(session, season.id, user_id, "review.refused", {**detail, "reason": "superseded"})
+        return Decision(Outcome.SUPERSEDED, message=f"That is an older version of Ep {episode.number}; "
+                        "vote on the newest card in the thread.", **base)
     if episode.status == EpisodeStatus.PUBLISHED:
+        audit(session, season.id, user_id, "review.refused", {**detail, "reason": "published"})
         return Decision(Outcome.ALREADY_PUBLISHED, message=f"Ep {episode.number} is already published.", **base)
     if not approve:
-        session.add(ChangeRequest(render_id=render.id, user_id=user_id, note=note, scope="script"))
-        episode.status = EpisodeStatus.CHANGES_REQUESTED
-        audit(session, season.id, user_id, "review.changes_requested",
-              {"render": render.id, "episode": episode.number, "via": via, "note": note})
-        return Decision(Outcome.CHANGES_REQUESTED, refresh_cards=[render.id], **base)
+        request_changes(session, render=render, user_id=user_id, note=note, via=via)
+        return Decision(Outcome.CHANGES_REQUESTED, refresh_cards=[render.id], note=note.strip(), **base)
     existing = session.scalar(select(Approval).where(Approval.render_id == render.id, Approval.user_id == user_id))
     if existing is None:
         session.add(Approval(render_id=render.id, user_id=user_id, via=via))
@@ -89,11 +94,37 @@ def vote(session: Session, *, render: Render, user_id: str, approve: bool, via: 
         existing.withdrawn_at = None
         existing.via = via
     session.flush()
-    audit(session, season.id, user_id, "review.approved", {"render": render.id, "episode": episode.number, "via": via})
+    audit(session, season.id, user_id, "review.approved", detail)
     if is_render_approved(session, render, season):
         episode.status = EpisodeStatus.APPROVED
         return Decision(Outcome.APPROVED, refresh_cards=[render.id], **base)
     return Decision(Outcome.COUNTED, refresh_cards=[render.id], **base)
+
+
+def request_changes(session: Session, *, render: Render, user_id: str, note: str, via: str) -> ChangeRequest:
+    """Record (or complete) a change request; its scope comes from the note, "pending" until there is one.
+
+    A :-1: arrives without a note and the note follows as a thread reply: both are the same request, so an open
+    request by the same person on the same render is completed rather than duplicated.
+    """
+    from agent.services.revisions import classify_scope
+
+    episode = render.episode
+    request = session.scalar(select(ChangeRequest).where(
+        ChangeRequest.render_id == render.id, ChangeRequest.user_id == user_id, ChangeRequest.resolved_at.is_(None)))
+    scope = classify_scope(note).scope.value if note.strip() else "pending"
+    episode.status = EpisodeStatus.CHANGES_REQUESTED
+    if request is not None and (not note.strip() or request.note == note):
+        return request  # the same request again (the modal's note reaching the conversation): audited once
+    if request is None:
+        request = ChangeRequest(render_id=render.id, user_id=user_id, note=note, scope=scope)
+        session.add(request)
+    else:
+        request.note, request.scope = note, scope
+    session.flush()
+    audit(session, episode.season_id, user_id, "review.changes_requested",
+          {"render": render.id, "episode": episode.number, "via": via, "note": note, "scope": scope})
+    return request
 
 
 def withdraw(session: Session, *, render: Render, user_id: str, via: str) -> Decision:
@@ -173,4 +204,59 @@ def build_card(session: Session, render: Render) -> ReviewCard:
         approved_by=counted_approvers(session, render, season),
         changes_by=list(dict.fromkeys(changes)),
         missing_roles=missing_roles(session, render, season),
+        quorum=max(1, season.quorum),
     )
+
+
+def posted_cards(session: Session, render_ids: list[int]) -> list[tuple[PostedMessage, ReviewCard]]:
+    """(where the card is, what it should show now) for each posted render in `render_ids`."""
+    cards = []
+    for render_id in dict.fromkeys(render_ids):
+        render = session.get(Render, render_id)
+        posted = session.scalar(select(ReviewMessage).where(ReviewMessage.render_id == render_id))
+        if render is not None and posted is not None:
+            cards.append((PostedMessage(channel_id=posted.channel_id, ts=posted.message_ts),
+                          build_card(session, render)))
+    return cards
+
+
+def refresh_cards(store: Store, channel: ReviewChannel, render_ids: list[int]) -> int:
+    """Update the approval cards of these renders in place (approved by …, superseded …); returns how many."""
+    if not render_ids:
+        return 0
+    with store.session() as session:
+        cards = posted_cards(session, render_ids)
+    for message, card in cards:
+        channel.update_card(message, card)
+    return len(cards)
+
+
+def older_posted_renders(session: Session, episode: Episode) -> list[int]:
+    """Renders of this episode, other than the newest, whose cards are in the thread (they show "superseded")."""
+    newest = latest_render(episode)
+    ids = [r.id for r in episode.renders if newest is None or r.id != newest.id]
+    if not ids:
+        return []
+    return list(session.scalars(select(ReviewMessage.render_id).where(ReviewMessage.render_id.in_(ids))).all())
+
+
+def recompute_states(session: Session, season: Season) -> list[int]:
+    """Re-derive APPROVED / IN_REVIEW after the rules changed (quorum, approvers, roles); returns changed renders.
+
+    The episode status is a cache of "is the latest render approved?"; when the quorum goes from 1 to 2 an
+    episode approved by one person is back in review, and its card must say so.
+    """
+    changed = []
+    for episode in season.episodes:
+        render = latest_render(episode)
+        if render is None or render.status != "DONE":
+            continue
+        approved = is_render_approved(session, render, season)
+        if approved and episode.status == EpisodeStatus.IN_REVIEW:
+            episode.status = EpisodeStatus.APPROVED
+        elif not approved and episode.status == EpisodeStatus.APPROVED:
+            episode.status = EpisodeStatus.IN_REVIEW
+        else:
+            continue
+        changed.append(render.id)
+    return changed

@@ -87,8 +87,13 @@ def save_bible(session: Session, season: Season, bible: PersonaBrief) -> int:
     return version
 
 
-def save_arc(session: Session, season: Season, arc: Arc) -> None:
-    """Store the arc and make each episode's script a new version when it changed."""
+def save_arc(session: Session, season: Season, arc: Arc, note: str = "arc", actor: str = "") -> int:
+    """Store the arc, record it as an arc version, and make each changed episode script a new version.
+
+    Returns the arc version number (the same number again when nothing changed).
+    """
+    from agent.services.arcs import record_version
+
     season.arc = arc.model_dump(mode="json")
     season.title = arc.title
     existing = {ep.number: ep for ep in season.episodes}
@@ -98,10 +103,11 @@ def save_arc(session: Session, season: Season, arc: Arc) -> None:
             episode = Episode(number=script.number, title=script.title)
             season.episodes.append(episode)
             session.flush()
-        add_script_version(session, episode, script, note="arc")
+        add_script_version(session, episode, script, note=note)
     for number, episode in existing.items():
         if number > len(arc.episodes):
             session.delete(episode)
+    return record_version(session, season.id, arc, note=note, actor=actor)
 
 
 def add_script_version(session: Session, episode: Episode, script: EpisodeScript, note: str) -> ScriptVersion:

@@ -250,6 +250,11 @@ class Slot(Base):
     unlock: Mapped[str] = mapped_column(String(10), default="free")
     destination: Mapped[str] = mapped_column(String(20), default="drama_center")
 
+    # ---- issue 6 (cadence scheduling & exactly-once publishing): confirm mode, migration 0006_publish ----
+    mode: Mapped[str] = mapped_column(String(12), default="autopilot")  # autopilot | confirm
+    confirmed_by: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the approver who said "publish"
+    confirmed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
 
 class Publication(Base):
     """One (slot, publisher) publication; the idempotency key makes a second sweep a no-op."""
@@ -268,6 +273,11 @@ class Publication(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    # ---- issue 6 (exactly-once publishing): the ledger's lease, publisher progress and backoff, 0006_publish ----
+    lease_until: Mapped[datetime | None] = mapped_column(nullable=True)  # IN_PROGRESS past this = crashed worker
+    external_state: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # e.g. TikTok publish_id
+    next_attempt_at: Mapped[datetime | None] = mapped_column(nullable=True)  # backoff after a transient failure
 
 
 class EventLog(Base):
@@ -291,3 +301,156 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# ---- conversation (issue 3: the showrunner conversation) ------------------------------------------------------
+
+
+class ArcVersion(Base):
+    """One saved version of a season's whole arc, so revisions can be undone and diffed ("diff v1 v2")."""
+
+    __tablename__ = "arc_versions"
+    __table_args__ = (UniqueConstraint("season_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    arc: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- review gate (issue 5: escalation, batch approval) — migration 0004_review -----------------------------------
+
+
+class ReviewEscalation(Base):
+    """One escalation of one render's overdue review; its presence makes `escalate_overdue` idempotent."""
+
+    __tablename__ = "review_escalations"
+
+    render_id: Mapped[int] = mapped_column(ForeignKey("renders.id", ondelete="CASCADE"), primary_key=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
+    mentioned: Mapped[list[str]] = mapped_column(JSON, default=list)
+    escalated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BatchApproval(Base):
+    """"approve 4–6" waiting for its explicit confirmation; confirmed or cancelled exactly once."""
+
+    __tablename__ = "batch_approvals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(40))
+    episodes: Mapped[list[int]] = mapped_column(JSON, default=list)
+    render_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="PENDING")  # PENDING | CONFIRMED | CANCELLED
+    message_ts: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+# ─── Surround-sound campaign (issue 7) ──────────────────────────────────────────────────────────────────────────
+# Campaign assets are versioned like renders: a change request makes a new version of that one asset, and an
+# approval belongs to one asset version. Migration: agent/store/migrations/versions/0002_campaign.py.
+
+
+class CampaignAsset(Base):
+    """One version of one campaign asset (teaser, carousel, quote, writeup, bts) of an approved episode render."""
+
+    __tablename__ = "campaign_assets"
+    __table_args__ = (UniqueConstraint("episode_id", "kind", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"), index=True)
+    render_id: Mapped[int] = mapped_column(ForeignKey("renders.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(20), default="QUEUED")
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    files: Mapped[list[str]] = mapped_column(JSON, default=list)
+    text: Mapped[str] = mapped_column(Text, default="")
+    lint: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    message_ts: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class CampaignMessage(Base):
+    """A posted campaign message (channel, ts) and the asset versions it shows; reactions on it vote on those."""
+
+    __tablename__ = "campaign_messages"
+    __table_args__ = (UniqueConstraint("channel_id", "message_ts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    channel_id: Mapped[str] = mapped_column(String(40))
+    message_ts: Mapped[str] = mapped_column(String(40))
+    thread_ts: Mapped[str] = mapped_column(String(40))
+    asset_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CampaignApproval(Base):
+    """An approver's approval of one asset version (withdrawn approvals keep their row)."""
+
+    __tablename__ = "campaign_approvals"
+    __table_args__ = (UniqueConstraint("asset_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("campaign_assets.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(40))
+    via: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class CampaignChange(Base):
+    """A change request on one asset version; resolved when the regenerated version is planned."""
+
+    __tablename__ = "campaign_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("campaign_assets.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class CampaignPlan(Base):
+    """When each asset kind goes out relative to its episode's release (hours; negative = before)."""
+
+    __tablename__ = "campaign_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), unique=True)
+    offsets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_by: Mapped[str] = mapped_column(String(40), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CampaignPublication(Base):
+    """One (asset version, publisher) publication; the idempotency key makes every later sweep a no-op."""
+
+    __tablename__ = "campaign_publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("campaign_assets.id", ondelete="CASCADE"), index=True)
+    publisher: Mapped[str] = mapped_column(String(40))
+    idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="PENDING")
+    publish_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    location: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -1,7 +1,10 @@
-"""HTTP mode under a production ASGI server (uvicorn): /slack/events and a health endpoint.
+"""HTTP mode under a production ASGI server (uvicorn): /slack/events, /healthz, and in OAuth mode the install
+routes (GET /slack/install, GET /slack/oauth_redirect — Bolt's ASGI adapter routes them when the app has an
+OAuth flow).
 
-Bolt's ASGI adapter dispatches synchronously; we run the dispatch in a worker thread so one slow request never
-blocks the event loop, which keeps acks well under Slack's 3 s.
+Bolt's ASGI adapter dispatches synchronously; we run every dispatch (events, install, OAuth callback — the last
+two touch the database and call oauth.v2.access) in a worker thread so one slow request never blocks the event
+loop, which keeps acks well under Slack's 3 s.
 """
 
 from __future__ import annotations
@@ -9,24 +12,52 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import uvicorn
 from slack_bolt import App
 from slack_bolt.adapter.asgi import SlackRequestHandler
 from slack_bolt.adapter.asgi.http_request import AsgiHttpRequest
+from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 
 
+async def _bolt_request(request: AsgiHttpRequest) -> BoltRequest:
+    """The BoltRequest for an ASGI request (body read on the loop, handled in a thread)."""
+    body = await request.get_raw_body()
+    return BoltRequest(body=body, query=request.query_string, headers=request.get_headers())
+
+
 class ThreadedSlackHandler(SlackRequestHandler):
-    """Bolt's ASGI handler, with dispatch off the event loop and a /healthz route."""
+    """Bolt's ASGI handler, with dispatch off the event loop and a /healthz route.
+
+    Dispatches run on their own pool, sized for bursts: asyncio's default pool has cpu+4 threads (6 on 2 cores),
+    so the 7th of 50 simultaneous events would wait for a free thread before even being verified.
+    """
+
+    def __init__(self, app: App, path: str = "/slack/events", dispatch_threads: int = 64) -> None:
+        super().__init__(app, path)
+        self.executor = ThreadPoolExecutor(max_workers=dispatch_threads, thread_name_prefix="slack-dispatch")
+
+    async def _in_thread(self, func: Callable[[BoltRequest], BoltResponse], request: AsgiHttpRequest) -> BoltResponse:
+        bolt_request = await _bolt_request(request)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, func, bolt_request)
 
     async def dispatch(self, request: AsgiHttpRequest) -> BoltResponse:  # type: ignore[override]
-        from slack_bolt.request import BoltRequest
+        """POST /slack/events: verify, dedupe, match, ack — the listener itself runs later on Bolt's pool."""
+        return await self._in_thread(self.app.dispatch, request)
 
-        body = await request.get_raw_body()
-        bolt_request = BoltRequest(body=body, query=request.query_string, headers=request.get_headers())
-        return await asyncio.to_thread(self.app.dispatch, bolt_request)
+    async def handle_installation(self, request: AsgiHttpRequest) -> BoltResponse:  # type: ignore[override]
+        """GET /slack/install: the "Add to Slack" page (state issued and stored), off the event loop."""
+        assert self.app.oauth_flow is not None
+        return await self._in_thread(self.app.oauth_flow.handle_installation, request)
+
+    async def handle_callback(self, request: AsgiHttpRequest) -> BoltResponse:  # type: ignore[override]
+        """GET /slack/oauth_redirect: state checked, code exchanged (oauth.v2.access), installation saved."""
+        assert self.app.oauth_flow is not None
+        return await self._in_thread(self.app.oauth_flow.handle_callback, request)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope.get("path") == "/healthz":
@@ -41,8 +72,10 @@ class SlackHttpServer:
     """uvicorn serving the Bolt app in a background thread (demo/tests) or in the foreground (`cliffhanger slack`)."""
 
     def __init__(self, app: App, host: str = "127.0.0.1", port: int = 3000) -> None:
-        config = uvicorn.Config(ThreadedSlackHandler(app), host=host, port=port, log_level="warning",
-                                lifespan="off")
+        # log_config=None: uvicorn's records go to the root handlers, which carry the secret-redacting filter.
+        self.handler = ThreadedSlackHandler(app)
+        config = uvicorn.Config(self.handler, host=host, port=port, log_level="warning",
+                                lifespan="off", log_config=None)
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 
@@ -55,6 +88,11 @@ class SlackHttpServer:
     def url(self) -> str:
         """Events URL."""
         return f"http://127.0.0.1:{self.port}/slack/events"
+
+    @property
+    def root_url(self) -> str:
+        """Where /slack/install, /slack/oauth_redirect and /healthz live."""
+        return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> SlackHttpServer:
         """Serve in a daemon thread and wait until bound."""
@@ -72,6 +110,7 @@ class SlackHttpServer:
         self.server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self.handler.executor.shutdown(wait=True)
 
     def serve_forever(self) -> None:
         """Foreground serving."""

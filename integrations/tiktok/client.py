@@ -24,12 +24,27 @@ STATUS_FETCH = "/v2/post/publish/status/fetch/"
 PUBLISH_COMPLETE, SEND_TO_USER_INBOX, FAILED = "PUBLISH_COMPLETE", "SEND_TO_USER_INBOX", "FAILED"
 
 
-class TikTokError(RuntimeError):
-    """An error answer from TikTok (code + message + log_id), or a status that ended in FAILED."""
+RETRYABLE_CODES = frozenset({"rate_limit_exceeded", "internal_error", "status_timeout", "bad_response"})
 
-    def __init__(self, code: str, message: str = "", log_id: str = "", http_status: int | None = None) -> None:
+
+class TikTokError(RuntimeError):
+    """An error answer from TikTok (code + message + log_id), or a status that ended in FAILED.
+
+    `retryable` tells the publish sweep whether a later attempt can succeed (rate limits, TikTok's 5xx) or not (a bad
+    token, a file TikTok rejected): the sweep backs off on the first and reports the second at once. `fallback`
+    names the publisher that should take the episode instead (the outbox, when TikTok's limits refuse it).
+    """
+
+    def __init__(self, code: str, message: str = "", log_id: str = "", http_status: int | None = None, *,
+                 fallback: str | None = None) -> None:
         super().__init__(f"TikTok {code}: {message}" + (f" (log_id {log_id})" if log_id else ""))
         self.code, self.message, self.log_id, self.http_status = code, message, log_id, http_status
+        self.fallback = fallback
+
+    @property
+    def retryable(self) -> bool:
+        """429, 5xx and timeouts are worth another try later; everything else needs a person."""
+        return self.code in RETRYABLE_CODES or self.http_status == 429 or (self.http_status or 0) >= 500
 
 
 @dataclass(frozen=True)

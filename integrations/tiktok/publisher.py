@@ -25,9 +25,14 @@ from integrations.tiktok.client import (
     TikTokError,
     plan_chunks,
 )
+from integrations.tiktok.mp4 import mp4_duration_s
 from integrations.tiktok.state import JsonFileState, PublishState
 
 SELF_ONLY = "SELF_ONLY"
+# TikTok's answers when a creator or an unaudited app hit a posting cap (direct) or the pending-share cap (inbox)
+DIRECT_LIMIT_CODES = frozenset({"spam_risk_too_many_posts", "reached_active_user_cap"})
+INBOX_LIMIT_CODES = frozenset({"spam_risk_too_many_pending_share"})
+INIT_PER_MINUTE = 6
 UPLOAD_URL_TTL_S = 55 * 60  # TikTok's upload URLs live an hour; leave a margin
 TITLE_LIMIT = 2200
 
@@ -41,14 +46,36 @@ class TikTokPublisher:
     def __init__(self, client: TikTokClient, state: PublishState, *, mode: str = "direct", audited: bool = False,
                  privacy_level: str = "PUBLIC_TO_EVERYONE", brand_organic: bool = True, brand_content: bool = False,
                  chunk_size: int = DEFAULT_CHUNK, poll_interval_s: float = 3.0, poll_timeout_s: float = 600.0,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, inbox_fallback: bool = True, posts_per_day: int = 15,
+                 pending_inbox_per_day: int = 5) -> None:
         if mode not in ("direct", "inbox"):
             raise ValueError("mode is 'direct' (post now) or 'inbox' (draft the creator finishes in the app)")
         self.client, self.state, self.mode, self.audited = client, state, mode, audited
         self.privacy_level, self.brand_organic, self.brand_content = privacy_level, brand_organic, brand_content
         self.chunk_size, self.poll_interval_s, self.poll_timeout_s = chunk_size, poll_interval_s, poll_timeout_s
-        self.clock = clock
-        self._done = frozenset({PUBLISH_COMPLETE} if mode == "direct" else {SEND_TO_USER_INBOX, PUBLISH_COMPLETE})
+        self.clock, self.inbox_fallback = clock, inbox_fallback
+        self.posts_per_day, self.pending_inbox_per_day = posts_per_day, pending_inbox_per_day
+
+    @staticmethod
+    def _done(mode: str) -> frozenset[str]:
+        """The statuses that end a post in this mode (an inbox draft is done once it reaches the inbox)."""
+        return frozenset({PUBLISH_COMPLETE} if mode == "direct" else {SEND_TO_USER_INBOX, PUBLISH_COMPLETE})
+
+    def limits(self) -> dict[str, Any]:
+        """What the scheduler must plan around (tools/publish_plan.py): configuration plus creator_info now.
+
+        creator_info may fail (expired token): the plan then says so instead of guessing the duration limit.
+        """
+        found: dict[str, Any] = {"mode": self.mode, "private_only": not self.audited,
+                                 "posts_per_day": self.posts_per_day, "init_per_minute": INIT_PER_MINUTE,
+                                 "pending_inbox_per_day": self.pending_inbox_per_day}
+        try:
+            creator = self.client.creator_info()
+        except TikTokError as exc:
+            found["problem"] = str(exc)
+        else:
+            found.update(max_duration_s=creator.max_video_post_duration_sec, account=f"@{creator.username}")
+        return found
 
     def choose_privacy(self, creator: CreatorInfo) -> str:
         """SELF_ONLY unless audited; never a level the account doesn't offer; branded content can't be private."""
@@ -79,9 +106,9 @@ class TikTokPublisher:
         if publish_id is None:
             record = self._start(key, package)
             publish_id = record["publish_id"]
-        status = self.client.wait_for(publish_id, self._done, interval_s=self.poll_interval_s,
-                                      timeout_s=self.poll_timeout_s)
         record = {**(self.state.get(key) or record), "publish_id": publish_id}
+        status = self.client.wait_for(publish_id, self._done(record.get("mode", self.mode)),
+                                      interval_s=self.poll_interval_s, timeout_s=self.poll_timeout_s)
         if status.status == FAILED:
             self.state.put(key, {**record, "failed": status.fail_reason or "unknown"})
             raise TikTokError("publish_failed", f"{publish_id}: {status.fail_reason or 'no reason given'}")
@@ -106,16 +133,38 @@ class TikTokPublisher:
         return str(publish_id)
 
     def _start(self, key: str, package: PublishPackage) -> dict[str, Any]:
-        """creator_info → init → save the publish_id → upload. The save comes before the bytes, on purpose."""
+        """creator_info → init → save the publish_id → upload. The save comes before the bytes, on purpose.
+
+        A direct post refused for a posting cap becomes an inbox draft (the creator finishes it in the app); an inbox
+        refused for its pending-share cap, or a video longer than the account may post, goes to the outbox instead
+        (TikTokError.fallback) — a clear "post this by hand" beats an episode that silently never airs.
+        """
         video = Path(package.video_path)
         plan = plan_chunks(video.stat().st_size, self.chunk_size)
         creator = self.client.creator_info()
-        if self.mode == "direct":
-            publish_id, upload_url = self.client.init_direct_post(self.post_info(package, creator), plan)
-        else:
-            publish_id, upload_url = self.client.init_inbox_upload(plan)
+        duration, limit = mp4_duration_s(video), creator.max_video_post_duration_sec
+        if duration is not None and limit and duration > limit:
+            raise TikTokError("duration_over_limit", f"the episode runs {duration:.0f} s but @{creator.username} "
+                              f"may post at most {limit} s through the API", fallback="outbox")
+        mode, fell_back_from = self.mode, None
+        if mode == "direct":
+            try:
+                publish_id, upload_url = self.client.init_direct_post(self.post_info(package, creator), plan)
+            except TikTokError as exc:
+                if exc.code not in DIRECT_LIMIT_CODES or not self.inbox_fallback:
+                    raise
+                mode, fell_back_from = "inbox", exc.code
+        if mode == "inbox":
+            try:
+                publish_id, upload_url = self.client.init_inbox_upload(plan)
+            except TikTokError as exc:
+                if exc.code not in INBOX_LIMIT_CODES:
+                    raise
+                raise TikTokError(exc.code, f"{exc.message or 'too many pending inbox drafts'}"
+                                  + (f" (after {fell_back_from})" if fell_back_from else ""), exc.log_id,
+                                  exc.http_status, fallback="outbox") from exc
         record = {"publish_id": publish_id, "upload_url": upload_url, "initialised_at": self.clock(),
-                  "username": creator.username, "mode": self.mode, "uploaded": False}
+                  "username": creator.username, "mode": mode, "uploaded": False, "fell_back_from": fell_back_from}
         self.state.put(key, record)
         self.client.upload(upload_url, video, plan)
         record["uploaded"] = True
@@ -129,7 +178,10 @@ class TikTokPublisher:
             return PublishResult(external_id=post_ids[0], location=f"https://www.tiktok.com/@{username}/video/"
                                  f"{post_ids[0]}")
         kind = "inbox" if record.get("final") == SEND_TO_USER_INBOX else "publish"
-        return PublishResult(external_id=publish_id, location=f"tiktok:{kind}/{publish_id}")
+        why = record.get("fell_back_from")
+        note = (f" (an inbox draft for @{username} — TikTok refused a direct post: {why}; finish it in the app)"
+                if why else "")
+        return PublishResult(external_id=publish_id, location=f"tiktok:{kind}/{publish_id}{note}")
 
 
 def _plain(value: SecretStr | str | None) -> str | None:
@@ -140,11 +192,22 @@ def _plain(value: SecretStr | str | None) -> str | None:
 def from_settings(*, tiktok_access_token: SecretStr | str | None = None,
                   tiktok_api_base_url: str = "https://open.tiktokapis.com", tiktok_state_dir: Path | str | None = None,
                   cliffhanger_home: Path | str | None = None, tiktok_mode: str = "direct", tiktok_audited: bool = False,
-                  tiktok_privacy_level: str = "PUBLIC_TO_EVERYONE", **_: Any) -> TikTokPublisher:
-    """Registry factory: needs TIKTOK_ACCESS_TOKEN; remembers publish_ids under <home>/tiktok-state by default."""
+                  tiktok_privacy_level: str = "PUBLIC_TO_EVERYONE", tiktok_inbox_fallback: bool = True,
+                  tiktok_posts_per_day: int = 15, tiktok_pending_inbox_per_day: int = 5,
+                  publish_state: PublishState | None = None, **_: Any) -> TikTokPublisher:
+    """Registry factory: needs TIKTOK_ACCESS_TOKEN.
+
+    publish_ids are remembered in `publish_state` — the composition root passes the database-backed ledger state so
+    any worker can resume — or, standalone, in JSON files under <home>/tiktok-state.
+    """
     token = _plain(tiktok_access_token)
     if not token:
         raise ValueError("the tiktok publisher needs TIKTOK_ACCESS_TOKEN (a user token with video.publish)")
-    state_dir = Path(tiktok_state_dir) if tiktok_state_dir else Path(cliffhanger_home or ".cliffhanger") / "tiktok-state"
-    return TikTokPublisher(TikTokClient(token, base_url=tiktok_api_base_url), JsonFileState(state_dir),
-                           mode=tiktok_mode, audited=tiktok_audited, privacy_level=tiktok_privacy_level)
+    if publish_state is None:
+        state_dir = Path(tiktok_state_dir) if tiktok_state_dir else \
+            Path(cliffhanger_home or ".cliffhanger") / "tiktok-state"
+        publish_state = JsonFileState(state_dir)
+    return TikTokPublisher(TikTokClient(token, base_url=tiktok_api_base_url), publish_state,
+                           mode=tiktok_mode, audited=tiktok_audited, privacy_level=tiktok_privacy_level,
+                           inbox_fallback=tiktok_inbox_fallback, posts_per_day=tiktok_posts_per_day,
+                           pending_inbox_per_day=tiktok_pending_inbox_per_day)

@@ -53,13 +53,24 @@ class FakeTikTokState:
         default_factory=lambda: ["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY"])
     calls: list[tuple[str, str]] = field(default_factory=list)
     posts: dict[str, FakePost] = field(default_factory=dict)
-    failures: dict[str, list[int]] = field(default_factory=dict)
+    failures: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     fail_publishing: bool = False
+    max_video_post_duration_sec: int = 600
+    upload_gate: threading.Event | None = None  # set: uploads hang until it is set, then die with the client
+    upload_arrived: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def fail_next(self, path: str, status: int = 429, times: int = 1) -> None:
-        """Answer `status` to the next `times` calls on `path` (an API path, or '/upload/')."""
-        self.failures.setdefault(path, []).extend([status] * times)
+    def fail_next(self, path: str, status: int = 429, times: int = 1, code: str | None = None) -> None:
+        """Answer `status` (with TikTok error `code`) to the next `times` calls on `path` (an API path, or
+        '/upload/'). The default code follows the status: rate_limit_exceeded for 429, internal_error otherwise."""
+        code = code or ("rate_limit_exceeded" if status == 429 else "internal_error")
+        self.failures.setdefault(path, []).extend([(status, code)] * times)
+
+    def hold_uploads(self) -> threading.Event:
+        """Make the next uploads hang (like a worker stuck mid-upload); returns the event that lets them go."""
+        self.upload_gate = threading.Event()
+        self.upload_arrived.clear()
+        return self.upload_gate
 
     def count(self, path: str) -> int:
         """How many calls reached `path` (including the failed ones)."""
@@ -92,10 +103,10 @@ class _Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.calls.append((self.command, path))
             queue = state.failures.get(path) or []
-            status = queue.pop(0) if queue else None
-        if status is None:
+            failure = queue.pop(0) if queue else None
+        if failure is None:
             return False
-        code = "rate_limit_exceeded" if status == 429 else "internal_error"
+        status, code = failure
         self._reply(status, _envelope(code=code, message="told to fail"))
         return True
 
@@ -127,7 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(200, _envelope({
             "creator_username": state.username, "creator_nickname": "Bean There", "creator_avatar_url": "",
             "privacy_level_options": state.privacy_level_options, "comment_disabled": False,
-            "duet_disabled": True, "stitch_disabled": False, "max_video_post_duration_sec": 600}))
+            "duet_disabled": True, "stitch_disabled": False,
+            "max_video_post_duration_sec": state.max_video_post_duration_sec}))
 
     def _init(self, payload: dict[str, Any], kind: str) -> None:
         state = self.server.state
@@ -177,6 +189,12 @@ class _Handler(BaseHTTPRequestHandler):
         parsed = urlparse(self.path)
         body = self._body()
         if self._injected_failure(parsed.path):
+            return
+        gate = self.server.state.upload_gate
+        if gate is not None:  # a stuck upload: nothing is stored, the connection dies with its client
+            self.server.state.upload_arrived.set()
+            gate.wait(60)
+            self.close_connection = True
             return
         post = self.server.state.posts.get((parse_qs(parsed.query).get("upload_id") or [""])[0])
         match = RANGE.match(self.headers.get("Content-Range", ""))

@@ -31,6 +31,7 @@ from integrations.outbox import OutboxPublisher
 from tools.publish import (
     IN_PROGRESS,
     LEASE,
+    RETRY_BACKOFF,
     ScheduleError,
     approved_render,
     publish_due,
@@ -216,7 +217,9 @@ def test_failure_blocks_later_episodes_and_retries(store: Store, tmp_path: Path)
     first = publish_due(store, [rec], late)
     assert (first.failed, first.published, len(rec.calls)) == (1, 0, 1)  # episode 2 waits for episode 1
     assert "upstream said no" in first.messages[0].text
-    second = publish_due(store, [rec], late)
+    assert "I'll retry after" in first.messages[0].text
+    assert publish_due(store, [rec], late).published == 0  # backing off: not before the retry time
+    second = publish_due(store, [rec], late + RETRY_BACKOFF)
     assert second.published == 2
     with store.session() as s:
         pub = s.scalars(select(Publication).where(Publication.slot_id == _slot_id(store, 1))).one()
@@ -230,7 +233,7 @@ def test_crashed_claim_is_recovered_after_the_lease(store: Store, tmp_path: Path
     with store.session() as s:  # a worker claimed it and died
         render_id = s.scalars(select(Render.id)).one()
         s.add(Publication(slot_id=slot_id, render_id=render_id, publisher="outbox", status=IN_PROGRESS,
-                          idempotency_key=f"slot{slot_id}:outbox", attempts=1, published_at=EP1_AT))
+                          idempotency_key=f"slot{slot_id}:outbox", attempts=1, lease_until=EP1_AT + LEASE))
     rec = RecordingPublisher()
     assert publish_due(store, [rec], EP1_AT + LEASE - timedelta(seconds=1)).published == 0
     assert publish_due(store, [rec], EP1_AT + LEASE + timedelta(seconds=1)).published == 1

@@ -171,6 +171,26 @@ def test_frames_show_title_lead_captions_and_end_card(render_request: RenderRequ
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("local-render")  # share one worker's session render under -n
+def test_caption_windows_are_frame_exact(render_request: RenderRequest, rendered: RenderOutput) -> None:
+    """Each caption appears on its first frame and is replaced on the next caption's first frame."""
+    timeline = build_timeline(render_request.script)
+    _, cy = caption_centre(1080, 1920)
+    first, second = timeline.captions[0], timeline.captions[1]
+    before = frame_at(rendered.video_path, first.start - 1 / 30)
+    on = frame_at(rendered.video_path, first.start + 0.01)
+    last_of_first = frame_at(rendered.video_path, second.start - 1 / 30)
+    next_cap = frame_at(rendered.video_path, second.start + 0.01)
+
+    def glyphs(frame: np.ndarray) -> np.ndarray:
+        return frame[cy - 120:cy + 120, 80:1000].min(axis=2) > 200
+
+    assert glyphs(before).sum() < 50 < glyphs(on).sum()
+    assert (glyphs(on) == glyphs(last_of_first)).mean() > 0.99
+    assert (glyphs(last_of_first) != glyphs(next_cap)).sum() > 500
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("local-render")  # share one worker's session render under -n
 def test_cover_and_teaser(render_request: RenderRequest, rendered: RenderOutput) -> None:
     with Image.open(rendered.cover_path) as img:
         assert img.size == (1080, 1920)

@@ -8,18 +8,32 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
 from agent.ports import RenderOutput, RenderRequest
 from tools.render.captions import caption_image
-from tools.render.encode import EncodePlan, Overlay, Segment, encode
+from tools.render.encode import CaptionCue, EncodePlan, Segment, encode, write_caption_track
 from tools.render.layers import cover, end_card, load_portrait, shot_still, title_card
 from tools.render.layout import caption_centre, caption_max_width, drift_margin
-from tools.render.timing import Caption, Timeline, build_timeline, snap
+from tools.render.timing import Timeline, build_timeline, snap
 
 TEASER_MIN, TEASER_MAX, TEASER_CARD = 5.0, 10.0, 2.0
+
+
+@dataclass(frozen=True)
+class CaptionSet:
+    """Rendered caption canvases, the transparent filler, and where the canvas sits in the frame."""
+
+    cues: list[CaptionCue]
+    blank: Path
+    xy: tuple[int, int]
+
+
+def _even(n: int) -> int:
+    return n - n % 2
 
 
 def file_sha256(path: Path) -> str:
@@ -68,8 +82,10 @@ class LocalRenderer:
             tmp = Path(tmp_name)
             stills = self._stills(request, portrait, tmp)
             captions = self._captions(request, timeline, tmp)
-            encode(self._episode_plan(request, timeline, stills, captions), video, self._ffmpeg, self._timeout)
-            encode(self._teaser_plan(request, timeline, stills, captions), teaser, self._ffmpeg, self._timeout)
+            encode(self._episode_plan(request, timeline, stills, captions, tmp), video, self._ffmpeg,
+                   self._timeout)
+            encode(self._teaser_plan(request, timeline, stills, captions, tmp), teaser, self._ffmpeg,
+                   self._timeout)
         w, h = request.width, request.height
         _save_final_png(cover(request.look, portrait, request.script, request.season_title, w, h), cover_path)
         return RenderOutput(video_path=video, cover_path=cover_path, teaser_path=teaser,
@@ -89,40 +105,43 @@ class LocalRenderer:
                                          tmp / "teaser_end.png")
         return stills
 
-    def _captions(self, request: RenderRequest, timeline: Timeline, tmp: Path) -> list[tuple[Caption, Path, int, int]]:
-        """Caption PNGs with their top-left position, centred on the caption anchor."""
-        cx, cy = caption_centre(request.width, request.height)
+    def _captions(self, request: RenderRequest, timeline: Timeline, tmp: Path) -> CaptionSet:
+        """Caption PNGs, each centred on one shared transparent canvas so a single track can carry them all."""
         lead = request.lead.name.strip().lower()
-        placed = []
-        for i, cap in enumerate(timeline.captions):
-            img = caption_image(request.look, cap.speaker, cap.text, caption_max_width(request.width),
+        images = [caption_image(request.look, cap.speaker, cap.text, caption_max_width(request.width),
                                 is_lead=cap.speaker.strip().lower() == lead, scale=request.width / 1080)
-            path = _save_png(img, tmp / f"cap{i:03d}.png")
-            placed.append((cap, path, cx - img.width // 2, cy - img.height // 2))
-        return placed
+                  for cap in timeline.captions]
+        cw = _even(caption_max_width(request.width))
+        ch = _even(max((img.height for img in images), default=2))
+        cues = []
+        for i, (cap, img) in enumerate(zip(timeline.captions, images, strict=True)):
+            canvas = Image.new("RGBA", (cw, ch), (0, 0, 0, 0))
+            canvas.paste(img, ((cw - img.width) // 2, (ch - img.height) // 2))
+            cues.append(CaptionCue(_save_png(canvas, tmp / f"cap{i:03d}.png"), cap.start, cap.end))
+        blank = _save_png(Image.new("RGBA", (cw, ch), (0, 0, 0, 0)), tmp / "cap_blank.png")
+        cx, cy = caption_centre(request.width, request.height)
+        return CaptionSet(cues, blank, (_even(cx - cw // 2), _even(cy - ch // 2)))
 
     def _episode_plan(self, request: RenderRequest, timeline: Timeline, stills: dict[str, Path],
-                      captions: list[tuple[Caption, Path, int, int]]) -> EncodePlan:
+                      captions: CaptionSet, tmp: Path) -> EncodePlan:
         margin = drift_margin(request.width)
         segments = [Segment(stills["title"], timeline.title_end)]
         segments += [Segment(stills[s.name], s.duration, margin, 1 if i % 2 == 0 else -1)
                      for i, s in enumerate(timeline.shots)]
         segments.append(Segment(stills["end"], round(timeline.duration - timeline.end_start, 6)))
-        overlays = [Overlay(path, x, y, cap.start, cap.end) for cap, path, x, y in captions]
-        return EncodePlan(segments, request.width, request.height, request.fps, request.preset, overlays,
-                          threads=self._threads)
+        track = write_caption_track(captions.cues, captions.blank, timeline.duration, tmp / "episode.ffconcat")
+        return EncodePlan(segments, request.width, request.height, request.fps, request.preset, track,
+                          captions.xy, threads=self._threads)
 
     def _teaser_plan(self, request: RenderRequest, timeline: Timeline, stills: dict[str, Path],
-                     captions: list[tuple[Caption, Path, int, int]]) -> EncodePlan:
+                     captions: CaptionSet, tmp: Path) -> EncodePlan:
         """The opening shot, cut to fit 5–10 s with the card, then a 'New episode' card."""
         first = timeline.shots[0]
         body = snap(min(max(first.duration, TEASER_MIN - TEASER_CARD), TEASER_MAX - TEASER_CARD), request.fps)
         margin = drift_margin(request.width)
         segments = [Segment(stills[first.name], body, margin, 1), Segment(stills["teaser_end"], TEASER_CARD)]
-        overlays = []
-        for cap, path, x, y in captions:
-            start, end = cap.start - first.start, min(cap.end - first.start, body)
-            if start < body and cap.start >= first.start:
-                overlays.append(Overlay(path, x, y, start, end))
-        return EncodePlan(segments, request.width, request.height, request.fps, request.preset, overlays,
-                          threads=self._threads)
+        cues = [CaptionCue(c.image, round(c.start - first.start, 6), round(min(c.end - first.start, body), 6))
+                for c in captions.cues if first.start <= c.start < first.start + body]
+        track = write_caption_track(cues, captions.blank, body + TEASER_CARD, tmp / "teaser.ffconcat")
+        return EncodePlan(segments, request.width, request.height, request.fps, request.preset, track,
+                          captions.xy, threads=self._threads)

@@ -1,59 +1,57 @@
-"""Casting: offer lead candidates from the persona pool (with portraits), lock the chosen lead."""
+"""Casting: offer lead candidates from the persona pool (with portraits), lock the chosen lead.
+
+The lead is picked by option number or by name among the offered personas (the pool can grow mid-casting:
+"create persona …" or an uploaded portrait adds an option). Locking freezes portrait hash, seed and voice.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import re
+from pathlib import Path
 
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
 from agent.context import TurnContext
 from agent.domain import Arc, Brief, LookSpec, SeasonStatus
-from agent.graph.nodes.common import ask_again, handle_common, say
+from agent.graph.nodes.common import ask_again, say
 from agent.graph.nodes.look import show_look
+from agent.graph.nodes.pool import offer_line
+from agent.graph.routing import off_script
 from agent.graph.state import SeasonState
-from agent.ports import Intent
-from agent.services import seasons
+from agent.services import personas, seasons
+from agent.services.seasons import SeasonError
 from agent.store.models import Persona, Season
 
-
-def stable_seed(text: str) -> int:
-    """A seed derived from a name, so the same persona always gets the same portrait."""
-    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+stable_seed = personas.stable_seed  # kept importable from here for older callers
 
 
 def offer_cast(ctx: TurnContext, season_id: int, brief: Brief, arc: Arc) -> list[int]:
-    """Create (or reuse) pool personas for the brain's suggestions and show them."""
+    """Create (or reuse) pool personas for the brain's suggestions and show them; returns the offered ids."""
     drafts = ctx.app.brain.propose_cast(brief, arc)
-    portraits_dir = ctx.app.settings.artifacts_dir / "portraits"
-    ids: list[int] = []
     with ctx.app.store.session() as session:
         season = session.get(Season, season_id)
         assert season is not None
         season.status = SeasonStatus.CASTING
-        for draft in drafts[:3]:
-            persona = session.query(Persona).filter_by(team_id=season.team_id, name=draft.name).first()
-            if persona is None:
-                seed = stable_seed(f"{season.team_id}:{draft.name}")
-                path = ctx.app.make_portrait(draft.name, seed, portraits_dir / f"{seed}.png")
-                from tools.portrait import image_hash
-
-                persona = Persona(team_id=season.team_id, name=draft.name, description=draft.description,
-                                  portrait_path=str(path), portrait_hash=image_hash(path), seed=seed,
-                                  voice=draft.voice)
-                session.add(persona)
-                session.flush()
-            ids.append(persona.id)
-        rows = [(p.id, p.name, p.description, p.portrait_path) for p in (session.get(Persona, i) for i in ids) if p]
+        members = [personas.view(personas.create(session, ctx.app, season.team_id, d.name, d.description, d.voice))
+                   for d in drafts[:3]]
     lines = ["*Casting the lead* — the lead is locked and reused identically in every episode:"]
-    for index, (_pid, name, description, path) in enumerate(rows, start=1):
-        lines.append(f"*{index}. {name}* — {description}")
-        from pathlib import Path
-
-        ctx.app.channel.upload(ctx.thread, Path(path), title=f"{index}. {name}")
-    lines.append("Reply with *1*, *2* or *3* to lock your lead.")
+    for index, member in enumerate(members, start=1):
+        lines.append(offer_line(member, index))
+        ctx.app.channel.upload(ctx.thread, Path(member.portrait_path), title=f"{index}. {member.name}")
+    lines.append(f"Reply with *1*–*{len(members)}* (or a name) to lock your lead. You can also *list personas*, "
+                 "*create persona Ada: …*, or upload a portrait.")
     say(ctx, "\n".join(lines))
-    return ids
+    return [m.id for m in members]
+
+
+def _chosen(text: str, choice: int | None, offered: list[Persona]) -> Persona | None:
+    """The persona picked by number or by (first) name among the offered ones."""
+    if choice is not None and 1 <= choice <= len(offered):
+        return offered[choice - 1]
+    lowered = text.lower()
+    named = [p for p in offered if re.search(rf"\b{re.escape(p.name.lower())}\b", lowered)]
+    return named[0] if len(named) == 1 else None
 
 
 def cast_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
@@ -61,24 +59,29 @@ def cast_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
     text: str = interrupt({"stage": "cast"})
     ctx = runtime.context
     interp = ctx.app.brain.interpret(text, "cast")
-    handled = handle_common(ctx, dict(state), text, interp, "cast")
+    handled = off_script(ctx, dict(state), text, interp, "cast")
     if handled is not None:
         return handled
     season_id = state["season_id"]
     with ctx.app.store.session() as session:
         season = session.get(Season, season_id)
         assert season is not None
-        offered = [p for p in session.query(Persona).filter_by(team_id=season.team_id).order_by(Persona.id)]
-        offered = offered[-3:] if len(offered) > 3 else offered
-        if interp.choice is None or not 1 <= interp.choice <= len(offered):
-            if interp.intent in (Intent.PROCEED, Intent.ANSWER, Intent.UNKNOWN):
-                return ask_again(ctx, "cast", f"Reply with a number from 1 to {len(offered)} to pick the lead.")
-            return ask_again(ctx, "cast", "Pick the lead by number.")
-        persona = offered[interp.choice - 1]
-        lock = seasons.lock_lead(session, season, persona, ctx.user_id)
+        ids = list(state.get("cast_ids") or [])
+        offered = [p for p in (session.get(Persona, i) for i in ids) if p is not None]
+        if not offered:  # conversations from before the offer was kept in state
+            offered = personas.pool(session, season.team_id)[-3:]
+        persona = _chosen(text, interp.choice, offered)
+        if persona is None:
+            return ask_again(ctx, "cast", f"Reply with a number from 1 to {len(offered)} (or a name) to pick the lead.")
+        try:
+            lock = seasons.lock_lead(session, season, persona, ctx.user_id)
+        except SeasonError as error:
+            say(ctx, str(error))
+            return Command(goto="cast")
         season.status = SeasonStatus.LOOK
         brand = (season.brief or {}).get("brand", "")
-    say(ctx, f":lock: *{lock.name}* is locked as the lead (portrait {lock.portrait_hash[:10]}…, seed {lock.seed}).")
+    say(ctx, f":lock: *{lock.name}* is locked as the lead (portrait {lock.portrait_hash[:10]}…, seed {lock.seed}, "
+             f"voice {lock.voice}). Supporting cast may vary; the lead never does.")
     look = LookSpec(logo_text=brand[:18] or None)
     show_look(ctx, season_id, look)
     return Command(goto="look", update={"stage": "look", "look_draft": look.model_dump(mode="json")})

@@ -1,4 +1,9 @@
-"""Off-script handling shared by every stage: status, help, who approves, add approver, start over, unknown."""
+"""Off-script handling shared by every stage: status, help, approvers and quorum, audit, start over, unknown.
+
+Approver and quorum changes are deterministic (regexes on the message, rules in agent.services.approvals): the
+model never decides who may approve. After a rule change the episode states are re-derived and the affected cards
+updated, so "quorum 2" visibly puts an episode approved by one person back in review.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,23 @@ import re
 
 from langgraph.types import Command
 
-from agent.context import TurnContext
+from agent.context import AppContext, TurnContext
 from agent.graph.replies import HELP
-from agent.ports import Intent, Interpretation
-from agent.services import seasons
-from agent.store.models import Season
-from tools.status import season_view
+from agent.ports import Intent, Interpretation, ThreadRef
+from agent.services import approvals
+from agent.services.review import recompute_states, refresh_cards
+from agent.store.models import Season, utcnow
+from tools.status import audit_text, season_view
 
-ADD_APPROVER = re.compile(r"\badd\s+<@([A-Z0-9_]+)(?:\|[^>]*)?>\s+as\s+(?:an?\s+)?(?:(\w+)\s+)?approver", re.I)
-QUORUM = re.compile(r"\bquorum\s+(?:of\s+|to\s+)?(\d+)", re.I)
+USER = r"<@([A-Z0-9_]+)(?:\|[^>]*)?>"
+ADD_APPROVER = re.compile(rf"\badd\s+{USER}\s+as\s+(?:an?\s+|the\s+)?(?:(\w+)\s+)?approver", re.I)
+REMOVE_APPROVER = re.compile(
+    rf"\b(?:remove|drop)\s+{USER}\s+(?:as\s+(?:an?\s+|the\s+)?(?:\w+\s+)?approver|from\s+(?:the\s+)?approvers)", re.I)
+QUORUM = re.compile(r"\bquorum\s+(?:of\s+|to\s+|is\s+|=\s*)?(\d+)", re.I)
+AUDIT = re.compile(r"^\s*audit\b|\baudit\s+(?:trail|log)\b|\bwho\s+(?:has\s+)?approved\b|\bshow\s+(?:me\s+)?(?:the\s+)?"
+                   r"audit", re.I)
+EPISODE = re.compile(r"\b(?:ep(?:isode)?\.?\s*)#?(\d{1,2})\b", re.I)
+NOT_ROLES = {"an", "a", "the", "another", "extra", "second", "new"}
 
 
 def say(ctx: TurnContext, text: str) -> None:
@@ -22,42 +35,96 @@ def say(ctx: TurnContext, text: str) -> None:
     ctx.app.channel.say(ctx.thread, text)
 
 
+def post_status(app: AppContext, thread: ThreadRef, season_id: int) -> None:
+    """The status answer: Block Kit (per-episode state, who still approves, next drop, blockers) + the board PNG.
+
+    The Block Kit comes from the Slack blocks module because Block Kit is the review channel's card format (the
+    port takes blocks plus a fallback text; the terminal prints the text).
+    """
+    from integrations.slack.blocks.status import status_blocks
+    from tools.board import render_board
+
+    view = season_view(app.store, season_id)
+    board = render_board(view, app.settings.artifacts_dir / f"season-{season_id}" /
+                         f"board-{utcnow():%Y%m%d-%H%M%S-%f}.png")
+    app.channel.post_blocks(thread, view.to_text(), status_blocks(view))
+    app.channel.upload(thread, board, f"Season board — {view.title}", comment="")
+
+
+def _rules_changed(ctx: TurnContext, season_id: int) -> None:
+    """Re-derive episode states after an approver/quorum change and update the affected cards."""
+    with ctx.app.store.session() as session:
+        season = session.get(Season, season_id)
+        assert season is not None
+        changed = recompute_states(session, season)
+    refresh_cards(ctx.app.store, ctx.app.channel, changed)
+
+
+def change_approvers(ctx: TurnContext, season_id: int, text: str) -> bool:
+    """"add @dana as (legal) approver", "remove @dana as approver", "quorum 2"; False when none of them."""
+    reply = None
+    with ctx.app.store.session() as session:
+        season = session.get(Season, season_id)
+        assert season is not None
+        try:
+            if match := REMOVE_APPROVER.search(text):
+                approvals.remove_approver(session, season, match.group(1), ctx.user_id)
+                reply = f"<@{match.group(1)}> is no longer an approver; their approvals no longer count."
+            elif match := ADD_APPROVER.search(text):
+                user, role = match.group(1), match.group(2)
+                role = None if role is None or role.lower() in NOT_ROLES else role.lower()
+                outcome = approvals.set_approver(session, season, user, ctx.user_id, role=role)
+                label = f" ({role} sign-off)" if role else ""
+                reply = {"added": f"<@{user}> is now an approver{label}.",
+                         "updated": f"<@{user}> is now the {role} approver — each episode needs a {role} sign-off.",
+                         "unchanged": f"<@{user}> was already an approver{label}."}[outcome]
+                if outcome == "added" and role:
+                    reply += f" Each episode now needs a {role} sign-off."
+            elif match := QUORUM.search(text):
+                quorum = int(match.group(1))
+                approvals.set_quorum(session, season, quorum, ctx.user_id)
+                reply = f"Each episode now needs {quorum} approval(s)."
+            else:
+                return False
+        except approvals.ApproverError as error:
+            say(ctx, str(error))
+            return True
+    say(ctx, reply)
+    _rules_changed(ctx, season_id)
+    return True
+
+
+def who_approves(ctx: TurnContext, season_id: int) -> None:
+    """Approvers, their roles and the rule an episode must meet."""
+    view = season_view(ctx.app.store, season_id)
+    names = ", ".join(view.approver_label(a) for a in view.approvers)
+    roles = sorted(set(view.roles.values()))
+    rule = f"each episode needs {view.quorum} :+1:" + (f" including a {' and a '.join(roles)} sign-off" if roles
+                                                         else "")
+    say(ctx, f"Approvers for this season: {names} — {rule}.")
+
+
 def handle_common(ctx: TurnContext, state: dict, text: str, interp: Interpretation, here: str) -> Command | None:
     """Answer off-script messages without leaving the stage; None when the stage should handle the message."""
     season_id = state["season_id"]
-    if match := ADD_APPROVER.search(text):
-        user, role = match.group(1), match.group(2)
-        with ctx.app.store.session() as session:
-            season = session.get(Season, season_id)
-            assert season is not None
-            added = seasons.add_approver(session, season, user, ctx.user_id, role=role)
-        say(ctx, f"<@{user}> is now an approver{f' ({role})' if role else ''}." if added
-            else f"<@{user}> was already an approver.")
+    if change_approvers(ctx, season_id, text):
         return Command(goto=here)
-    if match := QUORUM.search(text):
-        quorum = int(match.group(1))
-        with ctx.app.store.session() as session:
-            season = session.get(Season, season_id)
-            assert season is not None
-            if quorum < 1 or quorum > len(season.approvers):
-                say(ctx, f"A quorum must be between 1 and the number of approvers ({len(season.approvers)}).")
-            else:
-                season.quorum = quorum
-                seasons.audit(session, season_id, ctx.user_id, "quorum.set", {"quorum": quorum})
-                say(ctx, f"Each episode now needs {quorum} approval(s).")
+    if AUDIT.search(text):
+        match = EPISODE.search(text)
+        say(ctx, audit_text(ctx.app.store, season_id, int(match.group(1)) if match else None))
         return Command(goto=here)
     if interp.intent == Intent.STATUS:
-        say(ctx, season_view(ctx.app.store, season_id).to_text())
+        post_status(ctx.app, ctx.thread, season_id)
         return Command(goto=here)
     if interp.intent == Intent.HELP:
         say(ctx, HELP)
         return Command(goto=here)
     if interp.intent == Intent.WHO_APPROVES:
-        view = season_view(ctx.app.store, season_id)
-        names = ", ".join(f"<@{a}>" for a in view.approvers)
-        say(ctx, f"Approvers for this season: {names} — each episode needs {view.quorum} :+1:.")
+        who_approves(ctx, season_id)
         return Command(goto=here)
     if interp.intent == Intent.START_OVER:
+        from agent.services import seasons
+
         with ctx.app.store.session() as session:
             season = session.get(Season, season_id)
             assert season is not None

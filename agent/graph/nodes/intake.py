@@ -1,50 +1,121 @@
-"""Brief intake: extract the brief from free text, validate, ask only for what is missing or wrong."""
+"""Brief intake: extract the brief from free text, validate, ask only for what is missing or wrong.
+
+Brand and product are required; every other field has a default. Optional fields the marketer left out are asked
+about once, together with the default for each; "you decide" (or simply not answering) takes the defaults, and
+the brief recap says what was decided. A value out of range is explained with a suggestion and the good values
+are kept ("nothing you told me is lost").
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
+from agent.brain.biblecmd import parse_bible_change
+from agent.brain.briefparse import is_deferral
 from agent.context import TurnContext
 from agent.domain import Brief
-from agent.graph.nodes.arc import present_arc
-from agent.graph.nodes.common import handle_common, say
+from agent.graph.nodes.briefing import (
+    QUESTIONS,
+    brief_problems,
+    defaults_text,
+    label,
+    missing_required,
+    open_fields,
+)
+from agent.graph.nodes.common import say
+from agent.graph.nodes.drafts import present_arc
 from agent.graph.replies import bad_fields, brief_summary, validation_message
+from agent.graph.routing import handle_bible, off_script
 from agent.graph.state import SeasonState
 from agent.ports import Intent
 from agent.services import seasons
 from agent.store.models import Season
 
+WELCOME = ("Tell me about the season: brand, product, audience, how many episodes (8–12) and how long (15–120 s). "
+           "Anything you leave out I'll decide and tell you.")
+
+
+def _still_open(fields: dict[str, Any], asked: list[str]) -> str:
+    """The once-only list of optional fields left to us, with their defaults."""
+    fresh = [f for f in open_fields(fields) if f not in asked]
+    if not fresh:
+        return ""
+    return f"\nEverything else I'll decide unless you tell me — {defaults_text(fresh)}."
+
 
 def intake(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
-    """Wait for the brief; on a valid one, save it and draft the arc."""
+    """Wait for the brief; on a complete, valid one, save it and draft the arc."""
     text: str = interrupt({"stage": "brief"})
     ctx = runtime.context
     known = dict(state.get("brief_draft", {}))
+    asked = list(state.get("asked", [])) if known else []
+    bible_only = parse_bible_change(text) is not None and handle_bible(ctx, state["season_id"], text)
     fields = ctx.app.brain.extract_brief(text, known)
-    if fields == known:  # no brief information in it: maybe a question, "help", "start over"…
+    defer_all = is_deferral(text) and bool(known)
+    if fields == known and not defer_all:
+        if bible_only:
+            return Command(goto="intake")
         interp = ctx.app.brain.interpret(text, "brief")
-        handled = handle_common(ctx, dict(state), text, interp, "intake")
+        handled = off_script(ctx, dict(state), text, interp, "intake")
         if handled is not None:
             return handled
-        if interp.intent not in (Intent.ANSWER, Intent.PROCEED):
-            say(ctx, "Tell me about the season: brand, product, audience, how many episodes (8–12) and how long "
-                     "(15–120 s). Anything you leave out I'll decide and tell you.")
+        if not known or interp.intent not in (Intent.ANSWER, Intent.PROCEED):
+            missing = missing_required(known)
+            say(ctx, WELCOME if not known else "I'm not sure what you'd like me to do. " + (
+                " ".join(QUESTIONS[f] for f in missing) if missing else "Say *you decide* to use my defaults.")
+                + " (Say *help* for the steps.)")
             return Command(goto="intake")
-    try:
-        brief = Brief.model_validate(fields)
+    missing = missing_required(fields)
+    try:  # placeholders for the missing required fields, so every other value is checked now
+        brief = Brief.model_validate({**fields, **{f: "?" for f in missing}})
     except ValidationError as error:
         keep = {k: v for k, v in fields.items() if k not in bad_fields(error)}
-        missing_only = all(item["type"] == "missing" for item in error.errors())
-        lead = "Thanks! A few things before I can write the season:" if missing_only else (
-            "I can't use part of that brief yet — nothing you told me is lost:")
-        say(ctx, f"{lead}\n{validation_message(error)}\nReply with the corrected values and I'll carry on.")
-        return Command(goto="intake", update={"brief_draft": keep})
+        return _ask(ctx, fields, keep, asked, error, missing)
+    if missing:
+        return _ask(ctx, fields, fields, asked, None, missing)
+    problems = brief_problems(brief)
+    if problems:
+        lines = "\n".join(f"• *{label(f)}*: {reason}" for f, reason in problems.items())
+        say(ctx, f"I can't use part of that brief yet — nothing you told me is lost:\n{lines}\n"
+                 "Reply with the corrected values and I'll carry on.")
+        return Command(goto="intake", update={"brief_draft": {k: v for k, v in fields.items() if k not in problems},
+                                              "asked": asked})
+    fresh = [f for f in open_fields(fields) if f not in asked]
+    if fresh and not defer_all:
+        say(ctx, f"Got it — {brief.brand}, {brief.product}. Before I write, anything to add? "
+                 f"{defaults_text(fresh)}.\nAnswer any of these, or say *you decide* and I'll go with my defaults.")
+        return Command(goto="intake", update={"brief_draft": fields, "asked": asked + fresh})
+    decided = open_fields(fields)
     with ctx.app.store.session() as session:
         season = session.get(Season, state["season_id"])
         assert season is not None
         seasons.save_brief(session, season, brief)
-    say(ctx, brief_summary(brief) + "\nWriting the arc…")
+    note = f"\nI decided: {defaults_text(decided)} — tell me to change any of it." if decided else ""
+    say(ctx, brief_summary(brief) + note + "\nWriting the arc…")
     present_arc(ctx, state["season_id"], brief)
-    return Command(goto="arc", update={"brief_draft": brief.model_dump(mode="json"), "stage": "arc"})
+    return Command(goto="arc", update={"brief_draft": brief.model_dump(mode="json"), "stage": "arc",
+                                       "arc_history": [], "asked": asked})
+
+
+def _ask(ctx: TurnContext, fields: dict[str, Any], keep: dict[str, Any], asked: list[str],
+         error: ValidationError | None, missing: list[str]) -> Command:
+    """Say what is wrong (with reasons) and what is missing (only that), plus the open fields once."""
+    parts: list[str] = []
+    if error is not None:
+        parts.append("I can't use part of that brief yet — nothing you told me is lost:")
+        parts.append(validation_message(error))
+    else:
+        parts.append("Thanks! Before I can write the season I need:")
+    for field in missing:
+        deferred = " (that's the one thing I can't decide for you)" if field in ("brand", "product") else ""
+        parts.append(f"• {QUESTIONS[field]}{deferred}")
+    parts.append("Reply with " + ("the corrected values" if error is not None else "that") + " and I'll carry on."
+                 + _still_open(fields, asked))
+    say(ctx, "\n".join(parts))
+    return Command(goto="intake", update={"brief_draft": keep,
+                                          "asked": list(dict.fromkeys(asked + open_fields(fields)))})
+

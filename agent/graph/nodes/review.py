@@ -1,7 +1,9 @@
-"""Review stage: change-request notes become targeted revisions and re-renders; 'schedule …' books the slots.
+"""Review stage: change notes become scoped redos, "approve 4–6" asks for confirmation, "schedule …" books slots.
 
-Approvals never pass through here — reactions and buttons go to agent.services.review, which records them in the
-database. This node only reads that state.
+Approvals never pass through the model: reactions and buttons go to agent.services.review, and a batch typed here
+is only recorded after an explicit "yes" (or the Confirm button), through the same `vote` as a reaction. A note
+quoting an episode is a change request by its author (approvers only); its scope — script, look/shot, voice — is
+read from its words, and the reply says what will be redone and about how long it takes before anything re-runs.
 """
 
 from __future__ import annotations
@@ -18,38 +20,139 @@ from agent.graph.replies import revision_summary
 from agent.graph.state import SeasonState
 from agent.ports import Intent
 from agent.services import seasons
+from agent.services.approvals import latest_render
+from agent.services.batch import CANCEL, CONFIRM, BatchError, parse_batch, pending_batch, request_batch
 from agent.services.production import plan_renders
-from agent.services.review import open_change_requests
+from agent.services.review import Outcome, older_posted_renders, open_change_requests, refresh_cards, vote
+from agent.services.review_notes import answer_batch
+from agent.services.revisions import ChangeScope, classify_scope, plan_rerender, redo_plan
 from agent.store.models import Season, utcnow
 
 EPISODE_REF = re.compile(r"\b(?:ep(?:isode)?\.?\s*)(\d{1,2})\b", re.I)
 
 
-def revise_for_note(ctx: TurnContext, season_id: int, number: int, note: str) -> None:
-    """Rewrite one episode following a reviewer's note, resolve its change requests, queue a re-render."""
+def record_note(ctx: TurnContext, season_id: int, number: int, note: str) -> bool:
+    """The note as a change request by its author on the episode's current render; False when refused."""
+    with ctx.app.store.session() as session:
+        season = session.get(Season, season_id)
+        assert season is not None
+        episode = next(e for e in season.episodes if e.number == number)
+        render = latest_render(episode)
+        if render is None:
+            return True  # nothing rendered yet: a plain script revision
+        decision = vote(session, render=render, user_id=ctx.user_id, approve=False, via="thread", note=note)
+    if decision.outcome != Outcome.CHANGES_REQUESTED:
+        say(ctx, decision.message or f"I can't take changes on Ep {number} right now.")
+        return False
+    refresh_cards(ctx.app.store, ctx.app.channel, decision.refresh_cards)  # "changes requested by …"
+    return True
+
+
+def redo(ctx: TurnContext, season_id: int, number: int, note: str) -> None:
+    """Announce the scoped redo (what and about how long), then re-write and/or re-render Ep `number`."""
+    reading = classify_scope(note)
     with ctx.app.store.session() as session:
         season = session.get(Season, season_id)
         assert season is not None
         arc = Arc.model_validate(season.arc)
         bible = seasons.current_bible(session, season)
-    before = arc.episodes[number - 1]
-    after = ctx.app.brain.revise_episode(arc, number, note, bible)
-    new_arc = arc.model_copy(update={"episodes": [after if e.number == number else e for e in arc.episodes]})
+        episode = next(e for e in season.episodes if e.number == number)
+        current = latest_render(episode)
+        duration = (current.duration_s if current and current.duration_s else
+                    arc.episodes[number - 1].estimated_duration_s)
+    plan = redo_plan(reading.scope, number, duration)
+    say(ctx, plan.announce())
+    render_ids: list[int] = []
+    if reading.scope == ChangeScope.SCRIPT:
+        before = arc.episodes[number - 1]
+        after = ctx.app.brain.revise_episode(arc, number, note, bible)
+        new_arc = arc.model_copy(update={"episodes": [after if e.number == number else e for e in arc.episodes]})
+        with ctx.app.store.session() as session:
+            season = session.get(Season, season_id)
+            assert season is not None
+            seasons.save_arc(session, season, new_arc)
+            seasons.audit(session, season_id, ctx.user_id, "episode.revised",
+                          {"episode": number, "note": note, "scope": reading.scope.value})
+        render_ids = plan_renders(ctx.app.store, season_id, [number])
+        say(ctx, revision_summary(before, after) + f"\nRe-rendering Ep {number} now; the new version will be posted "
+                 "here and needs a fresh approval.")
+    if not render_ids:  # look/voice change, or a rewrite that left the render inputs identical
+        render_ids = [plan_rerender(ctx.app.store, season_id, number)]
+        with ctx.app.store.session() as session:
+            seasons.audit(session, season_id, ctx.user_id, "episode.rerender",
+                          {"episode": number, "note": note, "scope": reading.scope.value})
+        if reading.scope != ChangeScope.SCRIPT:
+            say(ctx, f"Ep {number} queued: {plan.what}. The new version will be posted here and needs a fresh "
+                     "approval.")
+    supersede_and_resolve(ctx, season_id, number, note, reading.scope)
+    for render_id in render_ids:
+        ctx.app.enqueue_render(render_id)
+
+
+def supersede_and_resolve(ctx: TurnContext, season_id: int, number: int, note: str, scope: ChangeScope) -> None:
+    """Resolve the episode's open change requests and mark its older cards superseded (they can't be voted on)."""
     with ctx.app.store.session() as session:
         season = session.get(Season, season_id)
         assert season is not None
-        seasons.save_arc(session, season, new_arc)
-        for request, episode in open_change_requests(session, season):
-            if episode.number == number:
-                request.resolved_at = utcnow()
-                request.note = request.note or note
-        seasons.audit(session, season_id, ctx.user_id, "episode.revised", {"episode": number, "note": note})
-    render_ids = plan_renders(ctx.app.store, season_id, [number])
-    eta = max(10, int(after.estimated_duration_s * 0.6))
-    say(ctx, revision_summary(before, after) + f"\nRe-rendering Ep {number} now (about {eta} s); the new version "
-             "will be posted here and needs a fresh approval.")
-    for render_id in render_ids:
-        ctx.app.enqueue_render(render_id)
+        episode = next(e for e in season.episodes if e.number == number)
+        for request, _episode in open_change_requests_of(session, season, number):
+            request.resolved_at = utcnow()
+            request.note = request.note or note
+            request.scope = scope.value if request.scope == "pending" else request.scope
+        older = older_posted_renders(session, episode)
+    refresh_cards(ctx.app.store, ctx.app.channel, older)
+
+
+def open_change_requests_of(session, season: Season, number: int):  # type: ignore[no-untyped-def]
+    """Open change requests of any render of episode `number` (the re-render answers them all)."""
+    from sqlalchemy import select
+
+    from agent.store.models import ChangeRequest
+
+    episode = next(e for e in season.episodes if e.number == number)
+    ids = [r.id for r in episode.renders]
+    rows = session.scalars(select(ChangeRequest).where(ChangeRequest.render_id.in_(ids),
+                                                       ChangeRequest.resolved_at.is_(None))).all() if ids else []
+    return [(row, episode) for row in rows]
+
+
+def handle_batch(ctx: TurnContext, season_id: int, text: str) -> bool:
+    """"approve 4–6" → a confirmation question; "yes"/"cancel" answers the person's pending one."""
+    from integrations.slack.blocks.review_card import batch_confirm_blocks, batch_question_text
+
+    numbers = parse_batch(text)
+    if numbers:
+        with ctx.app.store.session() as session:
+            season = session.get(Season, season_id)
+            assert season is not None
+            try:
+                question = request_batch(session, season, ctx.user_id, numbers)
+            except BatchError as error:
+                say(ctx, str(error))
+                return True
+        posted = ctx.app.channel.post_blocks(
+            ctx.thread, batch_question_text(ctx.user_id, question.episodes, question.skipped),
+            batch_confirm_blocks(question.batch_id, ctx.user_id, question.episodes, question.skipped))
+        with ctx.app.store.session() as session:
+            from agent.store.models import BatchApproval
+
+            row = session.get(BatchApproval, question.batch_id)
+            assert row is not None
+            row.message_ts = posted.ts
+        return True
+    confirm, cancel = bool(CONFIRM.match(text)), bool(CANCEL.match(text))
+    if not (confirm or cancel):
+        return False
+    with ctx.app.store.session() as session:
+        batch = pending_batch(session, season_id, ctx.user_id)
+        batch_id = batch.id if batch else None
+    if batch_id is None:
+        return False
+    try:
+        answer_batch(ctx.app.store, ctx.app.channel, ctx.thread, batch_id, ctx.user_id, confirm=confirm)
+    except BatchError as error:
+        say(ctx, str(error))
+    return True
 
 
 def schedule_from_text(ctx: TurnContext, season_id: int, text: str) -> None:
@@ -78,14 +181,16 @@ def schedule_from_text(ctx: TurnContext, season_id: int, text: str) -> None:
 
 
 def review_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
-    """Handle notes, schedule requests and questions while episodes are in review."""
+    """Handle notes, batch approvals, schedule requests and questions while episodes are in review."""
     text: str = interrupt({"stage": "review"})
     ctx = runtime.context
+    season_id = state["season_id"]
+    if handle_batch(ctx, season_id, text):
+        return Command(goto="review")
     interp = ctx.app.brain.interpret(text, "review")
     handled = handle_common(ctx, dict(state), text, interp, "review")
     if handled is not None:
         return handled
-    season_id = state["season_id"]
     if interp.intent == Intent.SCHEDULE:
         schedule_from_text(ctx, season_id, text)
         return Command(goto="review")
@@ -97,10 +202,12 @@ def review_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
     mentioned = interp.episode or (int(m.group(1)) if (m := EPISODE_REF.search(text)) else None)
     number = mentioned if mentioned else (pending[0][0] if len(pending) == 1 else None)
     if number is not None and (pending or interp.intent == Intent.REVISE) and 1 <= number <= total:
-        revise_for_note(ctx, season_id, number, interp.note or text)
+        note = interp.note or text
+        if record_note(ctx, season_id, number, note):
+            redo(ctx, season_id, number, note)
         return Command(goto="review")
     if pending:
         episodes = ", ".join(f"Ep {n}" for n, _ in pending)
         return ask_again(ctx, "review", f"Changes are requested on {episodes} — which episode is this note for?")
-    return ask_again(ctx, "review", "Approve episodes with :+1: on their cards, ask for changes with :-1: and a "
-                                    "note, or say *schedule daily at 6pm*.")
+    return ask_again(ctx, "review", "Approve episodes with :+1: on their cards (or *approve 4–6*), ask for changes "
+                                    "with :-1: and a note, or say *schedule daily at 6pm*.")

@@ -1,4 +1,6 @@
-"""The approval card for one render: title, duration, continuity summary, state, Approve / Request changes."""
+"""The approval card for one render (title, duration, continuity, state, Approve / Request changes), the change
+note modal, and the batch-approval confirmation — Block Kit built by small functions.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +10,23 @@ from agent.ports import ReviewCard
 
 APPROVE_ACTION = "review_approve"
 CHANGES_ACTION = "review_request_changes"
+CHANGE_MODAL = "change_request_modal"
+BATCH_CONFIRM_ACTION = "batch_confirm"
+BATCH_CANCEL_ACTION = "batch_cancel"
 
 STATE_LABELS = {
     "IN_REVIEW": ":eyes: Waiting for approval",
     "RENDERED": ":eyes: Waiting for approval",
     "APPROVED": ":white_check_mark: Approved",
     "CHANGES_REQUESTED": ":pencil2: Changes requested",
+    "RENDERING": ":hourglass_flowing_sand: Changes requested — new version rendering",
+    "SCRIPTED": ":pencil2: Changes requested — being rewritten",
     "SCHEDULED": ":calendar: Approved and scheduled",
     "PUBLISHED": ":rocket: Published",
-    "SUPERSEDED": ":fast_forward: Superseded by a newer version",
+    "FAILED": ":x: Render failed",
+    "SUPERSEDED": ":fast_forward: Superseded by a newer version — review that one",
 }
+OPEN_STATES = ("IN_REVIEW", "RENDERED", "CHANGES_REQUESTED", "APPROVED")
 
 
 def card_text(card: ReviewCard) -> str:
@@ -25,55 +34,107 @@ def card_text(card: ReviewCard) -> str:
     return f"Ep {card.episode_number} · {card.title} (v{card.version}) — {STATE_LABELS.get(card.state, card.state)}"
 
 
+def plain(text: str) -> dict[str, Any]:
+    """A plain_text object."""
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def mrkdwn(text: str) -> dict[str, Any]:
+    """A mrkdwn text object."""
+    return {"type": "mrkdwn", "text": text}
+
+
+def button(action_id: str, text: str, value: str, style: str | None = None) -> dict[str, Any]:
+    """A button element (style: primary | danger)."""
+    element: dict[str, Any] = {"type": "button", "action_id": action_id, "text": plain(text), "value": value}
+    if style:
+        element["style"] = style
+    return element
+
+
+def mentions(users: list[str]) -> str:
+    """<@U1>, <@U2>."""
+    return ", ".join(f"<@{u}>" for u in users)
+
+
+def state_line(card: ReviewCard) -> str:
+    """"Waiting for approval · 1 of 2 approvals · approved by … · still needs: legal"."""
+    parts = [STATE_LABELS.get(card.state, card.state)]
+    if card.state in ("IN_REVIEW", "RENDERED") and card.quorum > 1:
+        parts.append(f"{len(card.approved_by)} of {card.quorum} approvals")
+    if card.approved_by:
+        parts.append("approved by " + mentions(card.approved_by))
+    if card.changes_by:
+        parts.append("changes requested by " + mentions(card.changes_by))
+    if card.missing_roles and card.state in OPEN_STATES:
+        parts.append("still needs sign-off from: " + ", ".join(f"*{role}*" for role in card.missing_roles))
+    return " · ".join(parts)
+
+
 def review_card_blocks(card: ReviewCard) -> list[dict[str, Any]]:
     """Blocks for the card; buttons only while a decision is still possible."""
     mark = ":white_check_mark:" if card.continuity_passed else ":warning: *Continuity flagged* —"
-    state = STATE_LABELS.get(card.state, card.state)
-    context = [f"{state}"]
-    if card.approved_by:
-        context.append("approved by " + ", ".join(f"<@{u}>" for u in card.approved_by))
-    if card.changes_by:
-        context.append("changes requested by " + ", ".join(f"<@{u}>" for u in card.changes_by))
-    if card.missing_roles:
-        context.append("still needs sign-off from: " + ", ".join(card.missing_roles))
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": f"Ep {card.episode_number} · {card.title}"[:150]}},
-        {
-            "type": "section",
-            "text": {
-                "type": "mrkdwn",
-                "text": f"*Version {card.version}* · {card.duration_s:.0f} s\n{mark} {card.continuity_summary}".strip(),
-            },
-        },
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(context)}]},
+        {"type": "header", "text": plain(f"Ep {card.episode_number} · {card.title}"[:150])},
+        {"type": "section", "block_id": f"summary_{card.render_id}", "text": mrkdwn(
+            f"*Version {card.version}* · {card.duration_s:.0f} s\n{mark} {card.continuity_summary}".strip())},
+        {"type": "context", "block_id": f"state_{card.render_id}", "elements": [mrkdwn(state_line(card))]},
     ]
-    if card.state in ("IN_REVIEW", "RENDERED", "CHANGES_REQUESTED", "APPROVED"):
-        blocks.append({
-            "type": "actions",
-            "block_id": f"review_{card.render_id}",
-            "elements": [
-                {"type": "button", "action_id": APPROVE_ACTION, "style": "primary", "value": str(card.render_id),
-                 "text": {"type": "plain_text", "text": "Approve"}},
-                {"type": "button", "action_id": CHANGES_ACTION, "value": str(card.render_id),
-                 "text": {"type": "plain_text", "text": "Request changes"}},
-            ],
-        })
+    if card.state in OPEN_STATES:
+        blocks.append({"type": "actions", "block_id": f"review_{card.render_id}", "elements": [
+            button(APPROVE_ACTION, "Approve", str(card.render_id), "primary"),
+            button(CHANGES_ACTION, "Request changes", str(card.render_id)),
+        ]})
         blocks.append({"type": "context", "elements": [
-            {"type": "mrkdwn", "text": "React :+1: to approve, :-1: and reply with a note to request changes."}]})
+            mrkdwn("React :+1: to approve, :-1: and reply with a note to request changes.")]})
     return blocks
 
 
 def change_request_modal(render_id: int, title: str) -> dict[str, Any]:
-    """Modal asking for the change note."""
+    """Modal asking for the change note (its scope — script, look, voice — is read from the words)."""
     return {
         "type": "modal",
-        "callback_id": "change_request_modal",
+        "callback_id": CHANGE_MODAL,
         "private_metadata": str(render_id),
-        "title": {"type": "plain_text", "text": "Request changes"},
-        "submit": {"type": "plain_text", "text": "Send"},
+        "title": plain("Request changes"),
+        "submit": plain("Send"),
+        "close": plain("Cancel"),
         "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"What should change in *{title}*?"}},
-            {"type": "input", "block_id": "note", "label": {"type": "plain_text", "text": "Note"},
+            {"type": "section", "text": mrkdwn(f"What should change in *{title}*?")},
+            {"type": "input", "block_id": "note", "label": plain("Note"),
+             "hint": plain("e.g. \"make the ending darker\" (script), \"logo bigger\" (look), \"voice louder\" (voice)"),
              "element": {"type": "plain_text_input", "action_id": "note", "multiline": True}},
         ],
     }
+
+
+def batch_question_text(user: str, episodes: list[tuple[int, str]], skipped: list[str]) -> str:
+    """The confirmation question as text (fallback, and what a terminal shows)."""
+    numbers = ", ".join(f"Ep {n}" for n, _ in episodes)
+    text = (f"<@{user}>, approve {numbers} ({len(episodes)} episode{'s' if len(episodes) != 1 else ''}) in one go? "
+            "Each gets its own approval on record. Reply *yes* or use the buttons.")
+    if skipped:
+        text += "\nLeft out: " + "; ".join(skipped) + "."
+    return text
+
+
+def batch_confirm_blocks(batch_id: int, user: str, episodes: list[tuple[int, str]],
+                         skipped: list[str]) -> list[dict[str, Any]]:
+    """The question with the episode list and Confirm / Cancel buttons."""
+    listing = "\n".join(f"• Ep {n} · {title}" for n, title in episodes)
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": mrkdwn(f":ballot_box_with_check: <@{user}> asked to approve these in one go:"
+                                           f"\n{listing}")},
+    ]
+    if skipped:
+        blocks.append({"type": "context", "elements": [mrkdwn("Left out: " + "; ".join(skipped))]})
+    blocks.append({"type": "actions", "block_id": f"batch_{batch_id}", "elements": [
+        button(BATCH_CONFIRM_ACTION, f"Confirm ({len(episodes)})", str(batch_id), "primary"),
+        button(BATCH_CANCEL_ACTION, "Cancel", str(batch_id)),
+    ]})
+    return blocks
+
+
+def batch_answered_blocks(text: str) -> list[dict[str, Any]]:
+    """What the question turns into once answered (no more buttons)."""
+    return [{"type": "section", "text": mrkdwn(text)}]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from integrations.slack.deps import SlackDeps
-from integrations.slack.listeners import actions, events, views
+from integrations.slack.listeners import actions, commands, events, views
 
 
 def register_listeners(app: App, deps: SlackDeps) -> None:
@@ -13,3 +13,4 @@ def register_listeners(app: App, deps: SlackDeps) -> None:
     events.register(app, deps)
     actions.register(app, deps)
     views.register(app, deps)
+    commands.register(app, deps)

@@ -13,10 +13,11 @@ from integrations.slack.emulator.methods.context import Handler, MethodContext, 
 from integrations.slack.emulator.store import SlackMethodError
 
 
-def _assistant_state(ctx: MethodContext, params: Params) -> dict[str, Any]:
-    """The live state dict for one assistant thread (channel_id + thread_ts are required by Slack)."""
+def _assistant_state(ctx: MethodContext, params: Params, thread_required: bool = True) -> dict[str, Any]:
+    """The live state dict for one assistant thread (channel-level, key thread_ts "", when none is given)."""
     channel = required(params, "channel_id", "channel_not_found")
-    thread_ts = required(params, "thread_ts", "invalid_arguments")
+    thread_ts = required(params, "thread_ts", "invalid_arguments") if thread_required else str(
+        params.get("thread_ts") or "")
     return ctx.store.assistant_threads.setdefault((channel, thread_ts), {})
 
 
@@ -28,12 +29,15 @@ def set_status(ctx: MethodContext, params: Params) -> dict[str, Any]:
 
 
 def set_suggested_prompts(ctx: MethodContext, params: Params) -> dict[str, Any]:
-    """assistant.threads.setSuggestedPrompts: up to four prompt buttons."""
+    """assistant.threads.setSuggestedPrompts: up to four prompt buttons.
+
+    thread_ts is optional: agent-view apps must omit it (the prompts then belong to the Messages tab itself).
+    """
     prompts = params.get("prompts")
     if not isinstance(prompts, list):
         raise SlackMethodError("invalid_arguments")
     with ctx.store.cond:
-        state = _assistant_state(ctx, params)
+        state = _assistant_state(ctx, params, thread_required=False)
         state["prompts"] = prompts
         state["prompts_title"] = params.get("title")
     return {"ok": True}

@@ -1,20 +1,30 @@
-"""Messages: an @mention starts or continues a season thread; replies in a season thread continue it."""
+"""Messages: an @mention starts or continues a season thread; replies in a season thread continue it; DMs too.
+
+Listeners run after the ack (Bolt's listener thread pool), so a slow turn never delays Slack's 3 s deadline. While
+the graph thinks, the thread shows a status line ("is thinking…", assistant.threads.setStatus — works in channels
+with chat:write and in the app's Messages tab); it is cleared when the turn ends, whatever happened.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from agent.services.seasons import find_season, thread_key
 from integrations.slack.dedupe import first_time
 from integrations.slack.deps import SlackDeps
 
 log = logging.getLogger(__name__)
+StatusSetter = Callable[..., Any]
+THINKING = "is thinking…"
+LOADING_MESSAGES = ["Reading the thread…", "Thinking about your season…", "Writing the next step…"]
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>\s*")
 IGNORED_SUBTYPES = {"message_changed", "message_deleted", "bot_message", "channel_join", "thread_broadcast"}
 
@@ -26,34 +36,61 @@ def strip_bot_mention(text: str, bot_user_id: str | None) -> str:
     return text.strip()
 
 
-def run_turn(deps: SlackDeps, client: WebClient, event: dict[str, Any], team_id: str, bot_user_id: str | None) -> None:
+def show_status(set_status: StatusSetter | None, status: str, loading: list[str] | None = None) -> None:
+    """Set (or clear, with "") the thread's status line; cosmetic, so a refusal is logged and the turn goes on."""
+    if set_status is None:
+        return
+    try:
+        set_status(status=status, loading_messages=loading) if loading else set_status(status=status)
+    except SlackApiError as error:
+        log.warning("could not set the thread status: %s", error.response.get("error"))
+
+
+def friendly_error(exc: BaseException, ref: str) -> str:
+    """What the thread sees when a turn fails: what kind of problem, a reference to find the log, what to do."""
+    if isinstance(exc, SlackApiError):
+        what = f"Slack refused a call ({exc.response.get('error', 'unknown error')})"
+    elif isinstance(exc, TimeoutError):
+        what = "a step took too long"
+    elif isinstance(exc, (ConnectionError, OSError)):
+        what = "a service I depend on could not be reached"
+    else:
+        what = f"an unexpected {type(exc).__name__}"
+    return (f":warning: I hit a problem handling that: {what} (ref `{ref}`). Nothing you agreed so far is lost — "
+            "please try again, or say *status?*.")
+
+
+def run_turn(deps: SlackDeps, client: WebClient, event: dict[str, Any], team_id: str, bot_user_id: str | None,
+             set_status: StatusSetter | None = None) -> None:
     """Feed one message to the conversation; any failure becomes a friendly, specific note in the thread."""
     channel = event["channel"]
     thread_ts = event.get("thread_ts") or event["ts"]
     if not first_time(deps.app.store, f"msg:{channel}:{event['ts']}", "message"):
         return
     text = strip_bot_mention(event.get("text", ""), bot_user_id)
+    show_status(set_status, THINKING, LOADING_MESSAGES)
     try:
         deps.conversation.handle(team_id=team_id, channel_id=channel, thread_ts=thread_ts,
                                  user_id=event.get("user", ""), text=text)
     except Exception as exc:  # reported to the thread with a reference, and logged with the traceback
         ref = uuid.uuid4().hex[:8]
         log.exception("turn failed (ref %s)", ref)
-        client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts,
-            text=f":warning: I hit a problem handling that ({type(exc).__name__}, ref `{ref}`). Nothing you "
-                 "agreed so far is lost — please try again, or say *status?*.")
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=friendly_error(exc, ref))
+    finally:
+        show_status(set_status, "")
 
 
 def register(app: App, deps: SlackDeps) -> None:
     """app_mention everywhere; plain messages only inside season threads or DMs."""
 
     @app.event("app_mention")
-    def on_mention(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-        run_turn(deps, client, event, context.get("team_id") or "", context.get("bot_user_id"))
+    def on_mention(event: dict[str, Any], client: WebClient, context: dict[str, Any],
+                   set_status: StatusSetter | None = None) -> None:
+        run_turn(deps, client, event, context.get("team_id") or "", context.get("bot_user_id"), set_status)
 
     @app.event("message")
-    def on_message(event: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+    def on_message(event: dict[str, Any], client: WebClient, context: dict[str, Any],
+                   set_status: StatusSetter | None = None) -> None:
         if event.get("subtype") in IGNORED_SUBTYPES or event.get("bot_id"):
             return
         team_id = context.get("team_id") or ""
@@ -65,4 +102,4 @@ def register(app: App, deps: SlackDeps) -> None:
             with deps.app.store.session() as session:
                 if find_season(session, thread_key(team_id, event["channel"], thread_ts)) is None:
                     return
-        run_turn(deps, client, event, team_id, context.get("bot_user_id"))
+        run_turn(deps, client, event, team_id, context.get("bot_user_id"), set_status)

@@ -1,4 +1,7 @@
-"""Reactions on approval cards: :+1: approves, :-1: requests changes, removing :+1: withdraws — via the DB only."""
+"""Reactions on approval cards: :+1: approves, :-1: requests changes, removing :+1: withdraws — via the DB only.
+
+Retries and double deliveries are dropped by the global dedupe middleware (event_id) before this runs.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +10,13 @@ from typing import Any
 from slack_bolt import App
 
 from agent.services.review import handle_reaction
-from integrations.slack.dedupe import first_time
 from integrations.slack.deps import SlackDeps
 from integrations.slack.review_feedback import apply_decision
 
 
-def _handle(deps: SlackDeps, event: dict[str, Any], body: dict[str, Any], added: bool) -> None:
+def _handle(deps: SlackDeps, event: dict[str, Any], added: bool) -> None:
     item = event.get("item") or {}
     if item.get("type") != "message":
-        return
-    key = body.get("event_id") or f"{event['type']}:{event['user']}:{item['ts']}:{event['reaction']}:{event.get('event_ts')}"
-    if not first_time(deps.app.store, f"evt:{key}", event["type"]):
         return
     with deps.app.store.session() as session:
         decision = handle_reaction(session, channel_id=item["channel"], ts=item["ts"], user_id=event["user"],
@@ -29,9 +28,9 @@ def register(app: App, deps: SlackDeps) -> None:
     """reaction_added and reaction_removed."""
 
     @app.event("reaction_added")
-    def on_reaction_added(event: dict[str, Any], body: dict[str, Any]) -> None:
-        _handle(deps, event, body, added=True)
+    def on_reaction_added(event: dict[str, Any]) -> None:
+        _handle(deps, event, added=True)
 
     @app.event("reaction_removed")
-    def on_reaction_removed(event: dict[str, Any], body: dict[str, Any]) -> None:
-        _handle(deps, event, body, added=False)
+    def on_reaction_removed(event: dict[str, Any]) -> None:
+        _handle(deps, event, added=False)

@@ -1,0 +1,87 @@
+"""Logging that never prints a secret: a filter that redacts tokens and keys from every record.
+
+Why a filter on the handlers rather than care at each call site: secrets leak through places we do not write —
+an exception message that quotes a URL with a key, a library's debug line with a header, a traceback's locals. The
+filter rewrites the final message (arguments merged) and the formatted traceback, so whatever reaches a log
+handler has been scrubbed. Known shapes (Slack `xox?-`/`xapp-` tokens, Google API keys, bearer headers) are
+caught by pattern; the configured values themselves (signing secret, client secret, keys) by exact match.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+from agent.settings import Settings
+
+REDACTED = "[REDACTED]"
+PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"xox[abposer]-[A-Za-z0-9-]{6,}"),  # Slack bot/user/config tokens
+    re.compile(r"xapp-[A-Za-z0-9-]{6,}"),  # Slack app-level (Socket Mode) tokens
+    re.compile(r"AIza[0-9A-Za-z_\-]{30,}"),  # Google API keys
+    re.compile(r"(?i)(?<=bearer )[A-Za-z0-9._~+/=-]{8,}"),  # Authorization: Bearer <token>
+    re.compile(r"(?i)(?<=client_secret=)[^&\s\"']+"),  # OAuth form bodies and query strings
+)
+
+
+class RedactingFilter(logging.Filter):
+    """Replace secrets in a record's message and traceback with [REDACTED]; never drops a record."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        # Longest first, so a secret that contains another is replaced whole; tiny values would redact noise.
+        self.secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        """`text` with every known secret value and every secret-shaped token replaced."""
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        for pattern in PATTERNS:
+            text = pattern.sub(REDACTED, text)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record in place (message with its arguments merged, and the traceback text)."""
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record still gets logged (scrubbed as-is)
+            message = str(record.msg)
+        record.msg = self.redact(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """Every secret the settings hold (SecretStr fields), read through their accessor."""
+    values: list[str] = []
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        getter = getattr(value, "get_secret_value", None)
+        if callable(getter):
+            values.append(str(getter()))
+    return values
+
+
+def install_redaction(secrets: Iterable[str] = ()) -> RedactingFilter:
+    """Attach one RedactingFilter to every handler that exists now (root's and named loggers')."""
+    redactor = RedactingFilter(secrets)
+    loggers: list[logging.Logger] = [logging.getLogger()]
+    loggers += [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+                handler.addFilter(redactor)
+    return redactor
+
+
+def configure_logging(settings: Settings, level: int = logging.INFO) -> RedactingFilter:
+    """The CLI's logging set-up: basicConfig, then redaction of the settings' secrets on every handler."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return install_redaction(secret_values(settings))

@@ -1,0 +1,262 @@
+"""The surround-sound campaign: plan assets for approved episodes, run one asset job safely, post them for review.
+
+Same ledger discipline as production (DESIGN §6): an asset version is a row with a state and a lease, claimed by a
+conditional UPDATE, so a re-enqueued or duplicated job never generates twice. Planning is idempotent and driven by
+the database (approved episodes without current assets), so it can run from the sweep, a periodic task or right
+after an approval without double work. Approvals, change requests and publishing live in campaign_review and
+campaign_publish.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from agent.domain import Cadence, EpisodeScript, LeadLock, Line, LookSpec
+from agent.ports import PostedMessage, ReviewChannel, ThreadRef
+from agent.services.approvals import approved_render
+from agent.services.seasons import audit, current_bible
+from agent.store.db import Store
+from agent.store.models import CampaignAsset, CampaignMessage, Episode, Look, Render, Season, Slot, utcnow
+from tools.campaign.asset import KINDS, TEASER
+from tools.campaign.build import CampaignInputs, generate
+from tools.campaign.teaser import day_label
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 3
+QUEUED, RUNNING, DONE, FLAGGED, FAILED = "QUEUED", "RUNNING", "DONE", "FLAGGED", "FAILED"
+FINISHED = (DONE, FLAGGED, FAILED)
+
+
+def latest_assets(session: Session, episode_id: int) -> dict[str, CampaignAsset]:
+    """The current version of each asset kind of an episode (older versions are superseded)."""
+    rows = session.scalars(select(CampaignAsset).where(CampaignAsset.episode_id == episode_id)
+                           .order_by(CampaignAsset.kind, CampaignAsset.version))
+    return {row.kind: row for row in rows}
+
+
+def is_current(session: Session, asset: CampaignAsset) -> bool:
+    """True when no newer version of this asset kind exists."""
+    return latest_assets(session, asset.episode_id).get(asset.kind) is asset
+
+
+def release_at(session: Session, episode_id: int) -> datetime | None:
+    """When the episode drops: its earliest slot (campaign timing is relative to it)."""
+    return session.scalar(select(Slot.publish_at).where(Slot.episode_id == episode_id).order_by(Slot.publish_at))
+
+
+def release_day(session: Session, episode: Episode) -> str | None:
+    """The day label viewers read on the teaser card, in the season's time zone (None until scheduled)."""
+    at = release_at(session, episode.id)
+    if at is None:
+        return None
+    zone = Cadence.model_validate(episode.season.cadence or {}).timezone
+    return day_label(at, zone)
+
+
+def new_version(session: Session, episode: Episode, render: Render, kind: str, inputs: dict[str, Any],
+                note: str = "") -> CampaignAsset:
+    """Queue the next version of one asset kind (older versions stay for the audit trail, superseded)."""
+    current = latest_assets(session, episode.id).get(kind)
+    asset = CampaignAsset(episode_id=episode.id, render_id=render.id, kind=kind, inputs=inputs, note=note,
+                          version=(current.version + 1) if current else 1, status=QUEUED)
+    session.add(asset)
+    session.flush()
+    return asset
+
+
+def _published(session: Session, asset: CampaignAsset) -> bool:
+    from agent.services.campaign_publish import is_published
+
+    return is_published(session, asset.id)
+
+
+def plan_episode(session: Session, episode: Episode) -> list[int]:
+    """Queue what an approved episode's campaign is missing; returns the new asset ids (empty when up to date).
+
+    A kind gets a new version when it has none, when the episode's approved render changed (a re-cut episode
+    needs a fresh campaign), or — for the teaser — when its release day changed before it went out. The teaser
+    waits for the slot: its end card names the day.
+    """
+    render = approved_render(session, episode)
+    if render is None:
+        return []
+    current = latest_assets(session, episode.id)
+    day = release_day(session, episode)
+    planned: list[int] = []
+    for kind in KINDS:
+        asset = current.get(kind)
+        if kind == TEASER and day is None:
+            continue
+        carried = dict(asset.inputs) if asset is not None and asset.render_id == render.id else {}
+        if asset is None or asset.render_id != render.id:
+            reason = "approved episode" if asset is None else f"episode re-approved (render {render.id})"
+        elif kind == TEASER and asset.inputs.get("day") != day and not _published(session, asset):
+            reason = f"release moved to {day}"
+        else:
+            continue
+        if kind == TEASER:
+            carried["day"] = day
+        planned.append(new_version(session, episode, render, kind, carried, note=reason).id)
+    if planned:
+        audit(session, episode.season_id, "campaign", "campaign.planned",
+              {"episode": episode.number, "assets": planned})
+    return planned
+
+
+def plan_campaign(store: Store, season_id: int | None = None) -> list[int]:
+    """Plan every approved episode (of one season, or all); idempotent, so any trigger may call it."""
+    with store.session() as session:
+        query = select(Episode).order_by(Episode.season_id, Episode.number)
+        if season_id is not None:
+            query = query.where(Episode.season_id == season_id)
+        return [asset_id for episode in session.scalars(query) for asset_id in plan_episode(session, episode)]
+
+
+def on_episode_approved(store: Store, episode_id: int, enqueue: Callable[[int], None]) -> list[int]:
+    """Hook for the review gate: plan and enqueue the campaign of one episode that just reached quorum."""
+    with store.session() as session:
+        episode = session.get(Episode, episode_id)
+        ids = plan_episode(session, episode) if episode is not None else []
+    for asset_id in ids:
+        enqueue(asset_id)
+    return ids
+
+
+def stalled_assets(store: Store, now: datetime | None = None) -> list[int]:
+    """Assets whose worker died (lease expired) or whose doorbell was lost (queued for longer than a lease)."""
+    now = now or utcnow()
+    with store.session() as session:
+        return list(session.scalars(select(CampaignAsset.id).where(or_(
+            (CampaignAsset.status == RUNNING) & (CampaignAsset.lease_until < now),
+            (CampaignAsset.status == QUEUED) & (CampaignAsset.created_at < now - LEASE)))))
+
+
+def campaign_tick(store: Store, enqueue: Callable[[int], None], now: datetime | None = None) -> list[int]:
+    """The periodic task: plan approved episodes, re-ring stalled jobs; returns what it enqueued."""
+    ids = plan_campaign(store) + stalled_assets(store, now)
+    for asset_id in dict.fromkeys(ids):
+        enqueue(asset_id)
+    return ids
+
+
+def claim_asset(store: Store, asset_id: int, now: datetime | None = None) -> bool:
+    """Atomically take an asset job: QUEUED, or RUNNING with an expired lease."""
+    now = now or utcnow()
+    with store.session() as session:
+        result = session.execute(
+            update(CampaignAsset)
+            .where(CampaignAsset.id == asset_id, or_(CampaignAsset.status == QUEUED,
+                                                      (CampaignAsset.status == RUNNING)
+                                                      & (CampaignAsset.lease_until < now)))
+            .values(status=RUNNING, lease_until=now + LEASE, attempts=CampaignAsset.attempts + 1))
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _script_of(session: Session, episode: Episode) -> EpisodeScript:
+    """The script the viewer saw: the approved (else latest) render's script version, else the latest script."""
+    render = approved_render(session, episode) or (episode.renders[-1] if episode.renders else None)
+    row = next((v for v in episode.scripts if render is not None and v.id == render.script_version_id), None)
+    row = row or episode.scripts[-1]
+    return EpisodeScript.model_validate(row.script)
+
+
+def build_inputs(session: Session, asset: CampaignAsset, artifacts_dir: Path, preset: str) -> CampaignInputs:
+    """Read one job's inputs once: scripts, the render's locked look, the lead lock, the bible, the day."""
+    render = session.get_one(Render, asset.render_id)
+    episode = session.get_one(Episode, asset.episode_id)
+    season = episode.season
+    brief = season.brief or {}
+    extra = asset.inputs.get("quote_line")
+    return CampaignInputs(
+        number=episode.number, scripts=[_script_of(session, ep) for ep in season.episodes if ep.scripts],
+        look=LookSpec.model_validate(session.get_one(Look, render.look_id).spec),
+        lead=LeadLock.model_validate(season.lead), bible=current_bible(session, season),
+        out_dir=artifacts_dir / f"season-{season.id}" / "campaign", version=asset.version,
+        season_title=season.title, brand=str(brief.get("brand", "")), product=str(brief.get("product", "")),
+        episode_count=len(season.episodes), video_path=Path(render.video_path) if render.video_path else None,
+        day=asset.inputs.get("day") or release_day(session, episode),
+        quote_line=Line.model_validate(extra) if extra else None,
+        teaser_source=asset.inputs.get("source", "cold_open"), extra_line=asset.inputs.get("extra_line", ""),
+        preset=preset)
+
+
+def run_campaign_asset(store: Store, asset_id: int, *, artifacts_dir: Path, channel: ReviewChannel | None = None,
+                       preset: str = "veryfast") -> str:
+    """Generate one asset version ("done", "flagged", "skipped"); then post the episode's message when ready."""
+    if not claim_asset(store, asset_id):
+        return "skipped"
+    with store.session() as session:
+        asset = session.get_one(CampaignAsset, asset_id)
+        kind, episode_id = asset.kind, asset.episode_id
+    try:
+        with store.session() as session:
+            inputs = build_inputs(session, session.get_one(CampaignAsset, asset_id), artifacts_dir, preset)
+        output = generate(kind, inputs)
+    except Exception as exc:  # recorded on the row, then the queue retries (up to MAX_ATTEMPTS claims)
+        log.exception("campaign asset %s (%s) failed", asset_id, kind)
+        with store.session() as session:
+            row = session.get_one(CampaignAsset, asset_id)
+            row.status = QUEUED if row.attempts < MAX_ATTEMPTS else FAILED
+            row.error, row.lease_until = f"{type(exc).__name__}: {exc}"[:2000], None
+        raise
+    with store.session() as session:
+        row = session.get_one(CampaignAsset, asset_id)
+        row.files = [str(p) for p in output.files]
+        row.text, row.meta = output.text, output.meta
+        row.lint = {"found": output.found, "remaining": output.remaining, "regenerated": bool(output.found)}
+        row.status = FLAGGED if output.flagged else DONE
+        row.finished_at, row.lease_until, row.error = utcnow(), None, None
+        outcome = row.status.lower()
+    if channel is not None:
+        post_ready(store, episode_id, channel)
+    return outcome
+
+
+def post_ready(store: Store, episode_id: int, channel: ReviewChannel) -> PostedMessage | None:
+    """Post the episode's finished, not-yet-posted current assets as one message — once every queued one is done.
+
+    The assets are claimed for posting with a conditional UPDATE, so two workers finishing at the same moment
+    cannot post the same assets twice.
+    """
+    from agent.services.campaign_review import build_campaign_card
+
+    marker = f"posting:{uuid.uuid4().hex}"
+    with store.session() as session:
+        current = latest_assets(session, episode_id)
+        if any(a.status in (QUEUED, RUNNING) for a in current.values()):
+            return None
+        ids = [a.id for a in current.values() if a.status in (DONE, FLAGGED) and a.message_ts is None]
+        if not ids:
+            return None
+        taken = session.execute(update(CampaignAsset).where(CampaignAsset.id.in_(ids),
+                                                            CampaignAsset.message_ts.is_(None))
+                                .values(message_ts=marker).execution_options(synchronize_session=False))
+        if taken.rowcount != len(ids):  # type: ignore[attr-defined]
+            session.rollback()
+            return None
+    with store.session() as session:
+        episode = session.get_one(Episode, episode_id)
+        season = session.get_one(Season, episode.season_id)
+        thread = ThreadRef(channel_id=season.channel_id, thread_ts=season.thread_ts)
+        card = build_campaign_card(session, episode, [session.get_one(CampaignAsset, i) for i in ids])
+    try:
+        posted = channel.post_campaign(thread, card)
+    except Exception:
+        with store.session() as session:
+            session.execute(update(CampaignAsset).where(CampaignAsset.message_ts == marker).values(message_ts=None))
+        raise
+    with store.session() as session:
+        session.execute(update(CampaignAsset).where(CampaignAsset.message_ts == marker)
+                        .values(message_ts=posted.ts))
+        session.add(CampaignMessage(season_id=card.season_id, episode_id=episode_id, channel_id=posted.channel_id,
+                                    message_ts=posted.ts, thread_ts=thread.thread_ts, asset_ids=ids))
+    return posted

@@ -1,0 +1,171 @@
+"""The campaign service against a real store: planning, one job per asset, the review gate, exactly-once publishing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from agent.domain import PersonaBrief
+from agent.services.campaign import latest_assets, plan_campaign, run_campaign_asset
+from agent.services.campaign_chat import campaign_command, campaign_reaction
+from agent.services.campaign_publish import publish_campaign_due
+from agent.store.db import Store
+from agent.store.models import (
+    CampaignAsset,
+    CampaignMessage,
+    CampaignPublication,
+    Episode,
+    PersonaBriefVersion,
+    Slot,
+)
+from integrations.campaign_outbox import CampaignOutboxPublisher
+from tests.campaign.conftest import APPROVER, OTHER, RecordingChannel
+
+RELEASE = datetime(2026, 12, 4, 23, 0, tzinfo=UTC)
+
+
+def run_all(store: Store, ids: list[int], tmp_path: Path, channel: RecordingChannel) -> None:
+    """What the workers would do with the enqueued ids."""
+    for asset_id in ids:
+        run_campaign_asset(store, asset_id, artifacts_dir=tmp_path / "artifacts", channel=channel)
+
+
+def produce(store: Store, season_id: int, tmp_path: Path, channel: RecordingChannel) -> list[int]:
+    ids = plan_campaign(store, season_id)
+    run_all(store, ids, tmp_path, channel)
+    return ids
+
+
+def message_ts(store: Store, episode_number: int) -> str:
+    with store.session() as s:
+        return s.scalars(select(CampaignMessage.message_ts).join(Episode, Episode.id == CampaignMessage.episode_id)
+                         .where(Episode.number == episode_number).order_by(CampaignMessage.id)).first()
+
+
+def approve(store: Store, channel: RecordingChannel, ts: str, user: str = APPROVER) -> list[int]:
+    queued: list[int] = []
+    campaign_reaction(store, channel, queued.append, channel_id="C_DRAMA", ts=ts, user_id=user, reaction="+1",
+                      added=True)
+    return queued
+
+
+def slot(store: Store, episode_number: int, at: datetime = RELEASE) -> None:
+    with store.session() as s:
+        episode = s.scalar(select(Episode).where(Episode.number == episode_number))
+        s.add(Slot(episode_id=episode.id, publish_at=at, platform="outbox"))
+
+
+def test_approved_episodes_get_one_message_each_and_planning_is_idempotent(
+        store: Store, season_id: int, tmp_path: Path, channel: RecordingChannel) -> None:
+    ids = produce(store, season_id, tmp_path, channel)
+    assert len(ids) == 5 * 4, "episodes 1–5 are approved; unscheduled, so no teaser yet (it names the day)"
+    assert plan_campaign(store, season_id) == []
+    assert [c.episode_number for c in channel.campaigns] == [1, 2, 3, 4, 5]
+    assert {i.kind for i in channel.campaigns[0].items} == {"carousel", "quote", "writeup", "bts"}
+    assert run_campaign_asset(store, ids[0], artifacts_dir=tmp_path) == "skipped", "a job runs once"
+    slot(store, 2)
+    teaser = plan_campaign(store, season_id)
+    assert len(teaser) == 1, "once the slot is known, the teaser is planned"
+
+
+def test_reactions_follow_the_approver_rules(store: Store, season_id: int, tmp_path: Path,
+                                             channel: RecordingChannel) -> None:
+    produce(store, season_id, tmp_path, channel)
+    ts = message_ts(store, 1)
+    approve(store, channel, ts, user=OTHER)
+    assert channel.private and "only this season's approvers" in channel.private[-1][1]
+    approve(store, channel, ts)
+    with store.session() as s:
+        from agent.services.campaign_review import is_asset_approved
+
+        episode = s.scalar(select(Episode).where(Episode.number == 1))
+        assert all(is_asset_approved(s, a) for a in latest_assets(s, episode.id).values())
+    assert channel.updates and "approved by <@U_ARJUN>" in channel.updates[-1][1]
+
+
+def test_change_request_on_a_quote_graphic_regenerates_only_that_asset(
+        store: Store, season_id: int, tmp_path: Path, channel: RecordingChannel) -> None:
+    produce(store, season_id, tmp_path, channel)
+    approve(store, channel, message_ts(store, 3))
+    with store.session() as s:
+        episode_id = s.scalar(select(Episode.id).where(Episode.number == 3))
+        before = {k: (a.id, a.version) for k, a in latest_assets(s, episode_id).items()}
+    queued: list[int] = []
+    assert campaign_command(store, channel, queued.append, season_id=season_id, user_id=APPROVER,
+                            text="Ep 3 quote: use “Put it back. Now.”")
+    assert len(queued) == 1
+    run_all(store, queued, tmp_path, channel)
+    with store.session() as s:
+        after = {k: (a.id, a.version) for k, a in latest_assets(s, episode_id).items()}
+        quote = s.get_one(CampaignAsset, after["quote"][0])
+        assert quote.meta["line"] == "Put it back. Now." and quote.files[0].endswith("_v2.png")
+    assert after["quote"][1] == 2
+    assert {k: v for k, v in after.items() if k != "quote"} == {k: v for k, v in before.items() if k != "quote"}
+    reposted = channel.campaigns[-1]
+    assert reposted.episode_number == 3 and [i.kind for i in reposted.items] == ["quote"]
+    assert reposted.items[0].state == "IN_REVIEW", "a regenerated asset needs a fresh approval"
+
+
+def test_publishes_approved_due_assets_once_and_holds_the_rest(
+        store: Store, season_id: int, tmp_path: Path, channel: RecordingChannel) -> None:
+    slot(store, 1)
+    slot(store, 2)
+    produce(store, season_id, tmp_path, channel)
+    approve(store, channel, message_ts(store, 1))  # episode 2's campaign stays unapproved
+    publishers = {"outbox": CampaignOutboxPublisher(tmp_path / "outbox")}
+    early = publish_campaign_due(store, publishers, RELEASE - timedelta(hours=23))
+    assert early.published == 1, "only the teaser goes out a day before release"
+    on_release = publish_campaign_due(store, publishers, RELEASE + timedelta(minutes=1))
+    assert on_release.published == 2  # quote + write-up
+    again = publish_campaign_due(store, publishers, RELEASE + timedelta(minutes=1))
+    assert again.published == 0 and again.held == on_release.held
+    later = publish_campaign_due(store, publishers, RELEASE + timedelta(days=3))
+    assert later.published == 2  # behind the scenes + recap
+    with store.session() as s:
+        assert s.scalar(select(func.count(CampaignPublication.id))) == 5
+    folder = tmp_path / "outbox" / f"season-{season_id}" / "campaign" / "ep01-carousel"
+    assert len(list(folder.glob("*.png"))) >= 4 and (folder / "metadata.json").exists()
+    assert any("Holding the Ep 2" in text for _sid, text in on_release.messages)
+    assert not list((tmp_path / "outbox" / f"season-{season_id}" / "campaign").glob("ep02-*"))
+
+
+def test_an_asset_with_a_banned_word_is_flagged_and_never_published(
+        store: Store, season_id: int, tmp_path: Path, channel: RecordingChannel) -> None:
+    slot(store, 1)
+    produce(store, season_id, tmp_path, channel)
+    approve(store, channel, message_ts(store, 1))
+    with store.session() as s:  # the brand bans a word the approved copy uses, after approval
+        s.add(PersonaBriefVersion(season_id=season_id, version=2,
+                                  spec=PersonaBrief(banned_words=["cheap", "lighthouse"]).model_dump(mode="json")))
+    publishers = {"outbox": CampaignOutboxPublisher(tmp_path / "outbox")}
+    result = publish_campaign_due(store, publishers, RELEASE + timedelta(days=3))
+    with store.session() as s:
+        episode_id = s.scalar(select(Episode.id).where(Episode.number == 1))
+        current = latest_assets(s, episode_id)
+        published = set(s.scalars(select(CampaignAsset.kind).join(
+            CampaignPublication, CampaignPublication.asset_id == CampaignAsset.id)))
+    flagged = {k for k, a in current.items() if a.status == "FLAGGED"}
+    assert flagged and not flagged & published
+    assert "lighthouse" in " ".join(current[next(iter(flagged))].lint["remaining"])
+    assert any("Persona Brief now bans" in text for _sid, text in result.messages)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("teaser 12 hours before, recap 3 days after", {"teaser": -12.0, "carousel": 72.0}),
+    ("quote graphic on release", {"quote": 0.0}),
+])
+def test_marketer_changes_the_plan_in_conversation(store: Store, season_id: int, channel: RecordingChannel,
+                                                   text: str, expected: dict[str, float]) -> None:
+    from agent.services.campaign_chat import parse_plan
+    from agent.services.campaign_publish import campaign_offsets
+
+    assert parse_plan(text) == expected
+    assert campaign_command(store, channel, lambda _i: None, season_id=season_id, user_id=APPROVER, text=text)
+    with store.session() as s:
+        offsets = campaign_offsets(s, season_id)
+    assert all(offsets[k] == v for k, v in expected.items())
+    assert not campaign_command(store, channel, lambda _i: None, season_id=season_id, user_id=APPROVER,
+                                text="make episode 2 darker")

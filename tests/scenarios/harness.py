@@ -1,0 +1,151 @@
+"""A scripted marketer talking to the real Conversation (graph, brain, store) through a recording channel.
+
+The channel is the only stand-in: it records what the agent says and uploads (the Slack wire is tested in
+tests/integrations/slack). Set CLIFFHANGER_SCENARIO_GEMINI_KEY (and optionally GEMINI_MODEL / GEMINI_BASE_URL) to
+run the same scenarios against Gemini instead of the offline brain.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from agent.bootstrap import Runtime, build_runtime
+from agent.conversation import Conversation
+from agent.ports import PostedMessage, ReviewCard, ThreadRef
+from agent.settings import Settings
+from agent.store.models import Approval, Publication, Season
+
+GEMINI_KEY_ENV = "CLIFFHANGER_SCENARIO_GEMINI_KEY"
+
+
+@dataclass
+class Said:
+    """One thing the agent did in the thread."""
+
+    kind: str  # say | upload | card | update
+    text: str
+    path: Path | None = None
+
+
+@dataclass
+class RecordingChannel:
+    """ReviewChannel that records say/upload calls instead of posting them."""
+
+    said: list[Said] = field(default_factory=list)
+    _ts: Any = field(default_factory=lambda: itertools.count(1))
+
+    def _posted(self, thread: ThreadRef) -> PostedMessage:
+        return PostedMessage(channel_id=thread.channel_id, ts=f"{next(self._ts)}.000")
+
+    def say(self, thread: ThreadRef, text: str) -> PostedMessage:
+        """Record a reply."""
+        self.said.append(Said("say", text))
+        return self._posted(thread)
+
+    def post_for_review(self, thread: ThreadRef, card: ReviewCard) -> PostedMessage:
+        """Record a review card."""
+        self.said.append(Said("card", f"Ep {card.episode_number}", card.video_path))
+        return self._posted(thread)
+
+    def post_blocks(self, thread: ThreadRef, text: str, blocks: list[dict[str, Any]]) -> PostedMessage:
+        """Record a structured message by its fallback text (what every channel can show)."""
+        self.said.append(Said("say", text))
+        return self._posted(thread)
+
+    def post_campaign(self, thread: ThreadRef, card: Any) -> PostedMessage:
+        """Record a campaign message."""
+        self.said.append(Said("card", card.to_text()))
+        return self._posted(thread)
+
+    def update_card(self, message: PostedMessage, card: ReviewCard) -> None:
+        """Record a card update."""
+        self.said.append(Said("update", card.state))
+
+    def update_text(self, message: PostedMessage, text: str) -> None:
+        """Record a progress edit."""
+        self.said.append(Said("update", text))
+
+    def upload(self, thread: ThreadRef, path: Path, title: str, comment: str = "") -> None:
+        """Record an upload (the file must exist: a missing preview is a bug)."""
+        assert Path(path).is_file(), f"uploaded file {path} does not exist"
+        self.said.append(Said("upload", title, Path(path)))
+
+    def notify_user(self, thread: ThreadRef, user_id: str, text: str) -> None:
+        """Record a private note."""
+        self.said.append(Said("say", f"(to {user_id}) {text}"))
+
+
+def scenario_settings(home: Path) -> Settings:
+    """Offline by default; Gemini when the scenario key is set in the environment."""
+    key = os.environ.get(GEMINI_KEY_ENV) or None
+    return Settings(CLIFFHANGER_HOME=home, DATABASE_URL=None, GOOGLE_API_KEY=key, SLACK_BOT_TOKEN=None,
+                    REDIS_URL=None, GEMINI_MODEL=os.environ.get("GEMINI_MODEL", "gemini-2.5-flash"),
+                    GEMINI_BASE_URL=os.environ.get("GEMINI_BASE_URL") or None)
+
+
+class Marketer:
+    """Talks in one thread; each `say` returns the agent's replies to that message."""
+
+    def __init__(self, home: Path, thread_ts: str = "1000.0001", user: str = "U_MARKETER",
+                 settings: Settings | None = None) -> None:
+        """Build the runtime (immediate queue) and a Conversation on `home`."""
+        self.home = home
+        self.thread_ts = thread_ts
+        self.user = user
+        self.settings = settings or scenario_settings(home)
+        self.channel = RecordingChannel()
+        self.runtime: Runtime = build_runtime(self.settings, self.channel, immediate_queue=True)
+        self.conversation = Conversation(self.runtime.context)
+
+    @property
+    def store(self):  # type: ignore[no-untyped-def]
+        """The season database."""
+        return self.runtime.context.store
+
+    def say(self, text: str, files: list[Path] | None = None) -> str:
+        """Send one message; the agent's text replies to it, joined."""
+        start = len(self.channel.said)
+        self.conversation.handle(team_id="T1", channel_id="C1", thread_ts=self.thread_ts, user_id=self.user,
+                                 text=text, files=files or [])
+        return "\n".join(s.text for s in self.channel.said[start:] if s.kind == "say")
+
+    def uploads_since(self, start: int) -> list[Said]:
+        """Uploads recorded after position `start`."""
+        return [s for s in self.channel.said[start:] if s.kind == "upload"]
+
+    def restart(self) -> None:
+        """Close everything and build new objects on the same data dir (a process restart)."""
+        self.conversation.close()
+        self.store.engine.dispose()
+        self.channel = RecordingChannel()
+        self.runtime = build_runtime(self.settings, self.channel, immediate_queue=True)
+        self.conversation = Conversation(self.runtime.context)
+
+    def close(self) -> None:
+        """Release the checkpointer and the engine."""
+        self.conversation.close()
+        self.store.engine.dispose()
+
+    def season(self) -> Season:
+        """The thread's season row (detached)."""
+        with self.store.session() as session:
+            season = session.scalar(select(Season).where(Season.thread_ts == self.thread_ts))
+            assert season is not None
+            session.expunge(season)
+            return season
+
+    def stage(self) -> str | None:
+        """Where the conversation waits."""
+        return self.conversation.stage(f"T1:C1:{self.thread_ts}")
+
+    def approvals_and_publications(self) -> tuple[int, int]:
+        """How many approvals and publications the database holds (must stay 0 whatever is typed)."""
+        with self.store.session() as session:
+            return (session.scalar(select(func.count()).select_from(Approval)) or 0,
+                    session.scalar(select(func.count()).select_from(Publication)) or 0)

@@ -1,0 +1,97 @@
+"""Whether an episode may go out, and what goes out: the approval check with its reasons, and the package.
+
+The approval *rule* (quorum of listed approvers, not withdrawn, every sign-off role present) lives in
+agent/services/approvals.py and nowhere else; this module only asks it and explains a "no" in words for the thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agent.ports import PublishPackage
+from agent.services.approvals import counted_approvers, is_render_approved, missing_roles
+from agent.store.models import Approval, Episode, Render, Season, Slot
+from tools.publish_ledger import as_utc, idempotency_key
+
+
+@dataclass(frozen=True)
+class ApprovalCheck:
+    """Is an episode's current render approved, and if not, why (for messages that say what unblocks it)."""
+
+    render: Render | None
+    approvals: tuple[Approval, ...]
+    quorum: int
+    approved: bool
+    reason: str = ""
+
+
+def _latest_render(session: Session, episode: Episode) -> Render | None:
+    """Newest render by id, queried (not the cached relationship) so a render added this session is seen."""
+    return session.scalars(select(Render).where(Render.episode_id == episode.id).order_by(Render.id.desc())).first()
+
+
+def check_approval(session: Session, episode: Episode) -> ApprovalCheck:
+    """Ask approvals.is_render_approved about the latest render; explain a refusal.
+
+    An approval belongs to one render, so a re-render invalidates older approvals; withdrawn approvals and approvals
+    from people not on the approver list never count; missing sign-off roles block like a missing quorum.
+    """
+    season = session.get_one(Season, episode.season_id)
+    quorum = max(1, season.quorum)
+    latest = _latest_render(session, episode)
+    if latest is None:
+        return ApprovalCheck(None, (), quorum, False, "it has no render yet")
+    if latest.status != "DONE":
+        return ApprovalCheck(latest, (), quorum, False,
+                             f"its latest render (#{latest.id}) is {latest.status}, not finished")
+    counted = counted_approvers(session, latest, season)
+    rows = tuple(session.scalars(select(Approval).where(
+        Approval.render_id == latest.id, Approval.withdrawn_at.is_(None), Approval.user_id.in_(counted))
+        .order_by(Approval.created_at, Approval.id)))
+    if is_render_approved(session, latest, season):
+        return ApprovalCheck(latest, rows, quorum, True)
+    problems = []
+    if len(set(counted)) < quorum:
+        problems.append(f"its latest render (#{latest.id}) has {len(set(counted))} of {quorum} required "
+                        "approval(s) from the season's approvers")
+    roles = missing_roles(session, latest, season)
+    if roles:
+        problems.append(f"it still needs sign-off from {', '.join(roles)}")
+    return ApprovalCheck(latest, rows, quorum, False,
+                         " and ".join(problems) or f"its latest render (#{latest.id}) is not approved")
+
+
+def approved_render(session: Session, episode: Episode) -> Render | None:
+    """The episode's render that may be published, or None."""
+    check = check_approval(session, episode)
+    return check.render if check.approved else None
+
+
+def hashtag(text: str) -> str:
+    """'Midnight Latte' → '#MidnightLatte'."""
+    return "#" + "".join(w[:1].upper() + w[1:] for w in "".join(c if c.isalnum() else " " for c in text).split())
+
+
+def build_package(session: Session, slot: Slot, check: ApprovalCheck, publisher: str) -> PublishPackage:
+    """Everything a publisher needs, read from the database (never from the conversation)."""
+    render = check.render
+    if render is None or not render.video_path:
+        raise ValueError("the approved render has no video file")
+    episode = session.get_one(Episode, slot.episode_id)
+    season = session.get_one(Season, episode.season_id)
+    script = next((v.script for v in episode.scripts if v.id == render.script_version_id), {})
+    cold_open = str(script.get("cold_open", "")).strip()
+    caption = f"{episode.title} (Ep {episode.number})" + (f" — {cold_open}" if cold_open else "")
+    tags = [hashtag(t) for t in ((season.brief or {}).get("brand", ""), season.title) if hashtag(t) != "#"]
+    return PublishPackage(
+        season_id=season.id, season_title=season.title, episode_number=episode.number, episode_title=episode.title,
+        video_path=Path(render.video_path), cover_path=Path(render.cover_path) if render.cover_path else None,
+        caption=caption[:2000], hashtags=list(dict.fromkeys([*tags, "#minidrama"])), unlock=slot.unlock,
+        destination=slot.destination, publish_at=as_utc(slot.publish_at).isoformat(),
+        approvals=[{"user": a.user_id, "at": as_utc(a.created_at).isoformat(), "via": a.via}
+                   for a in check.approvals],
+        idempotency_key=idempotency_key(slot.id, publisher))
