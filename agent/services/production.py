@@ -133,9 +133,10 @@ def run_render(
     artifacts_dir: Path,
     preset: str = "veryfast",
     channel: ReviewChannel | None = None,
+    now: datetime | None = None,
 ) -> str:
-    """Run one render job end to end; returns what happened ("done", "cached", "skipped", "failed")."""
-    if not claim(store, render_id):
+    """Run one render job end to end; returns what happened ("done", "cached", "skipped")."""
+    if not claim(store, render_id, now):
         return "skipped"
     with store.session() as session:
         render = session.get(Render, render_id)
@@ -180,8 +181,16 @@ def run_render(
         row.episode.status = EpisodeStatus.RENDERED
     if channel is not None:
         post_for_review(store, render_id, channel)
-        report_progress(store, row.episode.season_id, channel)
+        report_progress(store, _season_of(store, render_id), channel)
     return outcome
+
+
+def _season_of(store: Store, render_id: int) -> int:
+    """The season id of a render (read fresh; the worker's objects are detached)."""
+    with store.session() as session:
+        render = session.get(Render, render_id)
+        assert render is not None
+        return render.episode.season_id
 
 
 def post_for_review(store: Store, render_id: int, channel: ReviewChannel) -> PostedMessage | None:
