@@ -45,6 +45,15 @@ def make_publishers(settings: Settings, names: Sequence[str] | None = None, *,
     return {publisher.name: publisher for publisher in build(chosen, **values, publish_state=ledger)}
 
 
+def _portrait_maker(settings: Settings, offline):  # type: ignore[no-untyped-def]
+    """Gemini image generation for lead portraits when keyed; the offline generator otherwise (and as fallback)."""
+    if settings.google_api_key is None or not settings.google_api_key.get_secret_value():
+        return offline
+    from integrations.gemini.images import portrait_maker
+
+    return portrait_maker(settings.google_api_key.get_secret_value(), settings.gemini_base_url, offline)
+
+
 def continuity_report(request, output) -> dict:  # type: ignore[no-untyped-def]
     """Run the continuity checks and store their result as JSON."""
     from tools.continuity import check_render
@@ -80,7 +89,7 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
 
     store = store or Store.open(settings.effective_database_url)
     backend = LocalRenderer()
-    publishers = make_publishers(settings)
+    publishers = make_publishers(settings, store=store)
     campaign_publishers = make_campaign_publishers(settings)
 
     def render(render_id: int) -> str:
@@ -103,7 +112,7 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
     context = AppContext(
         settings=settings, store=store, brain=make_brain(settings), channel=channel,
         enqueue_render=queue.enqueue_render,
-        make_portrait=lambda name, seed, path: generate_portrait(name, seed, Path(path)),
+        make_portrait=_portrait_maker(settings, lambda name, seed, path: generate_portrait(name, seed, Path(path))),
         make_preview=make_look_preview, publishers=publishers,
     )
     return Runtime(context=context, queue=queue, campaign_publishers=campaign_publishers)

@@ -83,7 +83,7 @@ def publish_due_command(
         moment = moment.replace(tzinfo=timezone.utc)
     store = Store.open(settings.effective_database_url)
     channel = _slack_channel(settings)
-    result = sweep_and_report(store, make_publishers(settings), channel, now=moment)
+    result = sweep_and_report(store, make_publishers(settings, store=store), channel, now=moment)
     console.print(f"published {result.published}, already published {result.skipped_already}, "
                   f"held {result.held}, failed {result.failed}")
     for message in result.messages:
@@ -102,40 +102,63 @@ def _slack_channel(settings):  # type: ignore[no-untyped-def]
 
 @app.command()
 def slack(
-    port: Annotated[int, typer.Option(help="HTTP port for /slack/events.")] = 3000,
+    port: Annotated[int, typer.Option(help="HTTP port for /slack/events (and /slack/install in OAuth mode).")] = 3000,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "0.0.0.0",
     workers: Annotated[int, typer.Option(help="Embedded render workers (0: use `cliffhanger worker`).")] = 2,
 ) -> None:
-    """Serve the Bolt app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on /slack/events (uvicorn)."""
+    """Serve the Bolt app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on /slack/events (uvicorn).
+
+    One workspace with SLACK_BOT_TOKEN; several with SLACK_CLIENT_ID + SLACK_CLIENT_SECRET (OAuth install at
+    /slack/install, served over HTTP even when events come over Socket Mode).
+    """
+    import threading
+
     from agent.bootstrap import build_runtime
     from agent.conversation import Conversation
-    from integrations.slack.app import build_app, make_client
+    from agent.logging_setup import configure_logging
+    from agent.store.db import Store
+    from integrations.slack.app import build_app
     from integrations.slack.deps import SlackDeps
-    from integrations.slack.poster import SlackReviewChannel
+    from integrations.slack.oauth import slack_adapters
     from integrations.slack.server import SlackHttpServer
 
     settings = _settings()
-    if settings.slack_bot_token is None or settings.slack_signing_secret is None:
-        console.print("[red]Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README: Install the Slack app). "
+    missing = [name for name, absent in (
+        ("SLACK_SIGNING_SECRET", settings.slack_signing_secret is None),
+        ("SLACK_BOT_TOKEN (or SLACK_CLIENT_ID + SLACK_CLIENT_SECRET)",
+         settings.slack_bot_token is None and not settings.slack_oauth_enabled),
+    ) if absent]
+    if missing:
+        console.print(f"[red]Set {' and '.join(missing)} (see README: Install the Slack app). "
                       "To try it without Slack, run `cliffhanger demo`.[/]")
         raise typer.Exit(2)
-    logging.basicConfig(level=logging.INFO)
-    client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_base_url)
-    runtime = build_runtime(settings, SlackReviewChannel(client))
+    assert settings.slack_signing_secret is not None
+    configure_logging(settings)
+    store = Store.open(settings.effective_database_url)
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    client, channel, oauth = slack_adapters(settings, store, settings.slack_api_base_url, token)
+    runtime = build_runtime(settings, channel, store=store)
     consumer = runtime.queue.consumer(workers=workers) if workers else None
     if consumer is not None:
         consumer.start()
     with Conversation(runtime.context) as conversation:
         bolt = build_app(client=client, signing_secret=settings.slack_signing_secret.get_secret_value(),
-                         deps=SlackDeps(app=runtime.context, conversation=conversation))
+                         deps=SlackDeps(app=runtime.context, conversation=conversation), oauth_settings=oauth,
+                         listener_threads=settings.slack_listener_threads)
+        mode = "OAuth (install at /slack/install)" if oauth else "single workspace (bot token)"
         try:
             if settings.slack_app_token is not None:
                 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-                console.print("Socket Mode: connecting…")
+                if oauth is not None:  # the install routes still need HTTP
+                    installer = SlackHttpServer(bolt, host=host, port=port)
+                    threading.Thread(target=installer.serve_forever, daemon=True, name="slack-install").start()
+                    console.print(f"OAuth install page: http://{host}:{port}/slack/install")
+                console.print(f"Socket Mode, {mode}: connecting…")
                 SocketModeHandler(bolt, settings.slack_app_token.get_secret_value()).start()
             else:
-                console.print(f"HTTP mode: POST events to http://{host}:{port}/slack/events (health: /healthz)")
+                console.print(f"HTTP mode, {mode}: POST events to http://{host}:{port}/slack/events "
+                              "(health: /healthz)")
                 SlackHttpServer(bolt, host=host, port=port).serve_forever()
         finally:
             if consumer is not None:

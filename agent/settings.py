@@ -7,7 +7,6 @@ only the composition root (the CLI) builds it.
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator

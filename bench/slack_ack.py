@@ -32,10 +32,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agent.settings import Settings  # noqa: E402
-from integrations.slack.emulator import DRAMA_CHANNEL_ID, MARKETER_ID  # noqa: E402
-from integrations.slack.emulator import payloads  # noqa: E402
-from integrations.slack.local_stack import LocalStack  # noqa: E402
+from agent.settings import Settings
+from integrations.slack.emulator import (
+    DRAMA_CHANNEL_ID,
+    MARKETER_ID,
+    payloads,
+)
+from integrations.slack.local_stack import LocalStack
 
 BRIEF = "Brand: Brand{n}. Product: Can{n}. Audience: night-shift nurses. 8 episodes, 30 seconds each."
 

@@ -283,9 +283,10 @@ def _sweep_season(store: Store, season_id: int, publishers: Mapping[str, Publish
             out.skipped_already += 1
         elif outcome.kind in ("failed", "spent"):
             out.failed += 1
-            then = ("later episodes on it wait" if outcome.kind == "failed" else
-                    "fix the cause, then ask me to re-schedule the season to retry; later episodes on it wait")
-            tell(f"Publishing {name} of '{title}' to {step.platform} failed ({outcome.detail}). {then}.")
+            then = ("Later episodes on it wait" if outcome.kind == "failed" else
+                    "Fix the cause, then ask me to re-schedule the season to retry; later episodes on it wait")
+            if outcome.detail:  # a row that gave up on an earlier sweep was told about then
+                tell(f"Publishing {name} of '{title}' to {step.platform} failed ({outcome.detail}). {then}.")
 
 
 def approved_episode(store: Store, episode_id: int) -> bool:

@@ -231,7 +231,7 @@ def parse_destination(text: str) -> str | None:
     """Drama Center, Minis (Center) or both → the Destination value."""
     lowered = text.lower()
     drama = "drama center" in lowered or "drama centre" in lowered
-    minis = bool(re.search(r"\bminis?\b", lowered))
+    minis = bool(re.search(r"\bminis\b(?!-)|\bmini[\s-]*(?:app|center|centre)\b", lowered))  # not "mini-drama"
     if (drama and minis) or re.search(r"\bboth\b.*\b(destinations?|centers?|centres?)\b", lowered):
         return "both"
     if minis:

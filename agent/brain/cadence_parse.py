@@ -81,7 +81,7 @@ def _dates_at(text: str, pos: int, after: date) -> tuple[list[date], int]:
             return found, pos
         g = match.groups()
         if g[6]:
-            first = last = _resolve(int(g[7]), int(g[8]), int(g[6]), after)
+            first = _resolve(int(g[7]), int(g[8]), int(g[6]), after)
             days = [first] if first else []
         else:
             month = MONTHS[(g[0] or g[5]).lower().rstrip(".")]
@@ -115,7 +115,8 @@ def parse_unlock(text: str) -> UnlockRule | None:
     if after and kinds:
         start = _number(after.group(1)) or 1
         return UnlockRule(first_free=start - 1 if "from" in after.group(0) else start, rest=rest, overrides=overrides)
-    if re.search(r"\b(?:all(?:\s+(?:the\s+)?episodes)?|every\s+episode|everything)\s+(?:is\s+|are\s+)?free\b|\bfree\s+to\s+watch\b", lowered):
+    everything = r"\b(?:all(?:\s+(?:the\s+)?episodes)?|every\s+episode|everything)\s+(?:is\s+|are\s+)?free\b"
+    if re.search(everything + r"|\bfree\s+to\s+watch\b", lowered):
         return UnlockRule(rest="free", overrides=overrides)
     if kinds and re.search(r"\b(?:all|every\s+episode|everything|unlock|monetis|monetiz)", lowered):
         return UnlockRule(rest=rest, overrides=overrides)

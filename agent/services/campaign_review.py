@@ -77,11 +77,13 @@ def asset_blocker(session: Session, asset: CampaignAsset, season: Season) -> str
     """Why this asset version may not be published right now ('' when it may)."""
     if not is_current(session, asset):
         return "a newer version exists"
+    if asset.status == FLAGGED:
+        return "it is flagged by the Persona Brief (" + "; ".join((asset.lint or {}).get("remaining", [])) + \
+            ") — ask me to redo it"
     if asset.status != DONE:
-        return f"it is {asset.status.lower()}" + (" (banned words survived the rewrite)" if asset.status == FLAGGED
-                                                  else "")
+        return f"it is {asset.status.lower()}"
     if findings := lint_now(session, asset, season):
-        return "the Persona Brief now bans words in it: " + "; ".join(findings)
+        return "it is flagged by the Persona Brief (" + "; ".join(findings) + ") — ask me to redo it"
     approvers = counted_asset_approvers(session, asset, season)
     if len(approvers) < max(1, season.quorum):
         return f"it has {len(approvers)} of {max(1, season.quorum)} approval(s)"

@@ -98,10 +98,10 @@ def schedule_from_text(store: Store, season_id: int, text: str, *, cadence: Cade
     episodes = {s.episode_id for s in slots}
     how = ("autopilot — approved episodes publish at their slot" if mode == "autopilot" else
            "confirm — at each slot I ask here, and it publishes once an approver says so")
-    lines = [f":calendar: Scheduled {len(episodes)} episode(s) {describe(cadence)} — first drop {when} "
-             f"({first:%H:%M} UTC) on {', '.join(sorted({s.platform for s in slots}))}.",
-             f"Unlock: {unlock_summary({n: u for n, u in (plan or {}).items()}) or 'all free'}. "
-             f"Destination: {DESTINATIONS.get(slots[0].destination, slots[0].destination)}. Mode: {how}.",
+    lines = [(f":calendar: Scheduled {len(episodes)} episode(s) {describe(cadence)} — first drop {when} "
+              f"({first:%H:%M} UTC) on {', '.join(sorted({s.platform for s in slots}))}."),
+             (f"Unlock: {unlock_summary(plan or {}) or 'all free'}. "
+              f"Destination: {DESTINATIONS.get(slots[0].destination, slots[0].destination)}. Mode: {how}."),
              "Each one publishes only if its approval is still on record."]
     lines += [f":warning: {w}" for w in warnings]
     return ScheduleOutcome(True, "\n".join(lines), slots, warnings, cadence)

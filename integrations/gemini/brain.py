@@ -21,7 +21,8 @@ from agent.brain.router import looks_like_injection, route
 from agent.domain import Arc, Brief, EpisodeScript, PersonaBrief
 from agent.ports import Intent, Interpretation, PersonaDraft
 from integrations.gemini.client import GeminiClient
-from integrations.gemini.schemas import ArcDraft, BriefFields, CastDrafts, EpisodeDraft, RouteDraft
+from agent.brain.tone import ToneVerdict
+from integrations.gemini.schemas import ArcDraft, BriefFields, CastDrafts, EpisodeDraft, RouteDraft, ToneDraft
 
 log = logging.getLogger(__name__)
 EXACT_FIELDS = ("episode_count", "episode_length_s")
@@ -136,6 +137,16 @@ class GeminiBrain:
             if extra.name not in names:
                 drafts.append(extra)
         return drafts
+
+    # -- tone -------------------------------------------------------------------------------------------------
+    def judge_tone(self, text: str, bible: PersonaBrief) -> ToneVerdict:
+        """An LLM judge's tone score against the bible (prompts/tone_judge.md); long drafts are trimmed."""
+        prompt = self.prompts.render(
+            "tone_judge", voice=bible.voice, vocabulary=", ".join(bible.vocabulary) or "(none)",
+            dos="; ".join(bible.dos) or "(none)", donts="; ".join(bible.donts) or "(none)",
+            banned=", ".join(bible.banned_words) or "(none)", text=text[:12000])
+        draft = self.client.structured(prompt, ToneDraft)
+        return ToneVerdict(score=draft.score, verdict=draft.verdict, notes=draft.notes[:3], judge="Gemini")
 
     # -- route ------------------------------------------------------------------------------------------------
     def interpret(self, text: str, stage: str) -> Interpretation:

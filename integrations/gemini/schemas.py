@@ -77,3 +77,11 @@ class RouteDraft(BaseModel):
     episode: int | None = None
     note: str = ""
     choice: int | None = None
+
+
+class ToneDraft(BaseModel):
+    """The tone judge's verdict."""
+
+    score: int = Field(ge=1, le=5)
+    verdict: str
+    notes: list[str] = Field(default_factory=list)

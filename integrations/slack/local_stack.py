@@ -10,13 +10,16 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
+from slack_bolt import App
+
 from agent.bootstrap import Runtime, build_runtime
 from agent.conversation import Conversation
 from agent.settings import Settings
-from integrations.slack.app import build_app, make_client
+from agent.store.db import Store
+from integrations.slack.app import build_app
 from integrations.slack.deps import SlackDeps
 from integrations.slack.emulator import DRAMA_CHANNEL_ID, EventSender, SlackEmulator
-from integrations.slack.poster import SlackReviewChannel
+from integrations.slack.oauth import slack_adapters
 from integrations.slack.server import SlackHttpServer
 
 log = logging.getLogger(__name__)
@@ -25,7 +28,11 @@ EMULATOR_SIGNING_SECRET = "emulator-signing-secret"  # not a secret: the local e
 
 @dataclass
 class LocalStack:
-    """Start with `with LocalStack(settings) as stack:`; everything stops on exit."""
+    """Start with `with LocalStack(settings) as stack:`; everything stops on exit.
+
+    With SLACK_CLIENT_ID/SLACK_CLIENT_SECRET in the settings the app runs in OAuth mode (the emulator's workspace
+    must then be installed through /slack/install before its events are authorized).
+    """
 
     settings: Settings
     immediate_queue: bool = False
@@ -35,16 +42,21 @@ class LocalStack:
     conversation: Conversation = field(init=False)
     server: SlackHttpServer = field(init=False)
     sender: EventSender = field(init=False)
+    app: App = field(init=False)
     _stack: ExitStack = field(init=False, default_factory=ExitStack)
 
-    def __enter__(self) -> LocalStack:
+    def __enter__(self) -> LocalStack:  # noqa: PYI034 - a dataclass, never subclassed
         stack = self._stack
         self.emulator = stack.enter_context(SlackEmulator(files_dir=self.settings.home / "slack-files"))
-        client = make_client("xoxb-local-emulator", self.emulator.base_url)
-        self.runtime = build_runtime(self.settings, SlackReviewChannel(client), immediate_queue=self.immediate_queue)
+        store = Store.open(self.settings.effective_database_url)
+        client, channel, oauth = slack_adapters(self.settings, store, self.emulator.base_url, "xoxb-local-emulator")
+        self.runtime = build_runtime(self.settings, channel, store=store, immediate_queue=self.immediate_queue)
         self.conversation = stack.enter_context(Conversation(self.runtime.context))
-        app = build_app(client=client, signing_secret=EMULATOR_SIGNING_SECRET,
-                        deps=SlackDeps(app=self.runtime.context, conversation=self.conversation))
+        self.app = app = build_app(client=client, signing_secret=EMULATOR_SIGNING_SECRET, oauth_settings=oauth,
+                                   deps=SlackDeps(app=self.runtime.context, conversation=self.conversation),
+                                   listener_threads=self.settings.slack_listener_threads)
+        # Runs after the server stopped (LIFO): turns already acked finish before the conversation closes.
+        stack.callback(lambda: app.listener_runner.listener_executor.shutdown(wait=True))  # type: ignore[attr-defined]
         self.server = SlackHttpServer(app, port=0).start()
         stack.callback(self.server.stop)
         self.sender = EventSender(self.emulator, self.server.url, EMULATOR_SIGNING_SECRET, timeout=30)

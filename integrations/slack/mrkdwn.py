@@ -15,7 +15,7 @@ import re
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.DOTALL | re.MULTILINE)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
-_SLACK_TOKEN = re.compile(r"<(?:[@#!][^<>\s][^<>]*|(?:https?|mailto):[^<>\s]+)>")
+_SLACK_TOKEN = re.compile(r"<(?:[@#!][^<>\s][^<>]*|(?:https?|mailto):[^<>\s|]+(?:\|[^<>]*)?)>")
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s|]+)>")
@@ -40,8 +40,13 @@ def to_mrkdwn(text: str) -> str:
     text = _FENCE.sub(lambda m: keep(f"```\n{m.group(2).rstrip(chr(10))}\n```"), text)
     text = _INLINE_CODE.sub(lambda m: keep(m.group(0)), text)
     text = _SLACK_TOKEN.sub(lambda m: keep(m.group(0)), text)
-    text = _IMAGE.sub(lambda m: keep(_slack_link(m.group(2), m.group(1))), text)
-    text = _LINK.sub(lambda m: keep(_slack_link(m.group(2), m.group(1))), text)
+    def restore(value: str) -> str:
+        while "\x00" in value:  # a kept span can hold another (a link label with code); restore until none is left
+            value = re.sub(r"\x00(\d+)\x00", lambda m: saved[int(m.group(1))], value)
+        return value
+
+    text = _IMAGE.sub(lambda m: keep(_slack_link(m.group(2), restore(m.group(1)))), text)
+    text = _LINK.sub(lambda m: keep(_slack_link(m.group(2), restore(m.group(1)))), text)
     text = _AUTOLINK.sub(lambda m: keep(f"<{m.group(1)}>"), text)
     text = _escape(text)
     text = _RULE.sub("", text)
@@ -52,9 +57,7 @@ def to_mrkdwn(text: str) -> str:
     text = _BOLD.sub(lambda m: f"*{m.group(1) or m.group(2)}*", text)
     text = _STRIKE.sub(lambda m: f"~{m.group(1)}~", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
-    while "\x00" in text:  # a kept span can hold another (a link label with code); restore until none is left
-        text = re.sub(r"\x00(\d+)\x00", lambda m: saved[int(m.group(1))], text)
-    return text.strip("\n")
+    return restore(text).strip("\n")
 
 
 def _slack_link(url: str, label: str) -> str:

@@ -13,22 +13,26 @@ Token mode needs none of this: one `xoxb-` token, one workspace.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, select
 
 from agent.settings import Settings
 from agent.store.db import Store
 from agent.store.models import Season
+from integrations.slack.poster import SlackReviewChannel
+
+if TYPE_CHECKING:  # imported lazily: they pull in sqlalchemy.ext.asyncio (greenlet), needed only in OAuth mode
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
 STATE_EXPIRATION_SECONDS = 600
 
 
 def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstallationStore:
     """Installations and bot tokens, per workspace, in our database."""
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
     if not settings.slack_client_id:
         raise ValueError("SLACK_CLIENT_ID is required for the OAuth installation store")
     return SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine)
@@ -36,6 +40,7 @@ def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstalla
 
 def oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:
     """Bolt's OAuth settings: /slack/install, /slack/oauth_redirect, state kept in the database for 10 minutes."""
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
     if not settings.slack_oauth_enabled:
         raise ValueError("Set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for multi-workspace install")
     assert settings.slack_client_secret is not None
@@ -75,3 +80,22 @@ class InstalledClients:
         if bot is None or not bot.bot_token:
             raise LookupError(f"no Slack installation for the workspace of channel {channel_id}")
         return self.make_client(bot.bot_token)
+
+
+def slack_adapters(settings: Settings, store: Store, base_url: str,
+                   token: str | None) -> tuple[WebClient, SlackReviewChannel, OAuthSettings | None]:
+    """The Bolt client, the review poster and (OAuth mode) the OAuth settings, wired the same way everywhere.
+
+    Token mode: one client with `token` for both. OAuth mode (client id + secret set): a token-less client for
+    Bolt (which finds each request's token in the installation store) and a poster that resolves the token per
+    channel through `InstalledClients`.
+    """
+    from integrations.slack.app import make_client
+
+    if not settings.slack_oauth_enabled:
+        client = make_client(token, base_url)
+        return client, SlackReviewChannel(client), None
+    client = make_client(None, base_url)
+    resolver = InstalledClients(store, installation_store(settings, store.engine),
+                                lambda bot_token: make_client(bot_token, base_url))
+    return client, SlackReviewChannel(client, client_for=resolver), oauth_settings(settings, store.engine)

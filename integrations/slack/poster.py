@@ -39,8 +39,8 @@ class SlackReviewChannel:
         """A thread reply: Markdown converted to mrkdwn, long texts split (never inside a code block)."""
         last = None
         for chunk in split_message(to_mrkdwn(text)):
-            last = self._client(thread.channel_id).chat_postMessage(channel=thread.channel_id, thread_ts=thread.thread_ts, text=chunk,
-                                                unfurl_links=False)
+            last = self._client(thread.channel_id).chat_postMessage(
+                channel=thread.channel_id, thread_ts=thread.thread_ts, text=chunk, unfurl_links=False)
         assert last is not None
         return PostedMessage(channel_id=thread.channel_id, ts=last["ts"])
 
@@ -51,32 +51,34 @@ class SlackReviewChannel:
             filename=f"ep{card.episode_number:02d}-v{card.version}.mp4",
             title=f"Ep {card.episode_number} · {card.title} (v{card.version})",
         )
-        response = self._client(thread.channel_id).chat_postMessage(channel=thread.channel_id, thread_ts=thread.thread_ts,
-                                                text=card_text(card), blocks=review_card_blocks(card))
+        response = self._client(thread.channel_id).chat_postMessage(
+            channel=thread.channel_id, thread_ts=thread.thread_ts, text=card_text(card), blocks=review_card_blocks(card))
         return PostedMessage(channel_id=thread.channel_id, ts=response["ts"])
 
     def update_card(self, message: PostedMessage, card: ReviewCard) -> None:
         """Show the card's new state in place."""
         self._client(message.channel_id).chat_update(channel=message.channel_id, ts=message.ts, text=card_text(card),
-                                blocks=review_card_blocks(card))
+                                                     blocks=review_card_blocks(card))
 
     def update_text(self, message: PostedMessage, text: str) -> None:
         """Edit a progress message (same mrkdwn conversion as `say`; one message, so cut to Slack's size)."""
-        self._client(message.channel_id).chat_update(channel=message.channel_id, ts=message.ts, text=split_message(to_mrkdwn(text))[0])
+        self._client(message.channel_id).chat_update(channel=message.channel_id, ts=message.ts,
+                                                     text=split_message(to_mrkdwn(text))[0])
 
     def upload(self, thread: ThreadRef, path: Path, title: str, comment: str = "") -> None:
         """Upload a picture or file into the thread."""
         kwargs = {"initial_comment": comment} if comment else {}
-        self._client(thread.channel_id).files_upload_v2(channel=thread.channel_id, thread_ts=thread.thread_ts, file=str(path),
-                                    filename=path.name, title=title, **kwargs)
+        self._client(thread.channel_id).files_upload_v2(channel=thread.channel_id, thread_ts=thread.thread_ts,
+                                                        file=str(path), filename=path.name, title=title, **kwargs)
 
     def notify_user(self, thread: ThreadRef, user_id: str, text: str) -> None:
         """An ephemeral note only `user_id` sees."""
-        self._client(thread.channel_id).chat_postEphemeral(channel=thread.channel_id, thread_ts=thread.thread_ts, user=user_id, text=text)
+        self._client(thread.channel_id).chat_postEphemeral(channel=thread.channel_id, thread_ts=thread.thread_ts,
+                                                           user=user_id, text=text)
 
     def post_blocks(self, thread: ThreadRef, text: str, blocks: list[dict[str, Any]]) -> PostedMessage:
         """A Block Kit message in the thread (status answers, batch confirmations); `text` is the fallback."""
-        response = self._client(thread.channel_id).chat_postMessage(channel=thread.channel_id, thread_ts=thread.thread_ts,
+        response = self.client.chat_postMessage(channel=thread.channel_id, thread_ts=thread.thread_ts,
                                                 text=text[:3000], blocks=blocks, unfurl_links=False)
         return PostedMessage(channel_id=thread.channel_id, ts=response["ts"])
 
@@ -87,10 +89,10 @@ class SlackReviewChannel:
             media = [f for f in item.files if f.suffix.lower() in (".mp4", ".png", ".jpg")]
             for index, path in enumerate(media, start=1):
                 part = f" {index}/{len(media)}" if len(media) > 1 else ""
-                self._client(thread.channel_id).files_upload_v2(channel=thread.channel_id, thread_ts=thread.thread_ts, file=str(path),
+                self.client.files_upload_v2(channel=thread.channel_id, thread_ts=thread.thread_ts, file=str(path),
                                             filename=path.name,
                                             title=f"Ep {card.episode_number} · {item.label}{part} (v{item.version})")
-        response = self._client(thread.channel_id).chat_postMessage(channel=thread.channel_id, thread_ts=thread.thread_ts,
+        response = self.client.chat_postMessage(channel=thread.channel_id, thread_ts=thread.thread_ts,
                                                 text=card.to_text()[:39000], unfurl_links=False)
         return PostedMessage(channel_id=thread.channel_id, ts=response["ts"])
 

@@ -1,6 +1,7 @@
 """The TikTok publisher: one PublishPackage → one TikTok post (direct) or inbox draft, exactly once per key.
 
-The publish_id is saved (with its upload URL) before the upload starts. A retry after a crash looks that publish_id
+The publish_id is saved (with its upload URL) before the upload starts — in the publication ledger row when run by the
+sweep (tools/publish_ledger.PublicationState, so any worker can resume), in JSON files when run standalone. A retry after a crash looks that publish_id
 up first: still waiting for bytes → upload to the same URL; processing or done → just poll; failed or the URL expired
 → only then initialise again. So a crash between init and upload costs no second post and no extra init call.
 """

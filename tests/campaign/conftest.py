@@ -14,7 +14,16 @@ from agent.domain import EpisodeScript, LeadLock, Line, LookSpec, Palette, Perso
 from agent.ports import CampaignCard, PostedMessage, ReviewCard, ThreadRef
 from agent.services.seasons import look_hash
 from agent.store.db import Store
-from agent.store.models import Approval, Approver, Episode, Look, PersonaBriefVersion, Render, ScriptVersion, Season
+from agent.store.models import (
+    Approval,
+    Approver,
+    Episode,
+    Look,
+    PersonaBriefVersion,
+    Render,
+    ScriptVersion,
+    Season,
+)
 from tools.portrait import generate_portrait, image_hash
 
 LOOK = LookSpec(palette=Palette(background="#14121F", primary="#F2C14E", accent="#E4572E", text="#FFFFFF"),
@@ -87,11 +96,25 @@ def channel() -> RecordingChannel:
     return RecordingChannel()
 
 
+@pytest.fixture(scope="session")
+def tiny_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real, small (216×384) H.264 + AAC file as long as an episode: teasers are cut from it quickly."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    path = tmp_path_factory.mktemp("video") / "ep.mp4"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "color=c=#14121F:s=216x384:r=30:d=20", "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo",
+                    "-t", "20", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+                    str(path)], check=True)
+    return path
+
+
 @pytest.fixture
-def season_id(store: Store, tmp_path: Path, lead_lock: LeadLock) -> int:
+def season_id(store: Store, tmp_path: Path, lead_lock: LeadLock, tiny_video: Path) -> int:
     """Six episodes with DONE renders; episodes 1–5 approved by the season's approver, 6 still in review."""
-    video = tmp_path / "ep.mp4"
-    video.write_bytes(b"not decoded by these tests")
+    video = tiny_video
     with store.session() as s:
         season = Season(thread_key="T:C_DRAMA:1.0", channel_id="C_DRAMA", thread_ts="1.0", title="Night Shift",
                         brief={"brand": "BrewCo", "product": "BrewCo cold brew"}, lead=lead_lock.model_dump(mode="json"),

@@ -31,8 +31,8 @@ def _palette_only(path: Path, box: tuple[int, int, int, int]) -> None:
 
 
 def test_carousel_for_episode_5_mentions_nothing_from_episode_6(tmp_path: Path, lead_lock: LeadLock) -> None:
-    out = make_carousel(SEASON, 5, LOOK, load_portrait(Path(lead_lock.portrait_path)), BIBLE, "Maya", "Night Shift",
-                        tmp_path, "ep05_carousel_v1")
+    out = make_carousel(SEASON, 5, LOOK, load_portrait(Path(lead_lock.portrait_path)), BIBLE, "Night Shift", tmp_path,
+                        "ep05_carousel_v1")
     text = out.text.lower()
     assert SECRETS[6] not in text and "ep 6" not in text
     assert "cliffnote5" not in text, "the recapped episode's cliffhanger must not be spoiled"
@@ -46,8 +46,8 @@ def test_carousel_for_episode_5_mentions_nothing_from_episode_6(tmp_path: Path, 
 
 def test_long_season_packs_into_eight_slides_and_short_one_keeps_four() -> None:
     twelve = [script(1 + (n - 1) % 6).model_copy(update={"number": n}) for n in range(1, 13)]
-    assert len(build_slides(twelve, 12, "S", "Maya")) == 8
-    assert len(build_slides(SEASON, 1, "S", "Maya")) == 4
+    assert len(build_slides(twelve, 12, "S")) == 8
+    assert len(build_slides(SEASON, 1, "S")) == 4
 
 
 def test_quote_graphic_is_square_in_palette_and_uses_the_chosen_line(tmp_path: Path, lead_lock: LeadLock) -> None:
@@ -74,7 +74,7 @@ def test_best_line_avoids_banned_words_and_override_must_be_a_real_line() -> Non
 def test_banned_words_in_copy_are_rewritten_and_recorded(tmp_path: Path) -> None:
     cheap = script(4).model_copy(update={"product_moment": "A cheap trick, guarantee it."})
     out = make_writeup(cheap, BIBLE, season_title="Night Shift", brand="BrewCo", product="BrewCo cold brew",
-                       lead_name="Maya", day_label="Friday 4 Dec, 6 pm", out_dir=tmp_path, stem="w")
+                       day_label="Friday 4 Dec, 6 pm", out_dir=tmp_path, stem="w")
     assert out.found and not out.remaining
     for path in out.files:
         body = path.read_text().lower()

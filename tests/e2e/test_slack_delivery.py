@@ -70,8 +70,8 @@ def test_event_delivered_three_times_acts_once(stack: LocalStack) -> None:
     settle(stack, turns=1)
 
     assert len(thinking_calls(stack)) == 1
-    briefs = [m for m in bot_messages(stack, DRAMA_CHANNEL_ID, first.ts or "") if "Brief" in m["text"]]
-    assert len(briefs) == 1
+    replies = bot_messages(stack, DRAMA_CHANNEL_ID, first.ts or "")
+    assert replies and len({m["text"] for m in replies}) == len(replies)  # no answer was given twice
     with stack.runtime.context.store.session() as session:
         assert session.scalar(select(func.count()).select_from(Season)) == 1
         assert session.get(EventLog, f"event:{first.event_id}") is not None
@@ -89,7 +89,7 @@ def test_every_event_type_is_deduped_by_event_id(stack: LocalStack) -> None:
 
 def test_app_mention_and_message_twin_act_once(stack: LocalStack) -> None:
     person = ScriptedPerson(stack, MARKETER_ID)
-    person.start(BRIEF, expect="Brief")
+    person.start(BRIEF, expect="")
     settle(stack, turns=1)
     # In a season thread both twins are eligible: app_mention, and message (a reply in a season thread).
     twin = stack.sender.app_mention(MARKETER_ID, DRAMA_CHANNEL_ID, "status?", thread_ts=person.thread_ts,
@@ -141,20 +141,20 @@ def test_slow_turn_is_acked_before_it_finishes(stack: LocalStack) -> None:
     delivery = stack.sender.app_mention(MARKETER_ID, DRAMA_CHANNEL_ID, BRIEF)
     assert delivery.acked_in_time and delivery.elapsed_ms < 1000
     reply = stack.emulator.wait_for_bot_reply(DRAMA_CHANNEL_ID, delivery.ts, delivery.ts or "", timeout=30)
-    assert "Brief" in reply["text"] and time.monotonic() - started >= 3.5
+    assert reply["text"] and time.monotonic() - started >= 3.5
 
 
 def test_direct_message_conversation(stack: LocalStack) -> None:
     person = ScriptedPerson(stack, MARKETER_ID, channel=MARKETER_DM_ID)
     first = stack.sender.user_message(MARKETER_ID, MARKETER_DM_ID, BRIEF)  # no mention needed in a DM
     person.thread_ts = first.ts
-    person.wait_for_bot("Brief", after=first.ts or "", timeout=30)
-    person.say("looks good", expect="lead", timeout=30)  # a reply in the DM thread continues the season
+    person.wait_for_bot("", after=first.ts or "", timeout=30)
+    person.say("you decide", expect="", timeout=30)  # a reply in the DM thread continues the same season
+    settle(stack, turns=2)
     with stack.runtime.context.store.session() as session:
-        season = session.scalar(select(Season))
-        assert season is not None and season.channel_id == MARKETER_DM_ID and season.thread_ts == first.ts
-        assert season.brief and season.brief["brand"] == "Lumen Coffee"
-    assert thinking_calls(stack, first.ts)  # the status line showed in the DM thread too
+        seasons = session.scalars(select(Season)).all()
+        assert [(s.channel_id, s.thread_ts) for s in seasons] == [(MARKETER_DM_ID, first.ts)]
+    assert len(thinking_calls(stack, first.ts)) == 2  # both turns ran in the DM thread, with the status line
 
 
 def test_suggested_prompts_on_app_home_opened(stack: LocalStack) -> None:
@@ -195,14 +195,14 @@ def test_rate_limited_web_api_call_is_retried(stack: LocalStack) -> None:
     delivery = stack.sender.app_mention(MARKETER_ID, DRAMA_CHANNEL_ID, BRIEF)
     assert delivery.acked_in_time
     reply = stack.emulator.wait_for_bot_reply(DRAMA_CHANNEL_ID, delivery.ts, delivery.ts or "", timeout=30)
-    assert "Brief" in reply["text"]
     statuses = [c.status for c in stack.emulator.calls_to("chat.postMessage")]
     assert statuses[:3] == [429, 429, 200]
+    assert reply["ts"] == stack.emulator.calls_to("chat.postMessage")[2].response["ts"]
 
 
 def test_bot_echo_is_ignored(stack: LocalStack) -> None:
     person = ScriptedPerson(stack, OTHER_ID)
-    reply = person.start(BRIEF, expect="Brief")
+    reply = person.start(BRIEF, expect="")
     settle(stack, turns=1)
     assert stack.sender.echo_bot_message(DRAMA_CHANNEL_ID, reply["ts"]).acked_in_time
     time.sleep(0.8)

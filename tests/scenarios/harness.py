@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from agent.bootstrap import Runtime, build_runtime
 from agent.conversation import Conversation
+from agent.domain import Arc
 from agent.ports import PostedMessage, ReviewCard, ThreadRef
 from agent.settings import Settings
 from agent.store.models import Approval, Publication, Season
@@ -93,15 +94,27 @@ class Marketer:
     """Talks in one thread; each `say` returns the agent's replies to that message."""
 
     def __init__(self, home: Path, thread_ts: str = "1000.0001", user: str = "U_MARKETER",
-                 settings: Settings | None = None) -> None:
-        """Build the runtime (immediate queue) and a Conversation on `home`."""
+                 settings: Settings | None = None, render: bool = False) -> None:
+        """Build the runtime (immediate queue) and a Conversation on `home`.
+
+        With render=False the queued render ids are recorded instead of rendered (scenarios that stop at the
+        look-lock must not spend a minute encoding video); the render rows are still planned in the database.
+        """
         self.home = home
         self.thread_ts = thread_ts
         self.user = user
+        self.render = render
+        self.queued: list[int] = []
         self.settings = settings or scenario_settings(home)
         self.channel = RecordingChannel()
-        self.runtime: Runtime = build_runtime(self.settings, self.channel, immediate_queue=True)
+        self.runtime: Runtime = self._runtime()
         self.conversation = Conversation(self.runtime.context)
+
+    def _runtime(self) -> Runtime:
+        runtime = build_runtime(self.settings, self.channel, immediate_queue=True)
+        if not self.render:
+            runtime.context.enqueue_render = self.queued.append
+        return runtime
 
     @property
     def store(self):  # type: ignore[no-untyped-def]
@@ -124,13 +137,19 @@ class Marketer:
         self.conversation.close()
         self.store.engine.dispose()
         self.channel = RecordingChannel()
-        self.runtime = build_runtime(self.settings, self.channel, immediate_queue=True)
+        self.runtime = self._runtime()
         self.conversation = Conversation(self.runtime.context)
 
     def close(self) -> None:
         """Release the checkpointer and the engine."""
         self.conversation.close()
         self.store.engine.dispose()
+
+    def arc(self) -> Arc:
+        """The season's current arc."""
+        season = self.season()
+        assert season.arc is not None
+        return Arc.model_validate(season.arc)
 
     def season(self) -> Season:
         """The thread's season row (detached)."""
@@ -139,6 +158,13 @@ class Marketer:
             assert season is not None
             session.expunge(season)
             return season
+
+    def episode_count(self) -> int:
+        """Episode rows the season has in the database."""
+        with self.store.session() as session:
+            season = session.scalar(select(Season).where(Season.thread_ts == self.thread_ts))
+            assert season is not None
+            return len(season.episodes)
 
     def stage(self) -> str | None:
         """Where the conversation waits."""

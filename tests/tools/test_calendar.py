@@ -74,3 +74,14 @@ def test_describe() -> None:
     assert describe(Cadence(kind=CadenceKind.EVERY_N_DAYS, every_n_days=2, blackout=[date(2026, 12, 25)],
                             start=date(2026, 12, 1))) == \
         "every 2 days at 18:00 UTC from 2026-12-01, skipping 2026-12-25"
+
+
+def test_spring_forward_gap_and_offset_change() -> None:
+    # 2026-03-08 02:00 EST jumps to 03:00 EDT in New York: 02:30 does not exist that day and lands after the gap.
+    cadence = Cadence(timezone="America/New_York", release_time=time(2, 30), start=date(2026, 3, 7))
+    times = release_times(cadence, 3, after=datetime(2026, 3, 1, tzinfo=UTC))
+    assert times == [
+        datetime(2026, 3, 7, 7, 30, tzinfo=UTC),  # EST, UTC-5
+        datetime(2026, 3, 8, 7, 30, tzinfo=UTC),  # in the gap: 03:30 EDT, the same instant as 02:30 EST
+        datetime(2026, 3, 9, 6, 30, tzinfo=UTC),  # EDT, UTC-4
+    ]

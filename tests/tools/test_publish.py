@@ -271,18 +271,6 @@ def test_concurrent_sweeps_publish_once_sqlite(store: Store, tmp_path: Path) -> 
     assert count(store, Publication) == 1
 
 
-@pytest.mark.postgres
-def test_concurrent_sweeps_publish_once_postgres(pg_store: Store, tmp_path: Path) -> None:
-    sid = make_season(pg_store, tmp_path, episodes=2)
-    schedule_season(pg_store, sid, CADENCE, now=NOW)
-    rec = RecordingPublisher(delay=0.3)
-    assert sum(_race(pg_store, rec, EP1_AT + timedelta(days=2))) == 2
-    assert sorted(rec.calls) == sorted({*rec.calls}) and len(rec.calls) == 2
-    assert count(pg_store, Publication) == 2
-    with pg_store.session() as s:
-        assert s.get(Season, sid).status == "COMPLETE"
-
-
 def test_platforms_advance_independently_and_missing_publisher_is_told(store: Store, tmp_path: Path) -> None:
     sid = make_season(store, tmp_path, episodes=2)
     schedule_season(store, sid, CADENCE, now=NOW, platforms=("outbox", "tiktok", "webhook"))

@@ -176,15 +176,18 @@ def test_caption_windows_are_frame_exact(render_request: RenderRequest, rendered
     timeline = build_timeline(render_request.script)
     _, cy = caption_centre(1080, 1920)
     first, second = timeline.captions[0], timeline.captions[1]
-    before = frame_at(rendered.video_path, first.start - 1 / 30)
-    on = frame_at(rendered.video_path, first.start + 0.01)
-    last_of_first = frame_at(rendered.video_path, second.start - 1 / 30)
-    next_cap = frame_at(rendered.video_path, second.start + 0.01)
+    # seeking returns the first frame at or after t: aim just before a frame's timestamp to get that frame
+    before = frame_at(rendered.video_path, first.start - 1 / 30 - 0.01)
+    on = frame_at(rendered.video_path, first.start - 0.01)
+    last_of_first = frame_at(rendered.video_path, second.start - 1 / 30 - 0.01)
+    next_cap = frame_at(rendered.video_path, second.start - 0.01)
 
     def glyphs(frame: np.ndarray) -> np.ndarray:
         return frame[cy - 120:cy + 120, 80:1000].min(axis=2) > 200
 
-    assert glyphs(before).sum() < 50 < glyphs(on).sum()
+    title = frame_at(rendered.video_path, 0.5)
+    assert (glyphs(before) != glyphs(title)).sum() < 100  # the last title frame: no caption yet
+    assert (glyphs(before) != glyphs(on)).sum() > 500  # the first shot frame carries the first caption
     assert (glyphs(on) == glyphs(last_of_first)).mean() > 0.99
     assert (glyphs(last_of_first) != glyphs(next_cap)).sum() > 500
 

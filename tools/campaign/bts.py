@@ -29,8 +29,8 @@ def make_bts(script: EpisodeScript, look: LookSpec, bible: PersonaBrief, *, seas
         f"Behind the scenes of Ep {script.number} of {episode_count}: “{script.title}”.",
         f"The beat we built it around: {script.beat}",
         f"The product moment, written into the scene rather than bolted on: {script.product_moment}",
-        f"Same lead ({lead}), same locked look — {look.palette.primary} on {look.palette.background}, "
-        f"{look.font} — in every episode, so the season feels like one show.",
+        (f"Same lead ({lead}), same locked look — {look.palette.primary} on {look.palette.background}, "
+        f"{look.font} — in every episode, so the season feels like one show."),
         *([extra] if extra.strip() else []),
     ]
     tags = " ".join(t for t in (hashtag(brand), hashtag(season_title), "#BehindTheScenes", "#minidrama") if t)

@@ -63,15 +63,14 @@ def generate(kind: str, inputs: CampaignInputs) -> AssetOutput:
                            out_path=inputs.out_dir / f"{inputs.stem(kind)}.mp4", preset=inputs.preset)
     if kind == CAROUSEL:
         return make_carousel(inputs.scripts, inputs.number, look, load_portrait(Path(inputs.lead.portrait_path)),
-                             bible, inputs.lead.name, inputs.season_title, inputs.out_dir, inputs.stem(kind))
+                             bible, inputs.season_title, inputs.out_dir, inputs.stem(kind))
     if kind == QUOTE:
         return make_quote(script, look, load_portrait(Path(inputs.lead.portrait_path)), bible, inputs.lead.name,
                           inputs.season_title, inputs.out_dir / f"{inputs.stem(kind)}.png", inputs.quote_line)
     if kind == WRITEUP:
-        out = make_writeup(script, bible, season_title=inputs.season_title, brand=inputs.brand,
-                           product=inputs.product, lead_name=inputs.lead.name, day_label=inputs.day,
-                           out_dir=inputs.out_dir, stem=inputs.stem(kind), extra=inputs.extra_line)
-        return out
+        return make_writeup(script, bible, season_title=inputs.season_title, brand=inputs.brand,
+                            product=inputs.product, day_label=inputs.day, out_dir=inputs.out_dir,
+                            stem=inputs.stem(kind), extra=inputs.extra_line)
     if kind == BTS:
         return make_bts(script, look, bible, season_title=inputs.season_title, brand=inputs.brand,
                         lead_name=inputs.lead.name, episode_count=inputs.episode_count or len(inputs.scripts),

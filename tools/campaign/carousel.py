@@ -59,7 +59,7 @@ def _span(first: str, last: str) -> str:
     return a if a == b else f"{a}–{b.removeprefix('Ep ')}"
 
 
-def build_slides(scripts: list[EpisodeScript], upto: int, season_title: str, lead_name: str) -> list[Slide]:
+def build_slides(scripts: list[EpisodeScript], upto: int, season_title: str) -> list[Slide]:
     """The slide copy: title, the story packed into at most six slides, and a cliffhanger-free call to action."""
     current = next((s for s in scripts if s.number == upto), None)
     if current is None:
@@ -72,8 +72,8 @@ def build_slides(scripts: list[EpisodeScript], upto: int, season_title: str, lea
         start += len(group)
         heading = group[0][0] if len(group) == 1 else _span(group[0][0], group[-1][0])
         story.append(Slide(heading, " ".join(text for _h, text in group)))
-    who = f"{lead_name}'s story" if lead_name else "The story"
-    slides = [Slide("The story so far", f"{season_title}: {who}, up to Ep {upto}.", portrait=True), *story,
+    slides = [Slide("The story so far", f"{season_title}: everything that happened up to Ep {upto}.",
+                    portrait=True), *story,
               Slide(f"Ep {upto} · {current.title}", "How does it end? Watch the episode — the last seconds "
                     "change everything.", portrait=True)]
     while len(slides) < MIN_SLIDES:  # only reachable with a one-line season; keep the format's minimum
@@ -98,13 +98,13 @@ def _draw(slide: Slide, index: int, total: int, look: LookSpec, portrait: Image.
 
 
 def make_carousel(scripts: list[EpisodeScript], upto: int, look: LookSpec, portrait: Image.Image,
-                  bible: PersonaBrief, lead_name: str, season_title: str, out_dir: Path, stem: str
+                  bible: PersonaBrief, season_title: str, out_dir: Path, stem: str
                   ) -> AssetOutput:
     """Write `{stem}_01.png` … and return them with the slide copy (which is what the lint saw)."""
     out = AssetOutput(CAROUSEL, [], "")
     slides = [Slide(out.absorb(check_copy(s.heading, bible, f"slide {i + 1} heading")),
                     out.absorb(check_copy(s.body, bible, f"slide {i + 1}")), s.portrait)
-              for i, s in enumerate(build_slides(scripts, upto, season_title, lead_name))]
+              for i, s in enumerate(build_slides(scripts, upto, season_title))]
     for i, slide in enumerate(slides, start=1):
         out.files.append(save_png(_draw(slide, i, len(slides), look, portrait), out_dir / f"{stem}_{i:02d}.png"))
     out.text = "\n".join(f"{i}. {s.heading} — {s.body}" for i, s in enumerate(slides, start=1))

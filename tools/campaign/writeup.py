@@ -42,7 +42,7 @@ def opener(bible: PersonaBrief) -> str:
 
 
 def blocks(script: EpisodeScript, bible: PersonaBrief, *, season_title: str, brand: str, product: str,
-           lead_name: str, day_label: str | None, extra: str = "") -> list[Block]:
+           day_label: str | None, extra: str = "") -> list[Block]:
     """The post's content, cliffhanger-free; `extra` is a line a reviewer asked for (closing paragraph)."""
     vocabulary = [w for w in bible.vocabulary if w.strip()]
     flavour = f" It is, in a word, {vocabulary[script.number % len(vocabulary)]}." if vocabulary else ""
@@ -54,7 +54,7 @@ def blocks(script: EpisodeScript, bible: PersonaBrief, *, season_title: str, bra
         Block("p", f"{script.beat}{flavour}"),
         Block("p", f"And yes, {product} is right in the middle of it: {script.product_moment}" if product
               else script.product_moment),
-        Block("p", f"How does it end for {lead_name or 'our lead'}? We're not telling. {when} "
+        Block("p", f"How does it end? We're not telling. {when} "
                    "Follow along so you don't miss the next one."),
         *([Block("p", extra)] if extra.strip() else []),
     ]
@@ -79,12 +79,12 @@ def to_html(content: list[Block], title: str) -> str:
 
 
 def make_writeup(script: EpisodeScript, bible: PersonaBrief, *, season_title: str, brand: str, product: str,
-                 lead_name: str, day_label: str | None, out_dir: Path, stem: str, extra: str = "") -> AssetOutput:
+                 day_label: str | None, out_dir: Path, stem: str, extra: str = "") -> AssetOutput:
     """Write `{stem}.md` and `{stem}.html`; the Markdown is also the asset's inline copy."""
     out = AssetOutput(WRITEUP, [], "")
     checked = [Block(b.kind, out.absorb(check_copy(b.text, bible, f"write-up {b.kind}")))
                for b in blocks(script, bible, season_title=season_title, brand=brand, product=product,
-                               lead_name=lead_name, day_label=day_label, extra=extra)]
+                               day_label=day_label, extra=extra)]
     markdown = to_markdown(checked)
     out_dir.mkdir(parents=True, exist_ok=True)
     md_path, html_path = out_dir / f"{stem}.md", out_dir / f"{stem}.html"

@@ -41,20 +41,22 @@ class CaptionCue:
     end: float
 
 
-def write_caption_track(cues: list[CaptionCue], blank: Path, total: float, path: Path) -> Path:
+def write_caption_track(cues: list[CaptionCue], blank: Path, total: float, fps: int, path: Path) -> Path:
     """Write the ffconcat script of the caption track: `blank` (transparent, same size) fills every gap.
 
     Each image is one frame stamped at its start; overlay holds it until the next, so windows are exact.
-    The last entry is repeated because the concat demuxer ignores the final entry's duration.
+    The last entry is repeated because the concat demuxer ignores the final entry's duration, and every file
+    is read at the output rate: the image demuxer's default 25 fps time base would round each start late.
     """
+    rate = f"option framerate {fps}"
     rows = ["ffconcat version 1.0"]
     t = 0.0
     for cue in cues:
         if cue.start > t + 1e-6:
-            rows += [f"file '{blank}'", f"duration {cue.start - t:.6f}"]
-        rows += [f"file '{cue.image}'", f"duration {cue.end - cue.start:.6f}"]
+            rows += [f"file '{blank}'", rate, f"duration {cue.start - t:.6f}"]
+        rows += [f"file '{cue.image}'", rate, f"duration {cue.end - cue.start:.6f}"]
         t = cue.end
-    rows += [f"file '{blank}'", f"duration {max(total - t, 0.001):.6f}", f"file '{blank}'"]
+    rows += [f"file '{blank}'", rate, f"duration {max(total - t, 0.001):.6f}", f"file '{blank}'", rate]
     path.write_text("\n".join(rows) + "\n")
     return path
 
@@ -102,7 +104,9 @@ def build_command(plan: EncodePlan, out_path: Path, ffmpeg: str | None = None) -
     exe = ffmpeg or imageio_ffmpeg.get_ffmpeg_exe()
     args = [exe, "-y", "-hide_banner", "-loglevel", "error", "-nostdin"]
     for seg in plan.segments:
-        args += ["-i", str(seg.image)]
+        # read at the output rate: with the image demuxer's default 1/25 s time base, setpts would round
+        # timestamps onto a 25 fps grid and the encoder would then drop and repeat frames to make 30
+        args += ["-framerate", str(plan.fps), "-i", str(seg.image)]
     audio_index = len(plan.segments)
     if plan.captions is not None:
         args += ["-f", "concat", "-safe", "0", "-i", str(plan.captions)]

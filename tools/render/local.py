@@ -129,7 +129,8 @@ class LocalRenderer:
         segments += [Segment(stills[s.name], s.duration, margin, 1 if i % 2 == 0 else -1)
                      for i, s in enumerate(timeline.shots)]
         segments.append(Segment(stills["end"], round(timeline.duration - timeline.end_start, 6)))
-        track = write_caption_track(captions.cues, captions.blank, timeline.duration, tmp / "episode.ffconcat")
+        track = write_caption_track(captions.cues, captions.blank, timeline.duration, request.fps,
+                                    tmp / "episode.ffconcat")
         return EncodePlan(segments, request.width, request.height, request.fps, request.preset, track,
                           captions.xy, threads=self._threads)
 
@@ -142,6 +143,6 @@ class LocalRenderer:
         segments = [Segment(stills[first.name], body, margin, 1), Segment(stills["teaser_end"], TEASER_CARD)]
         cues = [CaptionCue(c.image, round(c.start - first.start, 6), round(min(c.end - first.start, body), 6))
                 for c in captions.cues if first.start <= c.start < first.start + body]
-        track = write_caption_track(cues, captions.blank, body + TEASER_CARD, tmp / "teaser.ffconcat")
+        track = write_caption_track(cues, captions.blank, body + TEASER_CARD, request.fps, tmp / "teaser.ffconcat")
         return EncodePlan(segments, request.width, request.height, request.fps, request.preset, track,
                           captions.xy, threads=self._threads)

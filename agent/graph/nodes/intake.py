@@ -15,7 +15,8 @@ from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
 from agent.brain.biblecmd import parse_bible_change
-from agent.brain.briefparse import is_deferral
+from agent.brain.briefparse import is_deferral, labelled_values
+from agent.brain.faq import answer as faq_answer
 from agent.context import TurnContext
 from agent.domain import Brief
 from agent.graph.nodes.briefing import (
@@ -53,6 +54,9 @@ def intake(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
     ctx = runtime.context
     known = dict(state.get("brief_draft", {}))
     asked = list(state.get("asked", [])) if known else []
+    if (reply := faq_answer(text)) and not labelled_values(text):  # "what is Drama Center?" is not a brief
+        say(ctx, reply)
+        return Command(goto="intake")
     bible_only = parse_bible_change(text) is not None and handle_bible(ctx, state["season_id"], text)
     fields = ctx.app.brain.extract_brief(text, known)
     defer_all = is_deferral(text) and bool(known)

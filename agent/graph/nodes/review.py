@@ -29,6 +29,7 @@ from agent.services.revisions import ChangeScope, classify_scope, plan_rerender,
 from agent.store.models import Season, utcnow
 
 EPISODE_REF = re.compile(r"\b(?:ep(?:isode)?\.?\s*)(\d{1,2})\b", re.I)
+NOTE_PREFIX = re.compile(r"^\s*ep(?:isode)?\.?\s*\d{1,2}\s*[:,.\-–—]\s*", re.I)  # "Ep 3: …" → "…"
 
 
 def record_note(ctx: TurnContext, season_id: int, number: int, note: str) -> bool:
@@ -202,7 +203,7 @@ def review_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
     mentioned = interp.episode or (int(m.group(1)) if (m := EPISODE_REF.search(text)) else None)
     number = mentioned if mentioned else (pending[0][0] if len(pending) == 1 else None)
     if number is not None and (pending or interp.intent == Intent.REVISE) and 1 <= number <= total:
-        note = interp.note or text
+        note = NOTE_PREFIX.sub("", interp.note or text).strip() or text
         if record_note(ctx, season_id, number, note):
             redo(ctx, season_id, number, note)
         return Command(goto="review")

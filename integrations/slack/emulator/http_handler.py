@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from integrations.slack.emulator.methods import MethodContext
-from integrations.slack.emulator.request_parsing import bearer_token, parse_params
+from integrations.slack.emulator.request_parsing import basic_credentials, bearer_token, parse_params
 from integrations.slack.emulator.store import RecordedCall, SlackMethodError
 
 if TYPE_CHECKING:
@@ -100,12 +100,13 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
             return
         token = bearer_token(self.headers.get("Authorization"), params)
         params.pop("token", None)
+        params.update(basic_credentials(self.headers.get("Authorization")))
         retry_after = emulator.rate_limits.take(method)
         if retry_after is not None:
             self._finish_api(method, params, token, 429, {"ok": False, "error": "ratelimited"},
                              {"Retry-After": str(retry_after)})
             return
-        if emulator.require_token and not token:
+        if emulator.require_token and not token and not method.startswith("oauth."):  # oauth.*: client credentials
             self._finish_api(method, params, token, 200, {"ok": False, "error": "not_authed"})
             return
         handler = emulator.handlers.get(method)

@@ -8,6 +8,7 @@ sees a list of blocks whether the client sent JSON or a form.
 
 from __future__ import annotations
 
+import base64
 import json
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -66,3 +67,16 @@ def bearer_token(authorization: str | None, params: dict[str, Any]) -> str | Non
         return authorization[7:].strip() or None
     token = params.get("token")
     return str(token) if token else None
+
+
+def basic_credentials(authorization: str | None) -> dict[str, str]:
+    """``client_id``/``client_secret`` from ``Authorization: Basic …`` (how slack_sdk sends them to oauth.v2.access;
+    Slack accepts them as form fields too, so handlers read them from the params either way)."""
+    if not authorization or not authorization.lower().startswith("basic "):
+        return {}
+    try:
+        decoded = base64.b64decode(authorization[6:].strip()).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    client_id, _, client_secret = decoded.partition(":")
+    return {"client_id": client_id, "client_secret": client_secret}

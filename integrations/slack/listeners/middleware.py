@@ -35,7 +35,7 @@ def event_key(body: dict[str, Any]) -> str | None:
 def dedupe_events(store: Store) -> Callable[..., BoltResponse | None]:
     """A global middleware that lets each event_id through once and acknowledges repeats without running them."""
 
-    def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002 - Bolt's name
+    def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
         key = event_key(body)
         if key is None:
             return next()

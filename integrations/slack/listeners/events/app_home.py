@@ -48,7 +48,7 @@ def home_view(prompts: list[dict[str, str]]) -> dict[str, Any]:
     }
 
 
-def register(app: App, deps: SlackDeps) -> None:  # noqa: ARG001 - same register(app, deps) shape as every listener
+def register(app: App, deps: SlackDeps) -> None:
     """app_home_opened for both tabs."""
 
     @app.event("app_home_opened")

@@ -1,0 +1,122 @@
+"""Lead portraits from Gemini image generation (generateContent with response modalities TEXT+IMAGE).
+
+The reply's image arrives as an `inlineData` part (base64 PNG/JPEG); it is checked with Pillow and saved as PNG,
+so the portrait hash the lead lock stores is of a file the renderer can read. Rate limits and server errors are
+retried with backoff; a rejected key is a KeyRejectedError (never silently replaced); any other failure falls
+back to the offline portrait so casting never stalls — and says so in the log.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from google import genai
+from google.genai import types
+from PIL import Image
+
+from agent.brain.errors import BrainError, KeyRejectedError
+from agent.brain.prompts import PromptLibrary
+from integrations.gemini.client import KEY_REJECTED, RETRYABLE, _api_error, _is_key_rejection
+
+log = logging.getLogger(__name__)
+IMAGE_MODEL = "gemini-2.5-flash-image"
+
+
+class GeminiPortraits:
+    """A portrait maker for AppContext.make_portrait that reads the persona's description."""
+
+    accepts_description = True
+
+    def __init__(self, api_key: str, model: str = IMAGE_MODEL, base_url: str | None = None, *, attempts: int = 3,
+                 backoff_s: float = 1.0, sleep: Callable[[float], None] = time.sleep,
+                 fallback: Callable[[str, int, Path], Path] | None = None,
+                 prompts: PromptLibrary | None = None) -> None:
+        """Build the google-genai client (no network yet)."""
+        options = types.HttpOptions(api_version="v1beta", base_url=base_url) if base_url else \
+            types.HttpOptions(api_version="v1beta")
+        self._client = genai.Client(api_key=api_key, http_options=options)
+        self._secret = api_key
+        self.model = model
+        self.attempts = max(1, attempts)
+        self.backoff_s = backoff_s
+        self._sleep = sleep
+        self._fallback = fallback
+        self.prompts = prompts or PromptLibrary()
+
+    def __call__(self, name: str, seed: int, path: Path, description: str = "",
+                 reference: Path | None = None) -> Path:
+        """Generate, validate and save the portrait at `path`; the offline generator if Gemini can't."""
+        try:
+            data = self.generate(name, seed, description, reference)
+        except KeyRejectedError:
+            raise
+        except BrainError as error:
+            if self._fallback is None:
+                raise
+            log.warning("Gemini portrait for %s failed (%s); using the offline portrait", name, error)
+            return self._fallback(name, seed, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with Image.open(io.BytesIO(data)) as image:
+            image.convert("RGB").save(path, format="PNG")
+        return path
+
+    def generate(self, name: str, seed: int, description: str = "", reference: Path | None = None) -> bytes:
+        """The image bytes Gemini returns for the portrait prompt (a reference face goes in as inlineData)."""
+        prompt = self.prompts.render("portrait", name=name, description=description or "", seed=seed)
+        parts: list[types.Part] = [types.Part.from_text(text=prompt)]
+        if reference is not None:
+            parts.append(types.Part.from_bytes(data=reference.read_bytes(), mime_type="image/png"))
+        config = types.GenerateContentConfig(response_modalities=["TEXT", "IMAGE"])
+        response = self._call(lambda: self._client.models.generate_content(
+            model=self.model, contents=[types.Content(role="user", parts=parts)], config=config))
+        for candidate in response.candidates or []:
+            for part in (candidate.content.parts if candidate.content else None) or []:
+                if part.inline_data is not None and part.inline_data.data:
+                    data = part.inline_data.data
+                    _check_image(data)
+                    return data
+        raise BrainError("Gemini returned no image for the portrait (only text); try again.")
+
+    def _call(self, request: Callable[[], types.GenerateContentResponse]) -> types.GenerateContentResponse:
+        """Backoff on 429/5xx; a rejected key is reported at once, without the key."""
+        delay = self.backoff_s
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return request()
+            except Exception as exc:  # noqa: BLE001 - classified below
+                api = _api_error(exc)
+                if api is not None and _is_key_rejection(api):
+                    raise KeyRejectedError(KEY_REJECTED.format(code=api.code)) from None
+                retry = api is not None and api.code in RETRYABLE
+                if not retry or attempt == self.attempts:
+                    detail = f"HTTP {api.code}" if api is not None else type(exc).__name__
+                    raise BrainError(f"Gemini image generation failed ({detail}) after {attempt} "
+                                     "tries.".replace(self._secret, "***")) from None
+                self._sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+
+def _check_image(data: bytes) -> None:
+    """The bytes must decode as an image of portrait size."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            size = image.size
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for broken data
+        raise BrainError(f"Gemini's portrait is not a readable image ({type(exc).__name__})") from None
+    if min(size) < 128:
+        raise BrainError(f"Gemini's portrait is only {size[0]}×{size[1]} px")
+
+
+def portrait_maker(api_key: str | None, base_url: str | None,
+                   offline: Callable[[str, int, Path], Path]) -> Callable[..., Path]:
+    """Gemini portraits when keyed (offline as the fallback), else the offline generator itself."""
+    if not api_key:
+        return offline
+    return GeminiPortraits(api_key, base_url=base_url, fallback=offline)

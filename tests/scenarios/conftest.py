@@ -1,0 +1,38 @@
+"""Fixtures for the scripted marketer conversations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.scenarios.harness import Marketer
+
+FULL_BRIEF = ("Brand: Lumen Coffee. Product: Lumen Night Brew can. Audience: night-shift nurses. Goal: trial. "
+              "Tone: cosy suspense. Markets: US, Canada. Platforms: TikTok. Destination: Drama Center. "
+              "8 episodes, 30 seconds each, daily at 6pm New York.")
+
+
+@pytest.fixture
+def marketer(tmp_path: Path) -> Iterator[Marketer]:
+    """A marketer in a fresh workspace (offline brain unless the scenario Gemini key is set)."""
+    person = Marketer(tmp_path / "home")
+    yield person
+    person.close()
+
+
+@pytest.fixture
+def at_arc(marketer: Marketer) -> Marketer:
+    """A marketer whose arc is drafted (8 × 30 s)."""
+    reply = marketer.say(FULL_BRIEF)
+    assert "to cast the lead" in reply, reply
+    return marketer
+
+
+@pytest.fixture
+def at_look(at_arc: Marketer) -> Marketer:
+    """A marketer with a locked lead, looking at the look preview."""
+    assert "lock your lead" in at_arc.say("looks good")
+    assert "lock it" in at_arc.say("1")
+    return at_arc
