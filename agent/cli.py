@@ -191,13 +191,14 @@ def chat(
     """Chat with the showrunner in the terminal (same agent as in Slack). Type 'quit' to leave."""
     from agent.bootstrap import build_runtime
     from agent.conversation import Conversation
-    from integrations.terminal import TerminalChannel, terminal_review_command
+    from integrations.terminal import TerminalChannel, split_attachments, terminal_review_command
 
     settings = _settings()
     channel = TerminalChannel(console)
     runtime = build_runtime(settings, channel, immediate_queue=True)
     console.print("[bold]Cliffhanger[/] — tell me about your brand and product. ('help' for the steps, 'quit' to "
-                  "leave; in review: ':+1: 3' approves episode 3, ':-1: 3' requests changes)")
+                  "leave; attach a logo, font or portrait by typing its path; in review: ':+1: 3' approves episode "
+                  "3, ':-1: 3' requests changes)")
     with Conversation(runtime.context) as conversation:
         while True:
             try:
@@ -210,7 +211,14 @@ def chat(
                 continue
             if terminal_review_command(runtime.context, text, thread):
                 continue
-            conversation.handle(team_id="local", channel_id="terminal", thread_ts=thread, user_id="you", text=text)
+            message, files = split_attachments(text)
+            try:
+                conversation.handle(team_id="local", channel_id="terminal", thread_ts=thread, user_id="you",
+                                    text=message, files=files)
+            except Exception as error:  # noqa: BLE001 - the chat must survive one bad turn, like the Slack app
+                logging.getLogger(__name__).exception("turn failed")
+                console.print(f"[red]I hit a problem handling that ({type(error).__name__}: {error}). Nothing you "
+                              "agreed so far is lost — try again, or say 'status?'.[/]")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from agent.context import AppContext
 from agent.ports import CampaignCard, PostedMessage, ReviewCard, ThreadRef
@@ -30,7 +31,7 @@ class TerminalChannel:
 
     def say(self, thread: ThreadRef, text: str) -> PostedMessage:
         """Print a reply."""
-        self.console.print(f"[bold cyan]cliffhanger ›[/] {text}")
+        self.console.print(f"[bold cyan]cliffhanger ›[/] {escape(text)}")
         return self._posted(thread)
 
     def post_for_review(self, thread: ThreadRef, card: ReviewCard) -> PostedMessage:
@@ -47,27 +48,27 @@ class TerminalChannel:
 
     def update_text(self, message: PostedMessage, text: str) -> None:
         """Print progress."""
-        self.console.print(f"[dim]{text}[/]")
+        self.console.print(f"[dim]{escape(text)}[/]")
 
     def upload(self, thread: ThreadRef, path: Path, title: str, comment: str = "") -> None:
         """Print where the file is."""
-        self.console.print(f"[dim]📎 {title}: {path}[/]")
+        self.console.print(f"[dim]📎 {escape(title)}: {path}[/]")
 
     def notify_user(self, thread: ThreadRef, user_id: str, text: str) -> None:
         """Print a private note."""
-        self.console.print(f"[yellow](only you) {text}[/]")
+        self.console.print(f"[yellow](only you) {escape(text)}[/]")
 
     def post_campaign(self, thread: ThreadRef, card: CampaignCard) -> PostedMessage:
         """Print the campaign message with where each file is."""
         for item in card.items:
             for path in item.files:
                 self.console.print(f"[dim]📎 Ep {card.episode_number} · {item.label}: {path}[/]")
-        self.console.print(card.to_text())
+        self.console.print(escape(card.to_text()))
         return self._posted(thread)
 
     def post_blocks(self, thread: ThreadRef, text: str, blocks: list[dict[str, Any]]) -> PostedMessage:
         """Print the fallback text (a terminal has no Block Kit; buttons are answered by typing, e.g. "yes")."""
-        self.console.print(f"[bold cyan]cliffhanger ›[/] {text}")
+        self.console.print(f"[bold cyan]cliffhanger ›[/] {escape(text)}")
         return self._posted(thread)
 
 
@@ -88,3 +89,22 @@ def terminal_review_command(app: AppContext, text: str, thread: str) -> bool:
                     f"Ep {decision.episode_number}: {decision.outcome.value.replace('_', ' ')}"
                     + (" — tell me what should change." if decision.outcome.value == "changes_requested" else ""))
     return True
+
+
+ATTACHABLE = (".png", ".svg", ".jpg", ".jpeg", ".webp", ".ttf", ".otf")
+
+
+def split_attachments(text: str) -> tuple[str, list[Path]]:
+    """Words that name existing logo/font/portrait files become attachments (the terminal's file upload).
+
+    "here's our logo ./brand/logo.svg" → ("here's our logo", [Path("brand/logo.svg")]). Paths with spaces can be
+    quoted. Anything that is not an existing file of an attachable type stays in the message (apostrophes too).
+    """
+    files: list[Path] = []
+    kept = text
+    for match in re.finditer(r"([\"'])([^\"']+?\.\w{3,4})\1|(\S+\.\w{3,4})\b", text):
+        candidate = Path(match.group(2) or match.group(3)).expanduser()
+        if candidate.suffix.lower() in ATTACHABLE and candidate.is_file():
+            files.append(candidate)
+            kept = kept.replace(match.group(0), " ", 1)
+    return (" ".join(kept.split()), files) if files else (text, [])

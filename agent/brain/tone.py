@@ -98,7 +98,7 @@ def offline_tone(text: str, bible: PersonaBrief) -> ToneVerdict:
         if any(q.lower() in lowered for q in quoted):
             score -= 1
             notes.append(f"breaks a don't: {dont}")
-    final = max(1, min(5, round(score)))
+    final = max(1, min(5, int(score + 0.5)))  # half points round up (round() would round 4.5 to 4)
     verdict = {5: "on voice", 4: "mostly on voice", 3: "drifts from the voice", 2: "off voice", 1: "off voice"}[final]
     return ToneVerdict(score=final, verdict=verdict, notes=notes, judge="offline")
 

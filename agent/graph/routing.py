@@ -82,9 +82,10 @@ def off_script(ctx: TurnContext, state: dict, text: str, interp: Interpretation,
     handled = handle_common(ctx, state, text, interp, here)
     if handled is not None:
         return handled
-    if handle_history(ctx, season_id, text) or handle_ledger(ctx, season_id, text) or \
-            handle_pool(ctx, state, text, here):
+    if handle_history(ctx, season_id, text) or handle_ledger(ctx, season_id, text):
         return Command(goto=here)
+    if (pooled := handle_pool(ctx, state, text, here)) is not None:
+        return pooled
     if reply := faq_answer(text):
         say(ctx, reply)
         return Command(goto=here)

@@ -22,11 +22,11 @@ from agent.store.models import BatchApproval, Season, utcnow
 BATCH = re.compile(
     r"^\s*approve\s+(?:all\s+)?(?:of\s+)?(?:eps?\.?|episodes?)?\s*#?"
     r"(?P<spec>\d{1,2}(?:\s*(?:[-–—]|to|through|thru|,|and|&)\s*#?\d{1,2})*)\s*[.!]?\s*$",
-    re.I,
+    re.IGNORECASE,
 )
-RANGE = re.compile(r"(\d{1,2})\s*(?:[-–—]|to|through|thru)\s*(\d{1,2})", re.I)
-CONFIRM = re.compile(r"^\s*(yes|yep|yeah|y|confirm(ed)?|do it|go ahead|approve them)\b[\s.!]*$", re.I)
-CANCEL = re.compile(r"^\s*(no|nope|cancel|stop|don'?t)\b[\s.!]*$", re.I)
+RANGE = re.compile(r"(\d{1,2})\s*(?:[-–—]|to|through|thru)\s*(\d{1,2})", re.IGNORECASE)
+CONFIRM = re.compile(r"^\s*(yes|yep|yeah|y|confirm(ed)?|do it|go ahead|approve them)\b[\s.!]*$", re.IGNORECASE)
+CANCEL = re.compile(r"^\s*(no|nope|cancel|stop|don'?t)\b[\s.!]*$", re.IGNORECASE)
 
 
 class BatchError(ValueError):

@@ -31,6 +31,7 @@ from tools.campaign.teaser import day_label
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
+DOORBELL_GRACE = timedelta(minutes=1)  # QUEUED this long without a worker taking it: ring again (claims dedupe)
 MAX_ATTEMPTS = 3
 QUEUED, RUNNING, DONE, FLAGGED, FAILED = "QUEUED", "RUNNING", "DONE", "FLAGGED", "FAILED"
 FINISHED = (DONE, FLAGGED, FAILED)
@@ -132,12 +133,13 @@ def on_episode_approved(store: Store, episode_id: int, enqueue: Callable[[int], 
 
 
 def stalled_assets(store: Store, now: datetime | None = None) -> list[int]:
-    """Assets whose worker died (lease expired) or whose doorbell was lost (queued for longer than a lease)."""
+    """Assets whose worker died (lease expired) or whose doorbell was lost or never rung (a change request recorded
+    by a listener without a queue handle): QUEUED for longer than a minute. A duplicate ring is harmless."""
     now = now or utcnow()
     with store.session() as session:
         return list(session.scalars(select(CampaignAsset.id).where(or_(
             (CampaignAsset.status == RUNNING) & (CampaignAsset.lease_until < now),
-            (CampaignAsset.status == QUEUED) & (CampaignAsset.created_at < now - LEASE)))))
+            (CampaignAsset.status == QUEUED) & (CampaignAsset.created_at < now - DOORBELL_GRACE)))))
 
 
 def campaign_tick(store: Store, enqueue: Callable[[int], None], now: datetime | None = None) -> list[int]:

@@ -65,7 +65,8 @@ def vote(session: Session, *, render: Render, user_id: str, approve: bool, via: 
     """Record an approval or a change request from `user_id` on `render`."""
     episode = render.episode
     season = episode.season
-    base = dict(render_id=render.id, episode_number=episode.number, season_id=season.id, thread_ts=season.thread_ts)
+    base = {"render_id": render.id, "episode_number": episode.number, "season_id": season.id,
+            "thread_ts": season.thread_ts}
     detail = {"render": render.id, "episode": episode.number, "via": via}
     if user_id not in {a.user_id for a in season.approvers}:
         names = ", ".join(f"<@{a.user_id}>" for a in season.approvers)
@@ -131,7 +132,8 @@ def withdraw(session: Session, *, render: Render, user_id: str, via: str) -> Dec
     """Withdraw an approval (reaction removed) — refused once the episode is published."""
     episode = render.episode
     season = episode.season
-    base = dict(render_id=render.id, episode_number=episode.number, season_id=season.id, thread_ts=season.thread_ts)
+    base = {"render_id": render.id, "episode_number": episode.number, "season_id": season.id,
+            "thread_ts": season.thread_ts}
     if episode.status == EpisodeStatus.PUBLISHED:
         return Decision(Outcome.ALREADY_PUBLISHED, **base)
     existing = session.scalar(select(Approval).where(Approval.render_id == render.id, Approval.user_id == user_id))
@@ -176,6 +178,15 @@ def open_change_requests(session: Session, season: Season) -> list[tuple[ChangeR
         ):
             result.append((request, episode))
     return sorted(result, key=lambda pair: pair[0].created_at)
+
+
+def open_requests_of_episode(session: Session, episode: Episode) -> list[ChangeRequest]:
+    """Open change requests on any render of the episode (a re-render answers them all)."""
+    ids = [r.id for r in episode.renders]
+    if not ids:
+        return []
+    return list(session.scalars(select(ChangeRequest).where(
+        ChangeRequest.render_id.in_(ids), ChangeRequest.resolved_at.is_(None))).all())
 
 
 def build_card(session: Session, render: Render) -> ReviewCard:

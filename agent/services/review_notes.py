@@ -60,24 +60,23 @@ def answer_batch(store: Store, channel: ReviewChannel, thread: ThreadRef, batch_
     """
     from agent.services.batch import cancel_batch, confirm_batch
 
+    decisions: list[Decision] = []
     with store.session() as session:
-        if not confirm:
-            batch = cancel_batch(session, batch_id, user_id)
-            text = f"<@{user_id}> cancelled the batch approval of Ep {', '.join(map(str, batch.episodes))}."
-            cancelled = True
-        else:
+        if confirm:
             decisions = confirm_batch(session, batch_id, user_id)
-            cancelled = False
-    if cancelled:
+        else:
+            episodes = cancel_batch(session, batch_id, user_id).episodes
+    if not confirm:
+        text = f"<@{user_id}> cancelled the batch approval of Ep {', '.join(map(str, episodes))}."
         channel.say(thread, text)
         return text
-    approved = [d.episode_number for d in decisions if d.outcome in (Outcome.APPROVED, Outcome.COUNTED)]
-    refused = [d for d in decisions if d.outcome not in (Outcome.APPROVED, Outcome.COUNTED)]
-    text = (f":white_check_mark: <@{user_id}> confirmed: approval recorded for Ep {', '.join(map(str, approved))} "
-            "(batch)." if approved else f"<@{user_id}> confirmed, but nothing could be approved.")
-    for decision in refused:
-        text += f"\n• Ep {decision.episode_number}: {decision.message or decision.outcome.value.replace('_', ' ')}"
+    counted = [d for d in decisions if d.outcome in (Outcome.APPROVED, Outcome.COUNTED)]
+    text = (f":white_check_mark: <@{user_id}> confirmed: approval recorded for Ep "
+            f"{', '.join(str(d.episode_number) for d in counted)} (batch)." if counted
+            else f"<@{user_id}> confirmed, but nothing could be approved.")
+    for decision in decisions:
+        if decision not in counted:
+            text += f"\n• Ep {decision.episode_number}: {decision.message or decision.outcome.value.replace('_', ' ')}"
     channel.say(thread, text)
-    tell_decisions(store, channel, [d for d in decisions if d.outcome in (Outcome.APPROVED, Outcome.COUNTED)],
-                   user_id)
+    tell_decisions(store, channel, counted, user_id)
     return text

@@ -46,7 +46,7 @@ KEYWORDS: dict[ChangeScope, tuple[str, ...]] = {
         "narrator", "narration", "voiceover", "voice-over", "audio", "sound", "mumbled", "speaks", "speaking",
     ),
 }
-PATTERNS = {scope: re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+PATTERNS = {scope: re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
             for scope, words in KEYWORDS.items()}
 
 REWRITE_S = 5  # the brain's rewrite (offline: instant; Gemini: a few seconds)

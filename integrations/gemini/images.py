@@ -66,7 +66,7 @@ class GeminiPortraits:
 
     def generate(self, name: str, seed: int, description: str = "", reference: Path | None = None) -> bytes:
         """The image bytes Gemini returns for the portrait prompt (a reference face goes in as inlineData)."""
-        prompt = self.prompts.render("portrait", name=name, description=description or "", seed=seed)
+        prompt = self.prompts.render("portrait", persona=name, description=description or "", seed=seed)
         parts: list[types.Part] = [types.Part.from_text(text=prompt)]
         if reference is not None:
             parts.append(types.Part.from_bytes(data=reference.read_bytes(), mime_type="image/png"))

@@ -127,7 +127,7 @@ def season(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Season8]:
 
 def test_card_content_and_reactions_path(season: Season8) -> None:
     stack, send = season.stack, season.stack.sender
-    render_id, ts = season.cards[1]
+    _render_id, ts = season.cards[1]
     blocks = season.card_says(ts, "review_approve", "review_request_changes")
     assert "Ep 1 ·" in blocks and "Version 1" in blocks and "15 s" in blocks and "Waiting for approval" in blocks
 
@@ -168,7 +168,7 @@ def test_thumbs_down_and_a_note_rewrites_rerenders_and_supersedes(season: Season
     assert "re-write" in plan["text"] and "About" in plan["text"]
     revised = season.bot_says("revised", after=plan["ts"])
     assert float(revised["ts"]) > float(plan["ts"])  # the plan is said before anything re-runs
-    new_render, new_ts = season.new_card(2, old_render)
+    _new_render, new_ts = season.new_card(2, old_render)
     season.card_says(old_ts, "Superseded")
     assert "review_approve" not in str(season.card(old_ts).get("blocks"))  # no voting on an old cut
     assert "Version 2" in season.card_says(new_ts, "Version 2")
@@ -245,7 +245,6 @@ def test_batch_approval_needs_confirmation(season: Season8) -> None:
     question = season.approver.say("approve 5–6", expect="in one go")
     time.sleep(0.5)
     assert season.episode(5)[0] == season.episode(6)[0] == "IN_REVIEW"  # asking records nothing
-    after = season.now_ts()
     season.approver.say("yes", expect="(batch)")
     season.status_is(5, "APPROVED")
     season.status_is(6, "APPROVED")

@@ -19,7 +19,13 @@ from PIL import Image
 
 from agent.ports import ReviewCard, ThreadRef
 from integrations.slack.app import make_client
-from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID, MARKETER_ID, SlackEmulator, render_thread_html
+from integrations.slack.emulator import (
+    APPROVER_ID,
+    DRAMA_CHANNEL_ID,
+    MARKETER_ID,
+    SlackEmulator,
+    render_thread_html,
+)
 from integrations.slack.poster import SlackReviewChannel
 
 pytestmark = pytest.mark.xdist_group("e2e")

@@ -7,7 +7,7 @@ behind it — services, store, migrations — is the real code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from agent.store.models import Approver, Episode, Look, Render, ReviewMessage, S
 CHANNEL = "C_TEST"
 THREAD = "1700000000.000100"
 CREATOR = "U_MAYA"
-POSTED_AT = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)
+POSTED_AT = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
 
 
 @dataclass

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from agent.services.batch import BatchError, cancel_batch, confirm_batch, parse_batch, pending_batch, request_batch
+from agent.services.batch import (
+    BatchError,
+    cancel_batch,
+    confirm_batch,
+    parse_batch,
+    pending_batch,
+    request_batch,
+)
 from agent.services.review import Outcome
 from agent.services.revisions import ChangeScope, classify_scope, plan_rerender, redo_plan, salted_hash
 from agent.store.db import Store

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from agent.services.approvals import ApproverError, remove_approver, set_approver, set_quorum
 from agent.services.review import (
     Outcome,
     build_card,
@@ -15,7 +16,6 @@ from agent.services.review import (
     request_changes,
     vote,
 )
-from agent.services.approvals import ApproverError, remove_approver, set_approver, set_quorum
 from agent.store.db import Store
 from agent.store.models import AuditEntry, ChangeRequest, Episode, Render, Season
 from tests.services.conftest import CHANNEL, CREATOR, build_season

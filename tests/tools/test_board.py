@@ -6,7 +6,18 @@ from pathlib import Path
 
 from PIL import Image
 
-from tools.board import BADGES, COLUMNS, GAP, HEADER_H, MARGIN, THUMB_H, THUMB_W, WIDTH, board_size, render_board
+from tools.board import (
+    BADGES,
+    COLUMNS,
+    GAP,
+    HEADER_H,
+    MARGIN,
+    THUMB_H,
+    THUMB_W,
+    WIDTH,
+    board_size,
+    render_board,
+)
 from tools.status import EpisodeView, SeasonView
 
 COVER_RGB = (10, 200, 30)

@@ -14,7 +14,15 @@ from agent.ports import RenderOutput, RenderRequest
 from tests.tools.conftest import LOOK_A, frame_at, short_script
 from tools.render.captions import caption_image
 from tools.render.colour import delta_e76, hex_to_rgb, rgb_to_lab
-from tools.render.encode import EncodeError, EncodePlan, Segment, build_command, encode
+from tools.render.encode import (
+    CaptionCue,
+    EncodeError,
+    EncodePlan,
+    Segment,
+    build_command,
+    encode,
+    write_caption_track,
+)
 from tools.render.fonts import FONTS_DIR, load_font, resolve_font
 from tools.render.layout import background_probes, caption_centre, portrait_box
 from tools.render.probe import probe
@@ -108,6 +116,17 @@ def test_command_asks_for_the_platform_format(tmp_path: Path) -> None:
     for flag in ["-c:v libx264", "-preset ultrafast", "-pix_fmt yuv420p", "-colorspace bt709",
                  "-color_primaries bt709", "-color_trc bt709", "-movflags +faststart", "-c:a aac", "anullsrc"]:
         assert flag in joined
+
+
+def test_caption_track_fills_gaps_with_blank_at_the_output_rate(tmp_path: Path) -> None:
+    blank, a, b = tmp_path / "blank.png", tmp_path / "a.png", tmp_path / "b.png"
+    cues = [CaptionCue(a, 1.5, 3.0), CaptionCue(b, 3.0, 4.2)]
+    text = write_caption_track(cues, blank, 6.2, 30, tmp_path / "t.ffconcat").read_text().splitlines()
+    files = [row.split("'")[1] for row in text if row.startswith("file")]
+    durations = [float(row.split()[1]) for row in text if row.startswith("duration")]
+    assert files == [str(blank), str(a), str(b), str(blank), str(blank)]
+    assert durations == pytest.approx([1.5, 1.5, 1.2, 2.0])
+    assert text.count("option framerate 30") == len(files)
 
 
 def test_failed_encode_leaves_no_file(tmp_path: Path) -> None:

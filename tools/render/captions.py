@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PIL import Image, ImageColor, ImageDraw
+from dataclasses import dataclass
+
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from agent.domain import CaptionStyle, LookSpec
 from tools.render.fonts import load_font
@@ -18,6 +20,36 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return r, g, b
 
 
+@dataclass(frozen=True)
+class CaptionLayout:
+    """How one caption will be set: fonts, wrapped lines and the box size (measured, not drawn)."""
+
+    font: ImageFont.FreeTypeFont
+    lines: list[str]
+    label: str
+    label_font: ImageFont.FreeTypeFont
+    pad: int
+    step: int
+    label_h: int
+    width: int
+    height: int
+
+
+def caption_layout(look: LookSpec, speaker: str, text: str, max_width: int, scale: float = 1.0) -> CaptionLayout:
+    """Measure a caption without drawing it (the renderer sizes one shared canvas from these first)."""
+    pad = int(36 * scale)
+    font, lines = fit_lines(text, lambda s: load_font(look.font, int(s * scale)), CAPTION_SIZES, max_width - 2 * pad,
+                            MAX_CAPTION_LINES)
+    label_font = load_font(look.font, int(38 * scale))
+    label = speaker.upper() if speaker else ""
+    step = int(line_height(font) * 1.12)
+    label_h = int(line_height(label_font) * 1.2) if label else 0
+    text_w = max([font.getlength(line) for line in lines] + [label_font.getlength(label) if label else 0])
+    width = int(min(max_width, text_w + 2 * pad))
+    height = int(label_h + step * len(lines) + 2 * pad * 0.8)
+    return CaptionLayout(font, lines, label, label_font, pad, step, label_h, width, height)
+
+
 def caption_image(look: LookSpec, speaker: str, text: str, max_width: int, is_lead: bool, scale: float = 1.0
                   ) -> Image.Image:
     """An RGBA image sized to its content: speaker label (lead in primary, others in accent) over the line.
@@ -25,17 +57,8 @@ def caption_image(look: LookSpec, speaker: str, text: str, max_width: int, is_le
     BOX puts a rounded panel in the background colour behind the text; OUTLINE strokes the glyphs instead, so the
     line reads over anything.
     """
-    pad = int(36 * scale)
-    inner = max_width - 2 * pad
-    font, lines = fit_lines(text, lambda s: load_font(look.font, int(s * scale)), CAPTION_SIZES, inner,
-                            MAX_CAPTION_LINES)
-    label_font = load_font(look.font, int(38 * scale))
-    label = speaker.upper() if speaker else ""
-    step = int(line_height(font) * 1.12)
-    label_h = int(line_height(label_font) * 1.2) if label else 0
-    text_w = max([font.getlength(line) for line in lines] + [label_font.getlength(label) if label else 0])
-    w = int(min(max_width, text_w + 2 * pad))
-    h = int(label_h + step * len(lines) + 2 * pad * 0.8)
+    lay = caption_layout(look, speaker, text, max_width, scale)
+    w, h = lay.width, lay.height
     img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
     palette = look.palette
@@ -46,16 +69,16 @@ def caption_image(look: LookSpec, speaker: str, text: str, max_width: int, is_le
                                outline=(*_rgb(palette.primary), 255), width=max(2, int(4 * scale)))
     stroke = max(2, int(5 * scale)) if outline else 0
     stroke_fill = (*_rgb(palette.background), 255)
-    y = int(pad * 0.8)
-    if label:
+    y = int(lay.pad * 0.8)
+    if lay.label:
         colour = palette.primary if is_lead else palette.accent
-        lw = label_font.getlength(label)
-        draw.text(((w - lw) / 2, y), label, font=label_font, fill=colour, stroke_width=stroke,
+        lw = lay.label_font.getlength(lay.label)
+        draw.text(((w - lw) / 2, y), lay.label, font=lay.label_font, fill=colour, stroke_width=stroke,
                   stroke_fill=stroke_fill)
-        y += label_h
-    for line in lines:
-        lw = font.getlength(line)
-        draw.text(((w - lw) / 2, y), line, font=font, fill=palette.text, stroke_width=stroke,
+        y += lay.label_h
+    for line in lay.lines:
+        lw = lay.font.getlength(line)
+        draw.text(((w - lw) / 2, y), line, font=lay.font, fill=palette.text, stroke_width=stroke,
                   stroke_fill=stroke_fill)
-        y += step
+        y += lay.step
     return img

@@ -1,6 +1,6 @@
 """LocalRenderer: the default VideoBackend — Pillow stills + one ffmpeg run per file, no network, no GPU.
 
-Outputs (in request.out_dir): epNN.mp4 (the episode), epNN_cover.png, epNN_teaser.mp4 (the cold open, 5–10 s,
+Outputs (in request.out_dir): epNN.mp4 (the episode), epNN_cover.png, epNN_teaser.mp4 (the cold open, 5–7 s,
 closing on a "New episode" card). Every file is written under a temp name and renamed into place.
 """
 
@@ -14,13 +14,14 @@ from pathlib import Path
 from PIL import Image
 
 from agent.ports import RenderOutput, RenderRequest
-from tools.render.captions import caption_image
+from tools.render.captions import caption_image, caption_layout
 from tools.render.encode import CaptionCue, EncodePlan, Segment, encode, write_caption_track
 from tools.render.layers import cover, end_card, load_portrait, shot_still, title_card
 from tools.render.layout import caption_centre, caption_max_width, drift_margin
 from tools.render.timing import Timeline, build_timeline, snap
 
-TEASER_MIN, TEASER_MAX, TEASER_CARD = 5.0, 10.0, 2.0
+# A teaser is a hook, not a recap: 3–5 s of the cold open plus the card (5–7 s; the format allows up to 10).
+TEASER_MIN, TEASER_MAX, TEASER_CARD = 5.0, 7.0, 2.0
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,14 @@ class LocalRenderer:
     def _captions(self, request: RenderRequest, timeline: Timeline, tmp: Path) -> CaptionSet:
         """Caption PNGs, each centred on one shared transparent canvas so a single track can carry them all."""
         lead = request.lead.name.strip().lower()
-        images = [caption_image(request.look, cap.speaker, cap.text, caption_max_width(request.width),
-                                is_lead=cap.speaker.strip().lower() == lead, scale=request.width / 1080)
-                  for cap in timeline.captions]
-        cw = _even(caption_max_width(request.width))
-        ch = _even(max((img.height for img in images), default=2))
+        scale, max_w = request.width / 1080, caption_max_width(request.width)
+        # measure first, draw one at a time: memory stays flat however many captions an episode has
+        heights = [caption_layout(request.look, c.speaker, c.text, max_w, scale).height for c in timeline.captions]
+        cw, ch = _even(max_w), _even(max(heights, default=2) + 1)
         cues = []
-        for i, (cap, img) in enumerate(zip(timeline.captions, images, strict=True)):
+        for i, cap in enumerate(timeline.captions):
+            img = caption_image(request.look, cap.speaker, cap.text, max_w,
+                                is_lead=cap.speaker.strip().lower() == lead, scale=scale)
             canvas = Image.new("RGBA", (cw, ch), (0, 0, 0, 0))
             canvas.paste(img, ((cw - img.width) // 2, (ch - img.height) // 2))
             cues.append(CaptionCue(_save_png(canvas, tmp / f"cap{i:03d}.png"), cap.start, cap.end))
@@ -136,7 +138,7 @@ class LocalRenderer:
 
     def _teaser_plan(self, request: RenderRequest, timeline: Timeline, stills: dict[str, Path],
                      captions: CaptionSet, tmp: Path) -> EncodePlan:
-        """The opening shot, cut to fit 5–10 s with the card, then a 'New episode' card."""
+        """The opening shot, cut to fit 5–7 s with the card, then a 'New episode' card."""
         first = timeline.shots[0]
         body = snap(min(max(first.duration, TEASER_MIN - TEASER_CARD), TEASER_MAX - TEASER_CARD), request.fps)
         margin = drift_margin(request.width)

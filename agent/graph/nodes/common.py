@@ -20,13 +20,13 @@ from agent.store.models import Season, utcnow
 from tools.status import audit_text, season_view
 
 USER = r"<@([A-Z0-9_]+)(?:\|[^>]*)?>"
-ADD_APPROVER = re.compile(rf"\badd\s+{USER}\s+as\s+(?:an?\s+|the\s+)?(?:(\w+)\s+)?approver", re.I)
+ADD_APPROVER = re.compile(rf"\badd\s+{USER}\s+as\s+(?:an?\s+|the\s+)?(?:(\w+)\s+)?approver", re.IGNORECASE)
 REMOVE_APPROVER = re.compile(
-    rf"\b(?:remove|drop)\s+{USER}\s+(?:as\s+(?:an?\s+|the\s+)?(?:\w+\s+)?approver|from\s+(?:the\s+)?approvers)", re.I)
-QUORUM = re.compile(r"\bquorum\s+(?:of\s+|to\s+|is\s+|=\s*)?(\d+)", re.I)
+    rf"\b(?:remove|drop)\s+{USER}\s+(?:as\s+(?:an?\s+|the\s+)?(?:\w+\s+)?approver|from\s+(?:the\s+)?approvers)", re.IGNORECASE)
+QUORUM = re.compile(r"\bquorum\s+(?:of\s+|to\s+|is\s+|=\s*)?(\d+)", re.IGNORECASE)
 AUDIT = re.compile(r"^\s*audit\b|\baudit\s+(?:trail|log)\b|\bwho\s+(?:has\s+)?approved\b|\bshow\s+(?:me\s+)?(?:the\s+)?"
-                   r"audit", re.I)
-EPISODE = re.compile(r"\b(?:ep(?:isode)?\.?\s*)#?(\d{1,2})\b", re.I)
+                   r"audit", re.IGNORECASE)
+EPISODE = re.compile(r"\b(?:ep(?:isode)?\.?\s*)#?(\d{1,2})\b", re.IGNORECASE)
 NOT_ROLES = {"an", "a", "the", "another", "extra", "second", "new"}
 
 

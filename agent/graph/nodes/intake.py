@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from agent.brain.biblecmd import parse_bible_change
 from agent.brain.briefparse import is_deferral, labelled_values
 from agent.brain.faq import answer as faq_answer
+from agent.brain.router import route
 from agent.context import TurnContext
 from agent.domain import Brief
 from agent.graph.nodes.briefing import (
@@ -54,7 +55,8 @@ def intake(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
     ctx = runtime.context
     known = dict(state.get("brief_draft", {}))
     asked = list(state.get("asked", [])) if known else []
-    if (reply := faq_answer(text)) and not labelled_values(text):  # "what is Drama Center?" is not a brief
+    if (reply := faq_answer(text)) and not labelled_values(text) and \
+            route(text, "brief").intent in (Intent.UNKNOWN, Intent.ANSWER):  # "what is Drama Center?" is no brief
         say(ctx, reply)
         return Command(goto="intake")
     bible_only = parse_bible_change(text) is not None and handle_bible(ctx, state["season_id"], text)

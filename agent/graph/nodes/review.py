@@ -23,13 +23,20 @@ from agent.services import seasons
 from agent.services.approvals import latest_render
 from agent.services.batch import CANCEL, CONFIRM, BatchError, parse_batch, pending_batch, request_batch
 from agent.services.production import plan_renders
-from agent.services.review import Outcome, older_posted_renders, open_change_requests, refresh_cards, vote
+from agent.services.review import (
+    Outcome,
+    older_posted_renders,
+    open_change_requests,
+    open_requests_of_episode,
+    refresh_cards,
+    vote,
+)
 from agent.services.review_notes import answer_batch
 from agent.services.revisions import ChangeScope, classify_scope, plan_rerender, redo_plan
-from agent.store.models import Season, utcnow
+from agent.store.models import BatchApproval, Season, utcnow
 
-EPISODE_REF = re.compile(r"\b(?:ep(?:isode)?\.?\s*)(\d{1,2})\b", re.I)
-NOTE_PREFIX = re.compile(r"^\s*ep(?:isode)?\.?\s*\d{1,2}\s*[:,.\-–—]\s*", re.I)  # "Ep 3: …" → "…"
+EPISODE_REF = re.compile(r"\b(?:ep(?:isode)?\.?\s*)(\d{1,2})\b", re.IGNORECASE)
+NOTE_PREFIX = re.compile(r"^\s*ep(?:isode)?\.?\s*\d{1,2}\s*[:,.\-–—]\s*", re.IGNORECASE)  # "Ep 3: …" → "…"
 
 
 def record_note(ctx: TurnContext, season_id: int, number: int, note: str) -> bool:
@@ -96,7 +103,7 @@ def supersede_and_resolve(ctx: TurnContext, season_id: int, number: int, note: s
         season = session.get(Season, season_id)
         assert season is not None
         episode = next(e for e in season.episodes if e.number == number)
-        for request, _episode in open_change_requests_of(session, season, number):
+        for request in open_requests_of_episode(session, episode):
             request.resolved_at = utcnow()
             request.note = request.note or note
             request.scope = scope.value if request.scope == "pending" else request.scope
@@ -104,21 +111,12 @@ def supersede_and_resolve(ctx: TurnContext, season_id: int, number: int, note: s
     refresh_cards(ctx.app.store, ctx.app.channel, older)
 
 
-def open_change_requests_of(session, season: Season, number: int):  # type: ignore[no-untyped-def]
-    """Open change requests of any render of episode `number` (the re-render answers them all)."""
-    from sqlalchemy import select
-
-    from agent.store.models import ChangeRequest
-
-    episode = next(e for e in season.episodes if e.number == number)
-    ids = [r.id for r in episode.renders]
-    rows = session.scalars(select(ChangeRequest).where(ChangeRequest.render_id.in_(ids),
-                                                       ChangeRequest.resolved_at.is_(None))).all() if ids else []
-    return [(row, episode) for row in rows]
-
-
 def handle_batch(ctx: TurnContext, season_id: int, text: str) -> bool:
-    """"approve 4–6" → a confirmation question; "yes"/"cancel" answers the person's pending one."""
+    """"approve 4–6" → a confirmation question; "yes"/"cancel" answers the person's pending one.
+
+    The question is Block Kit (Confirm / Cancel buttons) because that is the review channel's message format;
+    the port carries blocks plus a fallback text, so the terminal shows the text and takes a typed "yes".
+    """
     from integrations.slack.blocks.review_card import batch_confirm_blocks, batch_question_text
 
     numbers = parse_batch(text)
@@ -135,8 +133,6 @@ def handle_batch(ctx: TurnContext, season_id: int, text: str) -> bool:
             ctx.thread, batch_question_text(ctx.user_id, question.episodes, question.skipped),
             batch_confirm_blocks(question.batch_id, ctx.user_id, question.episodes, question.skipped))
         with ctx.app.store.session() as session:
-            from agent.store.models import BatchApproval
-
             row = session.get(BatchApproval, question.batch_id)
             assert row is not None
             row.message_ts = posted.ts

@@ -8,9 +8,8 @@ names) rather than calling their create_tables() at start-up: schema changes sta
 every other table, and tests/integrations/slack/test_oauth_tables.py fails when a slack_sdk upgrade changes what
 the stores expect — that is the cue for a new revision.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0005_slack"
 down_revision = "0001"

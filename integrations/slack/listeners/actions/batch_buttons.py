@@ -10,7 +10,11 @@ from agent.ports import ThreadRef
 from agent.services.batch import BatchError
 from agent.services.review_notes import answer_batch
 from agent.store.models import BatchApproval, Season
-from integrations.slack.blocks.review_card import BATCH_CANCEL_ACTION, BATCH_CONFIRM_ACTION, batch_answered_blocks
+from integrations.slack.blocks.review_card import (
+    BATCH_CANCEL_ACTION,
+    BATCH_CONFIRM_ACTION,
+    batch_answered_blocks,
+)
 from integrations.slack.deps import SlackDeps
 
 
