@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent.services.seasons import audit
-from agent.store.models import Approval, Approver, Episode, Render, Season
+from agent.store.models import Approval, Approver, ChangeRequest, Episode, Render, Season
 
 
 def counted_approvers(session: Session, render: Render, season: Season) -> list[str]:
@@ -38,12 +38,21 @@ def latest_render(episode: Episode) -> Render | None:
     return episode.renders[-1] if episode.renders else None
 
 
+def open_change_requesters(session: Session, render: Render, season: Season) -> list[str]:
+    """Approvers with an unresolved change request on this render (an open request blocks its approval)."""
+    allowed = {a.user_id for a in season.approvers}
+    rows = session.scalars(select(ChangeRequest.user_id).where(
+        ChangeRequest.render_id == render.id, ChangeRequest.resolved_at.is_(None)))
+    return [user for user in dict.fromkeys(rows) if user in allowed]
+
+
 def is_render_approved(session: Session, render: Render, season: Season) -> bool:
-    """Quorum reached and every required role signed off."""
+    """Quorum reached, every required role signed off, and no approver's change request still open."""
     if render.status != "DONE":
         return False
     approvers = counted_approvers(session, render, season)
-    return len(approvers) >= max(1, season.quorum) and not missing_roles(session, render, season)
+    return (len(approvers) >= max(1, season.quorum) and not missing_roles(session, render, season)
+            and not open_change_requesters(session, render, season))
 
 
 def approved_render(session: Session, episode: Episode) -> Render | None:

@@ -94,8 +94,14 @@ def vote(session: Session, *, render: Render, user_id: str, approve: bool, via: 
     else:
         existing.withdrawn_at = None
         existing.via = via
+    changed_mind = session.scalars(select(ChangeRequest).where(  # approving answers one's own open request
+        ChangeRequest.render_id == render.id, ChangeRequest.user_id == user_id,
+        ChangeRequest.resolved_at.is_(None))).all()
+    for request in changed_mind:
+        request.resolved_at = utcnow()
     session.flush()
-    audit(session, season.id, user_id, "review.approved", detail)
+    audit(session, season.id, user_id, "review.approved",
+          {**detail, "resolved_own_request": True} if changed_mind else detail)
     if is_render_approved(session, render, season):
         episode.status = EpisodeStatus.APPROVED
         return Decision(Outcome.APPROVED, refresh_cards=[render.id], **base)
@@ -115,6 +121,10 @@ def request_changes(session: Session, *, render: Render, user_id: str, note: str
         ChangeRequest.render_id == render.id, ChangeRequest.user_id == user_id, ChangeRequest.resolved_at.is_(None)))
     scope = classify_scope(note).scope.value if note.strip() else "pending"
     episode.status = EpisodeStatus.CHANGES_REQUESTED
+    own = session.scalar(select(Approval).where(  # asking for changes takes back one's own approval
+        Approval.render_id == render.id, Approval.user_id == user_id, Approval.withdrawn_at.is_(None)))
+    if own is not None:
+        own.withdrawn_at = utcnow()
     if request is not None and (not note.strip() or request.note == note):
         return request  # the same request again (the modal's note reaching the conversation): audited once
     if request is None:
@@ -124,7 +134,8 @@ def request_changes(session: Session, *, render: Render, user_id: str, note: str
         request.note, request.scope = note, scope
     session.flush()
     audit(session, episode.season_id, user_id, "review.changes_requested",
-          {"render": render.id, "episode": episode.number, "via": via, "note": note, "scope": scope})
+          {"render": render.id, "episode": episode.number, "via": via, "note": note, "scope": scope,
+           **({"withdrew_own_approval": True} if own is not None else {})})
     return request
 
 

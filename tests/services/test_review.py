@@ -147,3 +147,17 @@ def test_approver_list_rules(store: Store, tmp_path: Path) -> None:
             remove_approver(session, row, CREATOR, CREATOR)
     actions = [a[1] for a in audit_actions(store)]
     assert actions.count("approver.added") == 1 and "approver.role_set" in actions and "approver.removed" in actions
+
+
+def test_an_open_change_request_blocks_approval_until_answered(store: Store, tmp_path: Path) -> None:
+    season = build_season(store, tmp_path, episodes=1, approvers=((DANA, None),))
+    react(store, season.card_ts[1], CREATOR)
+    assert status_of(store, season.season_id, 1) == "APPROVED"
+    react(store, season.card_ts[1], CREATOR, "-1")  # changing one's mind takes the approval back
+    with store.session() as session:
+        assert build_card(session, session.get(Render, season.render_ids[1])).approved_by == []
+    assert react(store, season.card_ts[1], DANA).outcome == Outcome.COUNTED  # the open request still blocks
+    assert status_of(store, season.season_id, 1) == "CHANGES_REQUESTED"
+    assert react(store, season.card_ts[1], CREATOR).outcome == Outcome.APPROVED  # approving answers it
+    with store.session() as session:
+        assert session.scalars(select(ChangeRequest.resolved_at)).one() is not None
