@@ -110,8 +110,8 @@ def _product_findings(episode: EpisodeScript, brief: Brief) -> list[str]:
         return [f"Ep {episode.number}: product moment missing — let {brief.product} do something in the story"]
     story = " ".join([episode.cold_open, episode.beat, *(line.text for line in episode.lines[:-1])])
     if not mentions_product(story, brief):
-        return [f"Ep {episode.number}: {brief.product} is not inside the scene (product moment missing from "
-                "the script)"]
+        return [(f"Ep {episode.number}: {brief.product} is not inside the scene (product moment missing from "
+                "the script)")]
     return []
 
 
@@ -123,8 +123,8 @@ def _finale_findings(arc: Arc) -> list[str]:
     held = key_words(arc.through_line) | key_words(arc.episodes[0].cliffhanger) | key_words(arc.premise)
     finale_words = key_words(" ".join([finale.beat, finale.product_moment, *(line.text for line in finale.lines)]))
     if not held & finale_words:
-        return [f"Ep {finale.number} (the finale) does not close the threads held open since Ep 1 — pay off "
-                "the through-line"]
+        return [(f"Ep {finale.number} (the finale) does not close the threads held open since Ep 1 — pay off "
+                "the through-line")]
     return []
 
 

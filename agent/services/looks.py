@@ -20,9 +20,9 @@ from agent.domain import CaptionStyle, Framing, LookSpec, Palette
 
 AA_NORMAL, AA_LARGE = 4.5, 3.0
 COLOUR_SETTING = re.compile(r"\b(background|primary|accent|text|caption)(?:\s+colou?r)?\b\s*(?::|=|to|is)?\s*"
-                            r"(#[0-9a-zA-Z]*|[a-zA-Z]+)", re.I)
-FONT_SETTING = re.compile(r"\bfont\s*(?::|=|to|is)?\s*([\w .-]+?)\s*$", re.I)
-LOGO_TEXT = re.compile(r"\blogo\s+text\s*(?::|=|to|is)?\s*(.+)$", re.I)
+                            r"(#[0-9a-zA-Z]*|[a-zA-Z]+)", re.IGNORECASE)
+FONT_SETTING = re.compile(r"\bfont\s*(?::|=|to|is)?\s*([\w .-]+?)\s*$", re.IGNORECASE)
+LOGO_TEXT = re.compile(r"\blogo\s+text\s*(?::|=|to|is)?\s*(.+)$", re.IGNORECASE)
 LOGO_EXTS = (".png", ".svg")
 FONT_EXTS = (".ttf", ".otf")
 MIN_LOGO_PX = 64
@@ -201,7 +201,7 @@ def _svg_to_png(path: Path, folder: Path) -> Path:
         raise LookError(f"“{path.name}” is not valid SVG ({exc})") from None
     if not root.tag.endswith("svg"):
         raise LookError(f"“{path.name}” does not start with an <svg> element")
-    if re.search(r"<script\b|(?:xlink:)?href\s*=\s*[\"']https?:", text, re.I):
+    if re.search(r"<script\b|(?:xlink:)?href\s*=\s*[\"']https?:", text, re.IGNORECASE):
         raise LookError(f"“{path.name}” contains scripts or external links — export a plain SVG")
     import resvg_py
 

@@ -9,7 +9,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from agent.domain import Arc, Brief, EpisodeScript, EpisodeStatus, LeadLock, LookSpec, PersonaBrief, SeasonStatus
+from agent.domain import (
+    Arc,
+    Brief,
+    EpisodeScript,
+    EpisodeStatus,
+    LeadLock,
+    LookSpec,
+    PersonaBrief,
+    SeasonStatus,
+)
 from agent.store.models import (
     Approver,
     AuditEntry,

@@ -18,10 +18,10 @@ from agent.brain.errors import BrainError, KeyRejectedError
 from agent.brain.lint import scrub_arc, scrub_episode, validate_arc
 from agent.brain.offline import OfflineBrain
 from agent.brain.router import looks_like_injection, route
+from agent.brain.tone import ToneVerdict
 from agent.domain import Arc, Brief, EpisodeScript, PersonaBrief
 from agent.ports import Intent, Interpretation, PersonaDraft
 from integrations.gemini.client import GeminiClient
-from agent.brain.tone import ToneVerdict
 from integrations.gemini.schemas import ArcDraft, BriefFields, CastDrafts, EpisodeDraft, RouteDraft, ToneDraft
 
 log = logging.getLogger(__name__)

@@ -7,14 +7,15 @@ kind of evidence, whichever brain wrote the text.
 from __future__ import annotations
 
 from agent.brain.lint import validate_arc
+from agent.context import TurnContext
 from agent.domain import Arc, Brief, EpisodeScript, PersonaBrief
 from agent.graph.nodes.common import say
 from agent.graph.replies import arc_summary, checks_block, revision_summary
-from agent.context import TurnContext
 from agent.services import seasons
 from agent.services.bible import check_arc
 from agent.services.ledger import lint_scripts
 from agent.store.models import Season
+
 
 def arc_checks(ctx: TurnContext, arc: Arc, brief: Brief, bible: PersonaBrief) -> tuple[list[str], str]:
     """(findings, tone line): banned words, format problems and continuity findings (deduplicated), and tone."""

@@ -14,15 +14,15 @@ from agent.graph.nodes.common import say
 from agent.graph.replies import arc_summary, episode_line
 from agent.services import arcs
 
-DIFF = re.compile(r"\b(?:diff|compare)\s+v?(\d+)(?:\s*(?:and|to|vs\.?|with|,|→|->)?\s*v?(\d+))?\b", re.I)
+DIFF = re.compile(r"\b(?:diff|compare)\s+v?(\d+)(?:\s*(?:and|to|vs\.?|with|,|→|->)?\s*v?(\d+))?\b", re.IGNORECASE)
 EP = r"(?:ep(?:isode)?\.?\s*#?\s*)(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-CHANGES_TO = re.compile(rf"\b(?:show\s+)?(?:the\s+)?(?:changes|diff|what\s+changed)\s+(?:to|in|for|on)\s+{EP}\b", re.I)
+CHANGES_TO = re.compile(rf"\b(?:show\s+)?(?:the\s+)?(?:changes|diff|what\s+changed)\s+(?:to|in|for|on)\s+{EP}\b", re.IGNORECASE)
 WHAT_CHANGED = re.compile(r"^\s*(?:what\s+changed|show\s+(?:the\s+)?changes|show\s+(?:the\s+)?diff|diff)\s*\??\s*$",
-                          re.I)
+                          re.IGNORECASE)
 VERSIONS = re.compile(r"^\s*(?:(?:show|list)\s+(?:the\s+)?)?(?:versions|version\s+history|history|arc\s+history)"
-                      r"\s*\??\s*$", re.I)
-SHOW_EP = re.compile(rf"^\s*(?:show|read|see)\s+(?:me\s+)?{EP}\s*$", re.I)
-SHOW_ARC = re.compile(r"^\s*(?:show|see|read)\s+(?:me\s+)?(?:the\s+)?(?:arc|season|draft|whole\s+arc)\s*$", re.I)
+                      r"\s*\??\s*$", re.IGNORECASE)
+SHOW_EP = re.compile(rf"^\s*(?:show|read|see)\s+(?:me\s+)?{EP}\s*$", re.IGNORECASE)
+SHOW_ARC = re.compile(r"^\s*(?:show|see|read)\s+(?:me\s+)?(?:the\s+)?(?:arc|season|draft|whole\s+arc)\s*$", re.IGNORECASE)
 
 
 def _number(token: str) -> int:
