@@ -102,7 +102,8 @@ def redo_plan(scope: ChangeScope, episode: int, duration_s: float) -> RedoPlan:
     eta = {
         ChangeScope.SCRIPT: REWRITE_S + render + POST_S,
         ChangeScope.LOOK: render + POST_S,
-        ChangeScope.VOICE: duration_s * VOICE_X_REALTIME + render * 0.5 + POST_S,
+        # the local renderer has no voice-only stage yet: a re-voice re-runs the (salted) render, so say so in time
+        ChangeScope.VOICE: max(duration_s * VOICE_X_REALTIME, render) + POST_S,
     }[scope]
     return RedoPlan(scope=scope, episode=episode, eta_s=max(5, round(eta)))
 

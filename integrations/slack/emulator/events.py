@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -128,6 +129,15 @@ class EventSender:
         message = self.emulator.post_as_user(user, channel, text, thread_ts)
         chan = self.emulator.workspace.channels[channel]
         return self.send_event(payloads.message_event(message, chan), ts=message["ts"])
+
+    def file_share(self, user: str, channel: str, path: Path, text: str = "",
+                   thread_ts: str | None = None) -> Delivery:
+        """A person attaches a file (logo, font, portrait) with an optional comment, in a thread."""
+        message = self.emulator.share_file_as_user(user, channel, path, text, thread_ts)
+        chan = self.emulator.workspace.channels[channel]
+        event = payloads.message_event(message, chan)
+        event.update(subtype="file_share", files=message["files"], upload=True)
+        return self.send_event(event, ts=message["ts"])
 
     def app_mention(self, user: str, channel: str, text: str, thread_ts: str | None = None, *,
                     also_message: bool = False) -> Delivery:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -191,6 +192,21 @@ class SlackEmulator:
             raise KeyError(f"unknown channel {channel}")
         message = {"user": user, "text": text, "team": self.workspace.team_id,
                    "client_msg_id": str(uuid.uuid4()), "blocks": _rich_text(text)}
+        stored = self.store.add_message(channel, message, thread_ts=thread_ts)
+        return {**copy.deepcopy(stored), "channel": channel}
+
+    def share_file_as_user(self, user: str, channel: str, path: Path, text: str = "",
+                           thread_ts: str | None = None) -> Message:
+        """A person attaches a file to a message (subtype file_share), as the Slack client does."""
+        data = Path(path).read_bytes()
+        file_id = self.store.next_id("F")
+        stored_file = StoredFile(id=file_id, name=Path(path).name, title=Path(path).name, length=len(data),
+                                 user=user, created=int(time.time()), data=data, completed=True)
+        with self.store.cond:
+            self.store.files[file_id] = stored_file
+        message = {"user": user, "text": text, "team": self.workspace.team_id, "subtype": "file_share",
+                   "client_msg_id": str(uuid.uuid4()), "blocks": _rich_text(text) if text else [],
+                   "files": [stored_file.to_slack(self.root_url)], "upload": True}
         stored = self.store.add_message(channel, message, thread_ts=thread_ts)
         return {**copy.deepcopy(stored), "channel": channel}
 

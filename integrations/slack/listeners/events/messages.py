@@ -11,6 +11,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from slack_bolt import App
@@ -18,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from agent.services.seasons import find_season, thread_key
+from integrations.slack.attachments import AttachmentError, download_attachments
 from integrations.slack.dedupe import first_time
 from integrations.slack.deps import SlackDeps
 
@@ -70,8 +72,14 @@ def run_turn(deps: SlackDeps, client: WebClient, event: dict[str, Any], team_id:
     text = strip_bot_mention(event.get("text", ""), bot_user_id)
     show_status(set_status, THINKING, LOADING_MESSAGES)
     try:
+        files: list[Path] = []
+        if event.get("files"):
+            dest = deps.app.settings.artifacts_dir / "uploads" / f"{channel}-{event['ts']}"
+            files = download_attachments(event["files"], client.token, dest)
         deps.conversation.handle(team_id=team_id, channel_id=channel, thread_ts=thread_ts,
-                                 user_id=event.get("user", ""), text=text)
+                                 user_id=event.get("user", ""), text=text, files=files)
+    except AttachmentError as error:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=f":paperclip: {error}")
     except Exception as exc:  # reported to the thread with a reference, and logged with the traceback
         ref = uuid.uuid4().hex[:8]
         log.exception("turn failed (ref %s)", ref)
