@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from agent.context import AppContext
@@ -105,14 +106,22 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
         return run_campaign_asset(store, asset_id, artifacts_dir=settings.artifacts_dir, channel=channel,
                                   preset=settings.render_preset)
 
+    def escalate() -> int:
+        from agent.services.escalation import escalate_overdue
+        from agent.store.models import utcnow
+
+        return escalate_overdue(store, channel, utcnow(), timedelta(hours=settings.escalate_after_hours))
+
     huey = build_huey(queue_path=settings.queue_path, redis_url=settings.redis_url, immediate=immediate_queue)
     queue = JobQueue(huey, JobHandlers(render=render, reap=lambda: expired_renders(store), sweep=sweep,
                                        campaign_asset=campaign_asset,
-                                       campaign_tick=lambda enqueue: campaign_tick(store, enqueue)))
+                                       campaign_tick=lambda enqueue: campaign_tick(store, enqueue),
+                                       minutely={"escalate_reviews": escalate}))
     context = AppContext(
         settings=settings, store=store, brain=make_brain(settings), channel=channel,
         enqueue_render=queue.enqueue_render,
         make_portrait=_portrait_maker(settings, lambda name, seed, path: generate_portrait(name, seed, Path(path))),
         make_preview=make_look_preview, publishers=publishers,
+        enqueue_campaign=queue.enqueue_campaign_asset,
     )
     return Runtime(context=context, queue=queue, campaign_publishers=campaign_publishers)

@@ -24,6 +24,7 @@ class AppContext:
     make_portrait: Callable[[str, int, Path], Path]
     make_preview: Callable[[LookSpec, LeadLock | None, Path], Path]
     publishers: dict[str, Publisher] = field(default_factory=dict)
+    enqueue_campaign: Callable[[int], None] = lambda _asset_id: None
 
 
 @dataclass

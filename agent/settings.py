@@ -153,6 +153,12 @@ class Settings(BaseSettings):
             return [name.strip() for name in value.split(",") if name.strip()]
         return value
 
+    escalate_after_hours: float = Field(
+        default=24.0,
+        validation_alias="CLIFFHANGER_ESCALATE_AFTER_HOURS",
+        description="Mention the missing approvers in the thread when a review waits longer than this (never "
+        "auto-approves).",
+    )
     render_preset: str = Field(
         default="veryfast", validation_alias="CLIFFHANGER_RENDER_PRESET", description="libx264 preset for renders."
     )

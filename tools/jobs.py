@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
@@ -38,6 +38,7 @@ class JobHandlers:
     sweep: Callable[[], object] | None = None
     campaign_asset: Callable[[int], str] | None = None  # generate one campaign asset version (issue 7)
     campaign_tick: Callable[[Callable[[int], None]], list[int]] | None = None  # plan + re-ring stalled assets
+    minutely: dict[str, Callable[[], object]] = field(default_factory=dict)  # e.g. review escalation
 
 
 class JobQueue:
@@ -55,6 +56,8 @@ class JobQueue:
         if handlers.campaign_tick is not None:
             self._campaign_tick_task = huey.periodic_task(crontab(minute="*"), name="campaign_tick")(
                 self._campaign_tick)
+        for name, job in handlers.minutely.items():
+            huey.periodic_task(crontab(minute="*"), name=name)(job)
 
     def _render(self, render_id: int) -> str:
         return self.handlers.render(render_id)

@@ -49,6 +49,10 @@ def post_status(app: AppContext, thread: ThreadRef, season_id: int) -> None:
                          f"board-{utcnow():%Y%m%d-%H%M%S-%f}.png")
     app.channel.post_blocks(thread, view.to_text(), status_blocks(view))
     app.channel.upload(thread, board, f"Season board — {view.title}", comment="")
+    if any(ep.status in ("APPROVED", "SCHEDULED", "PUBLISHED") for ep in view.episodes):
+        from agent.services.campaign_chat import campaign_status
+
+        app.channel.say(thread, campaign_status(app.store, season_id))
 
 
 def _rules_changed(ctx: TurnContext, season_id: int) -> None:

@@ -22,6 +22,7 @@ from agent.ports import Intent
 from agent.services import seasons
 from agent.services.approvals import latest_render
 from agent.services.batch import CANCEL, CONFIRM, BatchError, parse_batch, pending_batch, request_batch
+from agent.services.campaign_chat import campaign_command
 from agent.services.production import plan_renders
 from agent.services.review import (
     Outcome,
@@ -35,6 +36,7 @@ from agent.services.review_notes import answer_batch
 from agent.services.revisions import ChangeScope, classify_scope, plan_rerender, redo_plan
 from agent.store.models import BatchApproval, Season, utcnow
 
+CONFIRM_RELEASE = re.compile(r"^(confirm|release it)\b[.!]?$", re.IGNORECASE)
 EPISODE_REF = re.compile(r"\b(?:ep(?:isode)?\.?\s*)(\d{1,2})\b", re.IGNORECASE)
 NOTE_PREFIX = re.compile(r"^\s*ep(?:isode)?\.?\s*\d{1,2}\s*[:,.\-–—]\s*", re.IGNORECASE)  # "Ep 3: …" → "…"
 
@@ -153,9 +155,8 @@ def handle_batch(ctx: TurnContext, season_id: int, text: str) -> bool:
 
 
 def schedule_from_text(ctx: TurnContext, season_id: int, text: str) -> None:
-    """Book release slots for the approved season on the cadence the marketer asked for."""
-    from tools.calendar import describe
-    from tools.publish import ScheduleError, schedule_season
+    """Book release slots for the approved season on the cadence (and unlock plan, mode…) the marketer asked for."""
+    from agent.services.scheduling import schedule_from_text as plan
 
     with ctx.app.store.session() as session:
         season = session.get(Season, season_id)
@@ -163,18 +164,22 @@ def schedule_from_text(ctx: TurnContext, season_id: int, text: str) -> None:
         brief = Brief.model_validate(season.brief)
     parsed = ctx.app.brain.extract_brief(text, {"cadence": brief.cadence.model_dump(mode="json")})
     cadence = Cadence.model_validate(parsed.get("cadence") or brief.cadence.model_dump(mode="json"))
-    try:
-        slots = schedule_season(ctx.app.store, season_id, cadence, platforms=tuple(ctx.app.publishers) or ("outbox",))
-    except ScheduleError as error:
-        say(ctx, f"I can't schedule yet: {error}")
-        return
+    outcome = plan(ctx.app.store, season_id, text, cadence=cadence, publishers=ctx.app.publishers,
+                   actor=ctx.user_id)
+    say(ctx, outcome.text)
+
+
+def confirm_release(ctx: TurnContext, season_id: int) -> None:
+    """Confirm mode: an approver's "confirm" releases the due slot(s) — checked against the approver list."""
+    from agent.services.scheduling import awaiting_confirmation, confirm_slot
+
     with ctx.app.store.session() as session:
-        season = session.get(Season, season_id)
-        assert season is not None
-        season.cadence = cadence.model_dump(mode="json")
-    first = min(slot.publish_at for slot in slots)
-    say(ctx, f":calendar: Scheduled {len({s.episode_id for s in slots})} episodes {describe(cadence)} — first drop "
-             f"{first:%a %d %b %H:%M} UTC. Each one publishes only if its approval is still on record.")
+        waiting = awaiting_confirmation(session, season_id)
+        if not waiting:
+            say(ctx, "Nothing is waiting for a release confirmation right now.")
+            return
+        result = confirm_slot(session, waiting[0], ctx.user_id)
+    say(ctx, result.text)
 
 
 def review_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
@@ -184,12 +189,18 @@ def review_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
     season_id = state["season_id"]
     if handle_batch(ctx, season_id, text):
         return Command(goto="review")
+    if campaign_command(ctx.app.store, ctx.app.channel, ctx.app.enqueue_campaign, season_id=season_id,
+                        user_id=ctx.user_id, text=text):
+        return Command(goto="review")  # about a teaser/carousel/quote/write-up or the campaign plan
     interp = ctx.app.brain.interpret(text, "review")
     handled = handle_common(ctx, dict(state), text, interp, "review")
     if handled is not None:
         return handled
     if interp.intent == Intent.SCHEDULE:
         schedule_from_text(ctx, season_id, text)
+        return Command(goto="review")
+    if CONFIRM_RELEASE.match(text.strip()):
+        confirm_release(ctx, season_id)
         return Command(goto="review")
     with ctx.app.store.session() as session:
         season = session.get(Season, season_id)

@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from agent.services.campaign_chat import campaign_reaction
 from agent.services.review import handle_reaction
 from integrations.slack.deps import SlackDeps
 from integrations.slack.review_feedback import apply_decision
@@ -18,6 +19,9 @@ def _handle(deps: SlackDeps, event: dict[str, Any], added: bool) -> None:
     item = event.get("item") or {}
     if item.get("type") != "message":
         return
+    if campaign_reaction(deps.app.store, deps.app.channel, deps.app.enqueue_campaign, channel_id=item["channel"],
+                         ts=item["ts"], user_id=event["user"], reaction=event["reaction"], added=added):
+        return  # a vote on a campaign message (teaser, carousel, quote…): same rules, its own ledger
     with deps.app.store.session() as session:
         decision = handle_reaction(session, channel_id=item["channel"], ts=item["ts"], user_id=event["user"],
                                    reaction=event["reaction"], added=added)
