@@ -108,6 +108,10 @@ def who_approves(ctx: TurnContext, season_id: int) -> None:
     say(ctx, f"Approvers for this season: {names} — {rule}.")
 
 
+CANCEL_RENDERS = re.compile(r"\b(cancel|stop)\s+(the\s+)?(render(s|ing)?|batch)\b", re.IGNORECASE)
+RENDER_AGAIN = re.compile(r"\b(render|re-?render)\s+(it\s+|them\s+)?again\b", re.IGNORECASE)
+
+
 def handle_common(ctx: TurnContext, state: dict, text: str, interp: Interpretation, here: str) -> Command | None:
     """Answer off-script messages without leaving the stage; None when the stage should handle the message."""
     season_id = state["season_id"]
@@ -119,6 +123,19 @@ def handle_common(ctx: TurnContext, state: dict, text: str, interp: Interpretati
         return Command(goto=here)
     if interp.intent == Intent.STATUS:
         post_status(ctx.app, ctx.thread, season_id)
+        return Command(goto=here)
+    if CANCEL_RENDERS.search(text):
+        from agent.services.cancel import cancel_queued_renders
+
+        say(ctx, cancel_queued_renders(ctx.app.store, season_id, ctx.user_id).text())
+        return Command(goto=here)
+    if RENDER_AGAIN.search(text) and here == "review":
+        from agent.services.production import plan_renders
+
+        ids = plan_renders(ctx.app.store, season_id)
+        for render_id in ids:
+            ctx.app.enqueue_render(render_id)
+        say(ctx, f"Queued {len(ids)} render(s) again." if ids else "Every episode already has a current render.")
         return Command(goto=here)
     if interp.intent == Intent.HELP:
         say(ctx, HELP)
