@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -40,7 +40,7 @@ def demo(
 
 @app.command()
 def status(
-    season: Annotated[Optional[int], typer.Argument(help="Season id (default: the newest).")] = None,
+    season: Annotated[int | None, typer.Argument(help="Season id (default: the newest).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show a season and its episodes' states."""
@@ -66,7 +66,7 @@ def status(
 
 @app.command("publish-due")
 def publish_due_command(
-    now: Annotated[Optional[str], typer.Option(help="ISO time to treat as now (default: the clock).")] = None,
+    now: Annotated[str | None, typer.Option(help="ISO time to treat as now (default: the clock).")] = None,
 ) -> None:
     """Publish every due, approved slot exactly once (safe to run twice or from several machines)."""
     from agent.bootstrap import make_publishers
@@ -75,12 +75,12 @@ def publish_due_command(
 
     settings = _settings()
     try:
-        moment = datetime.fromisoformat(now) if now else datetime.now(timezone.utc)
+        moment = datetime.fromisoformat(now) if now else datetime.now(UTC)
     except ValueError as error:
         console.print(f"[red]--now must be an ISO time like 2026-12-01T18:05:00+00:00 ({error})[/]")
         raise typer.Exit(2) from error
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     store = Store.open(settings.effective_database_url)
     channel = _slack_channel(settings)
     result = sweep_and_report(store, make_publishers(settings, store=store), channel, now=moment)
@@ -215,7 +215,7 @@ def chat(
             try:
                 conversation.handle(team_id="local", channel_id="terminal", thread_ts=thread, user_id="you",
                                     text=message, files=files)
-            except Exception as error:  # noqa: BLE001 - the chat must survive one bad turn, like the Slack app
+            except Exception as error:
                 logging.getLogger(__name__).exception("turn failed")
                 console.print(f"[red]I hit a problem handling that ({type(error).__name__}: {error}). Nothing you "
                               "agreed so far is lost — try again, or say 'status?'.[/]")

@@ -53,7 +53,7 @@ def test_season_end_to_end_over_signed_http(tmp_path: Path) -> None:
         # Every episode was uploaded as an MP4 into the thread and got an approval card with buttons.
         uploads = stack.emulator.calls_to("files.completeUploadExternal")
         assert sum(1 for c in uploads if ".mp4" in str(c.params) or "Ep " in str(c.params)) >= 8
-        first_render, first_ts = cards[1]
+        _first_render, first_ts = cards[1]
         card = stack.emulator.message(DRAMA_CHANNEL_ID, first_ts)
         assert card is not None and "review_approve" in str(card.get("blocks"))
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from agent.services.production import LEASE, expired_renders, plan_renders, run_render
 from agent.bootstrap import continuity_report
+from agent.services.production import LEASE, expired_renders, plan_renders, run_render
 from agent.store.db import Store
 from agent.store.models import Render, utcnow
 from tests.production.seed import locked_season
@@ -90,7 +90,7 @@ def test_redis_queue_runs_render_jobs(redis_url: str, store: Store, tmp_path: Pa
     huey.flush()
     done: list[str] = []
     queue = JobQueue(huey, JobHandlers(render=lambda rid: done.append(_run(store, rid, tmp_path / "art")) or "ok",
-                                       reap=lambda: []))
+                                       reap=list))
     queue.enqueue_render(render_id)
     assert queue.pending() == 1
     consumer = queue.consumer(workers=1)
