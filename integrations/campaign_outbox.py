@@ -8,30 +8,15 @@ campaign manifest per season lists what went out, derived from the folders so it
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
 
 from agent.ports import PublishPackage, PublishResult
+from integrations.outbox import read_json_file, write_json_atomic
 
 METADATA = "metadata.json"
-
-
-def _write_json(path: Path, payload: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 class CampaignOutboxPublisher:
@@ -51,7 +36,7 @@ class CampaignOutboxPublisher:
         if package.kind == "episode":
             raise ValueError("episodes go to the episode outbox (OutboxPublisher), not the campaign outbox")
         folder = self.asset_dir(package)
-        existing = _read_json(folder / METADATA)
+        existing = read_json_file(folder / METADATA)
         if existing is None or existing.get("idempotency_key") != package.idempotency_key:
             folder.parent.mkdir(parents=True, exist_ok=True)
             staging = folder.parent / f".{folder.name}.{uuid.uuid4().hex}.tmp"
@@ -75,7 +60,7 @@ class CampaignOutboxPublisher:
             shutil.copyfile(path, staging / Path(path).name)
         (staging / "caption.txt").write_text(package.caption + "\n", encoding="utf-8")
         (staging / "hashtags.txt").write_text(" ".join(package.hashtags) + "\n", encoding="utf-8")
-        _write_json(staging / METADATA, {
+        write_json_atomic(staging / METADATA, {
             "season_id": package.season_id, "season_title": package.season_title, "kind": package.kind,
             "episode_number": package.episode_number, "episode_title": package.episode_title,
             "publish_at": package.publish_at, "approvals": package.approvals,
@@ -87,7 +72,7 @@ class CampaignOutboxPublisher:
         """campaign/manifest.json: every asset folder's kind, episode and time (rebuilt from the folders)."""
         assets = []
         for meta_path in sorted(campaign_dir.glob(f"ep*/{METADATA}")):
-            meta = _read_json(meta_path) or {}
+            meta = read_json_file(meta_path) or {}
             assets.append({k: meta.get(k) for k in ("episode_number", "kind", "publish_at", "idempotency_key")}
                           | {"folder": meta_path.parent.name})
-        _write_json(campaign_dir / "manifest.json", {"assets": assets})
+        write_json_atomic(campaign_dir / "manifest.json", {"assets": assets})

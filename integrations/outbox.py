@@ -23,14 +23,14 @@ METADATA = "metadata.json"
 MANIFEST = "manifest.json"
 
 
-def _write_json(path: Path, payload: dict[str, Any]) -> None:
+def write_json_atomic(path: Path, payload: dict[str, Any]) -> None:
     """Write JSON atomically (temp file + replace) so a reader never sees half a file."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     tmp.write_text(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp, path)
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
+def read_json_file(path: Path) -> dict[str, Any] | None:
     """A JSON file's content, or None when absent or unreadable (a half-written file never exists, see above)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -62,7 +62,7 @@ class OutboxPublisher:
         approved package is the one the ledger will point at.
         """
         folder = self.episode_dir(package)
-        existing = _read_json(folder / METADATA)
+        existing = read_json_file(folder / METADATA)
         if existing is not None and existing.get("idempotency_key") == package.idempotency_key:
             return self._result(folder)
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +83,7 @@ class OutboxPublisher:
             shutil.copyfile(package.cover_path, staging / "cover.png")
         (staging / "caption.txt").write_text(package.caption + "\n", encoding="utf-8")
         (staging / "hashtags.txt").write_text(" ".join(package.hashtags) + "\n", encoding="utf-8")
-        _write_json(staging / METADATA, {
+        write_json_atomic(staging / METADATA, {
             "season_id": package.season_id, "season_title": package.season_title,
             "episode_number": package.episode_number, "episode_title": package.episode_title,
             "unlock": package.unlock, "destination": package.destination, "publish_at": package.publish_at,
@@ -97,7 +97,7 @@ class OutboxPublisher:
             os.rename(staging, folder)
             return
         except OSError:
-            current = _read_json(folder / METADATA)
+            current = read_json_file(folder / METADATA)
             if current is not None and current.get("idempotency_key") == key:
                 return
         retired = folder.parent / f".{folder.name}.{uuid.uuid4().hex}.old"
@@ -120,7 +120,7 @@ class OutboxPublisher:
         with self._locked(season_dir):
             episodes = []
             for meta_path in sorted(season_dir.glob(f"ep*/{METADATA}")):
-                meta = _read_json(meta_path)
+                meta = read_json_file(meta_path)
                 if meta is None:
                     continue
                 episodes.append({
@@ -130,7 +130,7 @@ class OutboxPublisher:
                     "idempotency_key": meta.get("idempotency_key"),
                 })
             episodes.sort(key=lambda e: e.get("episode_number") or 0)
-            _write_json(season_dir / MANIFEST, {
+            write_json_atomic(season_dir / MANIFEST, {
                 "season_id": package.season_id, "season_title": package.season_title,
                 "episode_order": [e["episode_number"] for e in episodes],
                 "unlock_plan": {str(e["episode_number"]): e["unlock"] for e in episodes},
