@@ -1,7 +1,8 @@
 """Slack ack latency under a burst: N concurrent signed events against the real Bolt app (uvicorn, HTTP).
 
 Why this number: Slack retries any event not answered 2xx within 3 s, and retries are what make bots answer twice.
-The ack path is signature check → event_id dedupe (a database insert) → listener matched → 200; the turn itself
+The ack path is signature check → event tagged with its dedupe key → listener matched → 200 (the event_id insert
+that dedupes happens right after the ack, see integrations/slack/listeners/middleware.py); the turn itself
 runs afterwards in the listener pool, competing for the same CPU — as it would in production. So each burst is
 real @mentions that start real conversations (offline brain, no renders), and the latency is measured the way
 Slack sees it: from sending the request to reading the answer. The requests are fired from a separate process

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from integrations.slack.deps import SlackDeps
+from integrations.slack.listeners.middleware import first_delivery
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,10 @@ def register(app: App, deps: SlackDeps) -> None:
     """app_home_opened for both tabs."""
 
     @app.event("app_home_opened")
-    def on_app_home_opened(event: dict[str, Any], client: WebClient,
+    def on_app_home_opened(event: dict[str, Any], client: WebClient, context: dict[str, Any],
                            set_suggested_prompts: Callable[..., Any] | None = None) -> None:
+        if not first_delivery(deps.app.store, context, "app_home_opened"):
+            return
         try:
             if event.get("tab") == "messages":
                 if set_suggested_prompts is not None:

@@ -22,6 +22,7 @@ from agent.services.seasons import find_season, thread_key
 from integrations.slack.attachments import AttachmentError, download_attachments
 from integrations.slack.dedupe import first_time
 from integrations.slack.deps import SlackDeps
+from integrations.slack.listeners.middleware import first_delivery
 
 log = logging.getLogger(__name__)
 StatusSetter = Callable[..., Any]
@@ -94,12 +95,16 @@ def register(app: App, deps: SlackDeps) -> None:
     @app.event("app_mention")
     def on_mention(event: dict[str, Any], client: WebClient, context: dict[str, Any],
                    set_status: StatusSetter | None = None) -> None:
+        if not first_delivery(deps.app.store, context, "app_mention"):
+            return
         run_turn(deps, client, event, context.get("team_id") or "", context.get("bot_user_id"), set_status)
 
     @app.event("message")
     def on_message(event: dict[str, Any], client: WebClient, context: dict[str, Any],
                    set_status: StatusSetter | None = None) -> None:
         if event.get("subtype") in IGNORED_SUBTYPES or event.get("bot_id"):
+            return
+        if not first_delivery(deps.app.store, context, "message"):
             return
         team_id = context.get("team_id") or ""
         is_dm = event.get("channel_type") == "im"

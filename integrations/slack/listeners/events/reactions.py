@@ -1,6 +1,6 @@
 """Reactions on approval cards: :+1: approves, :-1: requests changes, removing :+1: withdraws — via the DB only.
 
-Retries and double deliveries are dropped by the global dedupe middleware (event_id) before this runs.
+Retries and double deliveries are dropped by `first_delivery` (event_id, persisted) right after the ack.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from slack_bolt import App
 from agent.services.campaign_chat import campaign_reaction
 from agent.services.review import handle_reaction
 from integrations.slack.deps import SlackDeps
+from integrations.slack.listeners.middleware import first_delivery
 from integrations.slack.review_feedback import apply_decision
 
 
@@ -32,9 +33,11 @@ def register(app: App, deps: SlackDeps) -> None:
     """reaction_added and reaction_removed."""
 
     @app.event("reaction_added")
-    def on_reaction_added(event: dict[str, Any]) -> None:
-        _handle(deps, event, added=True)
+    def on_reaction_added(event: dict[str, Any], context: dict[str, Any]) -> None:
+        if first_delivery(deps.app.store, context, "reaction_added"):
+            _handle(deps, event, added=True)
 
     @app.event("reaction_removed")
-    def on_reaction_removed(event: dict[str, Any]) -> None:
-        _handle(deps, event, added=False)
+    def on_reaction_removed(event: dict[str, Any], context: dict[str, Any]) -> None:
+        if first_delivery(deps.app.store, context, "reaction_removed"):
+            _handle(deps, event, added=False)
