@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.domain import LeadLock, LookSpec
-from agent.ports import Brain, Publisher, ReviewChannel, ThreadRef
+from agent.ports import ArtifactStore, Brain, Publisher, ReviewChannel, ThreadRef
 from agent.settings import Settings
 from agent.store.db import Store
 
@@ -25,6 +25,14 @@ class AppContext:
     make_preview: Callable[[LookSpec, LeadLock | None, Path], Path]
     publishers: dict[str, Publisher] = field(default_factory=dict)
     enqueue_campaign: Callable[[int], None] = lambda _asset_id: None
+    artifacts: ArtifactStore | None = None  # where renders live; None → the local artifacts folder (see __post_init__)
+
+    def __post_init__(self) -> None:
+        """Default to the local folder so a context built without a store (tests, scripts) behaves as before."""
+        if self.artifacts is None:
+            from agent.artifacts import LocalArtifactStore
+
+            self.artifacts = LocalArtifactStore(self.settings.artifacts_dir)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from agent.domain import Cadence, Destination, EpisodeStatus, SeasonStatus, Unlock
-from agent.ports import Publisher, PublishPackage, PublishResult
+from agent.ports import ArtifactStore, Publisher, PublishPackage, PublishResult
 from agent.store.db import Store
 from agent.store.models import AuditEntry, Episode, Publication, Season, Slot
 from tools.calendar import CalendarError, describe, release_times
@@ -178,7 +178,7 @@ def _call(publisher: Publisher, package: PublishPackage) -> tuple[PublishResult 
 
 
 def _publish_step(store: Store, step: _Step, publisher: Publisher, publishers: Mapping[str, Publisher],
-                  now: datetime) -> _Outcome:
+                  now: datetime, artifacts: ArtifactStore | None = None) -> _Outcome:
     """Re-check approval, claim, publish (or fall back), record."""
     package: PublishPackage | None = None
     problem, permanent = "", False
@@ -193,7 +193,7 @@ def _publish_step(store: Store, step: _Step, publisher: Publisher, publishers: M
         if taken != "claimed":  # 'spent' ones were told about when they gave up
             return _Outcome("already" if taken == "published" else taken)
         try:
-            package = build_package(session, slot, check, publisher.name)
+            package = build_package(session, slot, check, publisher.name, artifacts)
         except ValueError as exc:
             problem, permanent = str(exc), True
     result, error, fallback = None, None, None
@@ -220,7 +220,7 @@ def _publish_step(store: Store, step: _Step, publisher: Publisher, publishers: M
 
 
 def _sweep_season(store: Store, season_id: int, publishers: Mapping[str, Publisher], now: datetime,
-                  out: SweepResult) -> None:
+                  out: SweepResult, artifacts: ArtifactStore | None = None) -> None:
     """Walk one season in release order; a platform stops at its first unfinished episode, the season at a hold."""
     with store.session() as session:
         season = session.get_one(Season, season_id)
@@ -248,7 +248,7 @@ def _sweep_season(store: Store, season_id: int, publishers: Mapping[str, Publish
         elif step.awaiting_confirmation and approved_episode(store, step.episode_id):
             outcome = _Outcome("confirm")
         else:
-            outcome = _publish_step(store, step, publisher, publishers, now)
+            outcome = _publish_step(store, step, publisher, publishers, now, artifacts)
         if outcome.kind in ("unconfigured", "failed", "spent", "busy", "waiting"):  # busy: another sweep has it
             blocked.add(step.platform)
         if outcome.kind == "unconfigured":
@@ -296,8 +296,11 @@ def approved_episode(store: Store, episode_id: int) -> bool:
 
 
 def publish_due(store: Store, publishers: Mapping[str, Publisher] | Sequence[Publisher],
-                now: datetime) -> SweepResult:
-    """Publish every due slot whose episode is approved, in order, exactly once; safe to run from many workers."""
+                now: datetime, artifacts: ArtifactStore | None = None) -> SweepResult:
+    """Publish every due slot whose episode is approved, in order, exactly once; safe to run from many workers.
+
+    `artifacts` resolves render references to local files for the publishers (None: references are local paths).
+    """
     now = as_utc(now)
     by_name = dict(publishers) if isinstance(publishers, Mapping) else {p.name: p for p in publishers}
     with store.session() as session:
@@ -307,5 +310,5 @@ def publish_due(store: Store, publishers: Mapping[str, Publisher] | Sequence[Pub
             Episode.season_id.in_(due), Episode.status != EpisodeStatus.PUBLISHED)))
     out = SweepResult()
     for season_id in sorted(unfinished):
-        _sweep_season(store, season_id, by_name, now, out)
+        _sweep_season(store, season_id, by_name, now, out, artifacts)
     return out

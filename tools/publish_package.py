@@ -7,12 +7,12 @@ agent/services/approvals.py and nowhere else; this module only asks it and expla
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agent.ports import PublishPackage
+from agent.artifacts import resolve_ref
+from agent.ports import ArtifactStore, PublishPackage
 from agent.services.approvals import counted_approvers, is_render_approved, missing_roles
 from agent.store.models import Approval, Episode, Render, Season, Slot
 from tools.publish_ledger import as_utc, idempotency_key
@@ -76,11 +76,23 @@ def hashtag(text: str) -> str:
     return "#" + "".join(w[:1].upper() + w[1:] for w in "".join(c if c.isalnum() else " " for c in text).split())
 
 
-def build_package(session: Session, slot: Slot, check: ApprovalCheck, publisher: str) -> PublishPackage:
-    """Everything a publisher needs, read from the database (never from the conversation)."""
+def build_package(session: Session, slot: Slot, check: ApprovalCheck, publisher: str,
+                  artifacts: ArtifactStore | None = None) -> PublishPackage:
+    """Everything a publisher needs, read from the database (never from the conversation).
+
+    Publishers read local files, so the render's references are resolved through the artifact store here (a
+    download when the episode was rendered on another machine); without a store they are the local paths.
+    """
     render = check.render
     if render is None or not render.video_path:
         raise ValueError("the approved render has no video file")
+    try:
+        video = resolve_ref(artifacts, render.video_path)
+        assert video is not None
+    except FileNotFoundError as exc:  # gone from the store: retrying will not bring it back
+        raise ValueError(f"the approved render's video is missing from the artifact store ({exc})") from exc
+    cover = resolve_ref(artifacts, render.cover_path) if render.cover_path and (
+        artifacts is None or artifacts.exists(render.cover_path)) else None
     episode = session.get_one(Episode, slot.episode_id)
     season = session.get_one(Season, episode.season_id)
     script = next((v.script for v in episode.scripts if v.id == render.script_version_id), {})
@@ -89,7 +101,7 @@ def build_package(session: Session, slot: Slot, check: ApprovalCheck, publisher:
     tags = [hashtag(t) for t in ((season.brief or {}).get("brand", ""), season.title) if hashtag(t) != "#"]
     return PublishPackage(
         season_id=season.id, season_title=season.title, episode_number=episode.number, episode_title=episode.title,
-        video_path=Path(render.video_path), cover_path=Path(render.cover_path) if render.cover_path else None,
+        video_path=video, cover_path=cover,
         caption=caption[:2000], hashtags=list(dict.fromkeys([*tags, "#minidrama"])), unlock=slot.unlock,
         destination=slot.destination, publish_at=as_utc(slot.publish_at).isoformat(),
         approvals=[{"user": a.user_id, "at": as_utc(a.created_at).isoformat(), "via": a.via}

@@ -19,8 +19,9 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from agent.artifacts import resolve_ref
 from agent.domain import Cadence, EpisodeScript, LeadLock, Line, LookSpec
-from agent.ports import PostedMessage, ReviewChannel, ThreadRef
+from agent.ports import ArtifactStore, PostedMessage, ReviewChannel, ThreadRef
 from agent.services.approvals import approved_render
 from agent.services.seasons import audit, current_bible
 from agent.store.db import Store
@@ -171,8 +172,13 @@ def _script_of(session: Session, episode: Episode) -> EpisodeScript:
     return EpisodeScript.model_validate(row.script)
 
 
-def build_inputs(session: Session, asset: CampaignAsset, artifacts_dir: Path, preset: str) -> CampaignInputs:
-    """Read one job's inputs once: scripts, the render's locked look, the lead lock, the bible, the day."""
+def build_inputs(session: Session, asset: CampaignAsset, artifacts_dir: Path, preset: str,
+                 artifacts: ArtifactStore | None = None) -> CampaignInputs:
+    """Read one job's inputs once: scripts, the render's locked look, the lead lock, the bible, the day.
+
+    The episode video is resolved through the artifact store: the teaser is cut on this machine from a render that
+    another worker may have made.
+    """
     render = session.get_one(Render, asset.render_id)
     episode = session.get_one(Episode, asset.episode_id)
     season = episode.season
@@ -184,7 +190,7 @@ def build_inputs(session: Session, asset: CampaignAsset, artifacts_dir: Path, pr
         lead=LeadLock.model_validate(season.lead), bible=current_bible(session, season),
         out_dir=artifacts_dir / f"season-{season.id}" / "campaign", version=asset.version,
         season_title=season.title, brand=str(brief.get("brand", "")), product=str(brief.get("product", "")),
-        episode_count=len(season.episodes), video_path=Path(render.video_path) if render.video_path else None,
+        episode_count=len(season.episodes), video_path=resolve_ref(artifacts, render.video_path),
         day=asset.inputs.get("day") or release_day(session, episode),
         quote_line=Line.model_validate(extra) if extra else None,
         teaser_source=asset.inputs.get("source", "cold_open"), extra_line=asset.inputs.get("extra_line", ""),
@@ -192,7 +198,7 @@ def build_inputs(session: Session, asset: CampaignAsset, artifacts_dir: Path, pr
 
 
 def run_campaign_asset(store: Store, asset_id: int, *, artifacts_dir: Path, channel: ReviewChannel | None = None,
-                       preset: str = "veryfast") -> str:
+                       preset: str = "veryfast", artifacts: ArtifactStore | None = None) -> str:
     """Generate one asset version ("done", "flagged", "skipped"); then post the episode's message when ready."""
     if not claim_asset(store, asset_id):
         return "skipped"
@@ -201,7 +207,8 @@ def run_campaign_asset(store: Store, asset_id: int, *, artifacts_dir: Path, chan
         kind, episode_id = asset.kind, asset.episode_id
     try:
         with store.session() as session:
-            inputs = build_inputs(session, session.get_one(CampaignAsset, asset_id), artifacts_dir, preset)
+            inputs = build_inputs(session, session.get_one(CampaignAsset, asset_id), artifacts_dir, preset,
+                                  artifacts)
         output = generate(kind, inputs)
     except Exception as exc:  # recorded on the row, then the queue retries (up to MAX_ATTEMPTS claims)
         log.exception("campaign asset %s (%s) failed", asset_id, kind)

@@ -16,8 +16,17 @@ from pathlib import Path
 
 from sqlalchemy import or_, select, update
 
+from agent.artifacts import LocalArtifactStore, artifact_key, resolve_ref
 from agent.domain import EpisodeStatus, LeadLock, LookSpec, SeasonStatus
-from agent.ports import PostedMessage, RenderOutput, RenderRequest, ReviewChannel, ThreadRef, VideoBackend
+from agent.ports import (
+    ArtifactStore,
+    PostedMessage,
+    RenderOutput,
+    RenderRequest,
+    ReviewChannel,
+    ThreadRef,
+    VideoBackend,
+)
 from agent.services.approvals import latest_render
 from agent.services.review import build_card
 from agent.services.seasons import SeasonError, current_bible, current_look, latest_script
@@ -85,15 +94,30 @@ def claim(store: Store, render_id: int, now: datetime | None = None) -> bool:
         return result.rowcount == 1
 
 
-def find_cached(store: Store, render: Render) -> Render | None:
-    """A finished render of the same inputs whose file still exists."""
+def find_cached(store: Store, render: Render, artifacts: ArtifactStore | None = None) -> Render | None:
+    """A finished render of the same inputs whose file is still in the artifact store (any machine may have made it)."""
     with store.session() as session:
         for other in session.scalars(
             select(Render).where(Render.input_hash == render.input_hash, Render.status == "DONE", Render.id != render.id)
         ):
-            if other.video_path and Path(other.video_path).exists():
+            if other.video_path and (artifacts.exists(other.video_path) if artifacts is not None
+                                     else Path(other.video_path).exists()):
                 return other
     return None
+
+
+def store_output(artifacts: ArtifactStore, output: RenderOutput, request: RenderRequest,
+                 artifacts_dir: Path) -> dict[str, str | None]:
+    """Put the rendered files into the artifact store; the references are what the Render row keeps.
+
+    Keys follow the request's folder (season-N/render-<input hash>/ep01.mp4), wherever a backend actually wrote the
+    file: content-addressed by the render's inputs, so a re-render of the same inputs lands on the same key.
+    """
+    def put(path: Path | None) -> str | None:
+        return artifacts.put(path, artifact_key(request.out_dir / path.name, artifacts_dir)) if path else None
+
+    return {"video_path": put(output.video_path), "cover_path": put(output.cover_path),
+            "teaser_path": put(output.teaser_path)}
 
 
 def build_request(store: Store, render_id: int, out_root: Path, preset: str) -> RenderRequest:
@@ -134,31 +158,36 @@ def run_render(
     preset: str = "veryfast",
     channel: ReviewChannel | None = None,
     now: datetime | None = None,
+    artifacts: ArtifactStore | None = None,
 ) -> str:
-    """Run one render job end to end; returns what happened ("done", "cached", "skipped")."""
+    """Run one render job end to end; returns what happened ("done", "cached", "skipped").
+
+    The backend renders into `artifacts_dir` on this machine; the files then go into `artifacts` (default: that same
+    folder, so nothing moves) and the row keeps their references.
+    """
     if not claim(store, render_id, now):
         return "skipped"
+    artifacts = artifacts or LocalArtifactStore(artifacts_dir)
     with store.session() as session:
         render = session.get(Render, render_id)
         assert render is not None
         session.expunge(render)
-    cached = find_cached(store, render)
+    cached = find_cached(store, render, artifacts)
     try:
         if cached is not None:
             outcome = "cached"
-            values = dict(
-                video_path=cached.video_path, cover_path=cached.cover_path, teaser_path=cached.teaser_path,
-                file_hash=cached.file_hash, duration_s=cached.duration_s, width=cached.width, height=cached.height,
-                report=cached.report,
-            )
+            values = {  # the other render's references: the same files, wherever they live
+                "video_path": cached.video_path, "cover_path": cached.cover_path, "teaser_path": cached.teaser_path,
+                "file_hash": cached.file_hash, "duration_s": cached.duration_s, "width": cached.width,
+                "height": cached.height, "report": cached.report,
+            }
         else:
             outcome = "done"
             request = build_request(store, render_id, artifacts_dir, preset)
             output = backend.render(request)
-            report = continuity(request, output)
+            report = continuity(request, output)  # on the local files, before they leave this machine
             values = dict(
-                video_path=str(output.video_path), cover_path=str(output.cover_path),
-                teaser_path=str(output.teaser_path) if output.teaser_path else None, file_hash=output.file_hash,
+                **store_output(artifacts, output, request, artifacts_dir), file_hash=output.file_hash,
                 duration_s=output.duration_s, width=output.width, height=output.height, report=report,
             )
     except Exception as exc:  # the job must record why it failed, then let the queue retry
@@ -180,7 +209,7 @@ def run_render(
         row.lease_until = None
         row.episode.status = EpisodeStatus.RENDERED
     if channel is not None:
-        post_for_review(store, render_id, channel)
+        post_for_review(store, render_id, channel, artifacts)
         report_progress(store, _season_of(store, render_id), channel)
     return outcome
 
@@ -193,8 +222,13 @@ def _season_of(store: Store, render_id: int) -> int:
         return render.episode.season_id
 
 
-def post_for_review(store: Store, render_id: int, channel: ReviewChannel) -> PostedMessage | None:
-    """Upload the episode and post its approval card; flagged renders are posted with the flag, never silently."""
+def post_for_review(store: Store, render_id: int, channel: ReviewChannel,
+                    artifacts: ArtifactStore | None = None) -> PostedMessage | None:
+    """Upload the episode and post its approval card; flagged renders are posted with the flag, never silently.
+
+    The card carries local files (fetched from the artifact store when the render was made on another machine),
+    because the channel uploads them.
+    """
     with store.session() as session:
         render = session.get(Render, render_id)
         assert render is not None
@@ -205,7 +239,10 @@ def post_for_review(store: Store, render_id: int, channel: ReviewChannel) -> Pos
         if already is not None:
             return PostedMessage(channel_id=already.channel_id, ts=already.message_ts)
         card = build_card(session, render)
+        refs = (render.video_path, render.cover_path)
         thread = ThreadRef(channel_id=season.channel_id, thread_ts=season.thread_ts)
+    card.video_path = resolve_ref(artifacts, refs[0]) or card.video_path
+    card.cover_path = resolve_ref(artifacts, refs[1])
     posted = channel.post_for_review(thread, card)
     with store.session() as session:
         render = session.get(Render, render_id)
