@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/cliffhanger demo $(ARGS)
 
 test: $(STAMP)
-	@scripts/ensure-chromium
+	@scripts/ensure-chromium && scripts/ensure-system-deps
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q $(ARGS)
 
 lint: $(STAMP)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from agent.artifacts import make_artifact_store
 from agent.context import AppContext
 from agent.ports import Publisher, ReviewChannel
 from agent.services.campaign import campaign_tick, run_campaign_asset
@@ -84,27 +85,30 @@ class Runtime:
 def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | None = None,
                   immediate_queue: bool = False) -> Runtime:
     """Wire concrete adapters to the ports (one place, one line per adapter)."""
+    from integrations.backends import make_backend
     from tools.portrait import generate_portrait
     from tools.preview import make_look_preview
-    from tools.render.local import LocalRenderer
 
     store = store or Store.open(settings.effective_database_url)
-    backend = LocalRenderer()
+    artifacts = make_artifact_store(settings)
+    backend = make_backend(settings.video_backend, settings)
     publishers = make_publishers(settings, store=store)
     campaign_publishers = make_campaign_publishers(settings)
 
     def render(render_id: int) -> str:
         return run_render(store, render_id, backend=backend, continuity=continuity_report,
-                          artifacts_dir=settings.artifacts_dir, preset=settings.render_preset, channel=channel)
+                          artifacts_dir=settings.artifacts_dir, preset=settings.render_preset, channel=channel,
+                          artifacts=artifacts)
 
     def sweep() -> object:
         from agent.store.models import utcnow
 
-        return sweep_and_report(store, publishers, channel, now=utcnow(), campaign_publishers=campaign_publishers)
+        return sweep_and_report(store, publishers, channel, now=utcnow(), campaign_publishers=campaign_publishers,
+                                artifacts=artifacts)
 
     def campaign_asset(asset_id: int) -> str:
         return run_campaign_asset(store, asset_id, artifacts_dir=settings.artifacts_dir, channel=channel,
-                                  preset=settings.render_preset)
+                                  preset=settings.render_preset, artifacts=artifacts)
 
     def escalate() -> int:
         from agent.services.escalation import escalate_overdue
@@ -122,6 +126,6 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
         enqueue_render=queue.enqueue_render,
         make_portrait=_portrait_maker(settings, lambda name, seed, path: generate_portrait(name, seed, Path(path))),
         make_preview=make_look_preview, publishers=publishers,
-        enqueue_campaign=queue.enqueue_campaign_asset,
+        enqueue_campaign=queue.enqueue_campaign_asset, artifacts=artifacts,
     )
     return Runtime(context=context, queue=queue, campaign_publishers=campaign_publishers)

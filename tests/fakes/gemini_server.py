@@ -8,8 +8,11 @@ a test can assert which prompt and which responseJsonSchema were sent. Stdlib on
 
 from __future__ import annotations
 
+import base64
 import json
+import math
 import re
+import struct
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -134,6 +137,12 @@ class FakeGemini:
         """Queue a tool call."""
         return self.reply(Reply(parts=[{"functionCall": {"name": name, "args": args}}]))
 
+    def reply_audio(self, pcm: bytes, rate: int = 24000) -> FakeGemini:
+        """Queue a TTS reply: raw 16-bit mono PCM as Gemini sends it (inlineData audio/L16, base64)."""
+        part = {"inlineData": {"mimeType": f"audio/L16;codec=pcm;rate={rate}",
+                               "data": base64.b64encode(pcm).decode()}}
+        return self.reply(Reply(parts=[part]))
+
     def reply_error(self, status: int, message: str = "scripted error", status_name: str = "",
                     reason: str | None = None) -> FakeGemini:
         """Queue an HTTP error (e.g. 429 RESOURCE_EXHAUSTED, 500 INTERNAL, 503 UNAVAILABLE)."""
@@ -212,3 +221,10 @@ class FakeGemini:
                 self.wfile.write(data)
 
         return Handler
+
+
+def tone_pcm(seconds: float, rate: int = 24000, frequency: float = 220.0, amplitude: float = 0.3) -> bytes:
+    """A sine tone as raw little-endian 16-bit mono PCM: stands in for speech in TTS replies."""
+    n = round(seconds * rate)
+    return struct.pack(f"<{n}h", *(round(amplitude * 32767 * math.sin(2 * math.pi * frequency * i / rate))
+                                   for i in range(n)))

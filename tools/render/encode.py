@@ -1,4 +1,10 @@
-"""One ffmpeg run per file: still layers → drifting crops → concat → one caption track → H.264 + silent AAC.
+"""One ffmpeg run per file: still layers → drifting crops → concat → one caption track → H.264 + AAC.
+
+The audio is silence (anullsrc) for a silent render, or one speech track (tools.voice.wav.build_track) that the
+same run brings to -14 LUFS — short-form feeds play at about that level, so episode 7 is as loud as episode 1 —
+and encodes as 48 kHz stereo AAC. The gain is measured beforehand on the speech track alone (an audio-only
+ebur128 pass, ~50 ms; see `speech_gain_db`): single-pass `loudnorm` was tried and lands 2–3 LU short on
+dialogue with pauses (its dynamic mode needs a few seconds to settle). A look-ahead limiter keeps peaks at -1 dBFS.
 
 Each still is decoded once and repeated by the `loop` filter (references, not copies), converted to BT.709 YUV
 once, and moved only by `crop` (a pointer offset per frame). All captions travel as ONE input: an ffconcat list
@@ -9,6 +15,7 @@ encoder is the only real per-frame cost.
 
 from __future__ import annotations
 
+import math
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +23,9 @@ from pathlib import Path
 import imageio_ffmpeg
 
 AUDIO_RATE = 48000
+TARGET_LUFS = -14.0
+PEAK_LIMIT = 0.89  # -1 dBFS
+MAX_GAIN_DB = 30.0  # never amplify near-silence into noise
 
 
 class EncodeError(RuntimeError):
@@ -62,6 +72,16 @@ def write_caption_track(cues: list[CaptionCue], blank: Path, total: float, fps: 
 
 
 @dataclass(frozen=True)
+class VideoOverlay:
+    """A video clip (an avatar take) laid into a box from `start` for `duration` seconds; its audio is mixed in."""
+
+    path: Path
+    start: float
+    duration: float
+    box: tuple[int, int, int, int]  # x, y, w, h
+
+
+@dataclass(frozen=True)
 class EncodePlan:
     """Everything ffmpeg needs for one output file."""
 
@@ -74,6 +94,9 @@ class EncodePlan:
     caption_xy: tuple[int, int] = (0, 0)
     crf: int = 23
     threads: int = 0
+    audio: Path | None = None  # a speech WAV starting at t=0; None → silence
+    audio_gain_db: float = 0.0  # applied to `audio` (speech_gain_db measures it)
+    overlays: tuple[VideoOverlay, ...] = ()  # under the captions; their sound replaces silence
 
     @property
     def duration(self) -> float:
@@ -111,18 +134,51 @@ def build_command(plan: EncodePlan, out_path: Path, ffmpeg: str | None = None) -
     if plan.captions is not None:
         args += ["-f", "concat", "-safe", "0", "-i", str(plan.captions)]
         audio_index += 1
-    args += ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo"]
+    first_overlay = audio_index
+    for overlay in plan.overlays:
+        args += ["-i", str(overlay.path)]
+        audio_index += 1
+    if plan.audio is not None:
+        args += ["-i", str(plan.audio)]
+    else:
+        args += ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo"]
     graph = [_segment_filter(i, seg, plan) for i, seg in enumerate(plan.segments)]
     labels = "".join(f"[s{i}]" for i in range(len(plan.segments)))
     graph.append(f"{labels}concat=n={len(plan.segments)}:v=1:a=0[v0]")
     last = "v0"
+    for k, overlay in enumerate(plan.overlays):
+        x, y, w, h = overlay.box
+        # fill the box (scale up, centre-crop), start at the overlay's time; the clip ends where its window does
+        graph.append(f"[{first_overlay + k}:v]trim=duration={overlay.duration:.6f},fps={plan.fps},"
+                     f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1,"
+                     f"{YUV.format(fmt='yuv420p')},setpts=PTS-STARTPTS+{overlay.start:.6f}/TB[ov{k}]")
+        graph.append(f"[{last}][ov{k}]overlay=x={x}:y={y}:eof_action=pass[vo{k}]")
+        last = f"vo{k}"
     if plan.captions is not None:
         x, y = plan.caption_xy
         graph.append(f"[{len(plan.segments)}:v]{YUV.format(fmt='yuva420p')}[cap]")
-        graph.append(f"[v0][cap]overlay=x={x}:y={y}:eof_action=repeat[v1]")
+        graph.append(f"[{last}][cap]overlay=x={x}:y={y}:eof_action=repeat[v1]")
         last = "v1"
     graph.append(f"[{last}]{TAGS}[vout]")
-    args += ["-filter_complex", ";".join(graph), "-map", "[vout]", "-map", f"{audio_index}:a",
+    audio_map = f"{audio_index}:a"
+    if plan.audio is not None:
+        # gain, then limit the peaks it pushed over -1 dBFS; pad with silence to the picture's end (-t cuts)
+        graph.append(f"[{audio_index}:a]aresample={AUDIO_RATE},volume={plan.audio_gain_db:.2f}dB,"
+                     f"alimiter=limit={PEAK_LIMIT}:attack=5:release=50:level=false,"
+                     "aformat=channel_layouts=stereo,apad[aout]")
+        audio_map = "[aout]"
+    elif plan.overlays:
+        mixed = []
+        for k, overlay in enumerate(plan.overlays):
+            delay = round(overlay.start * 1000)
+            graph.append(f"[{first_overlay + k}:a]atrim=duration={overlay.duration:.6f},asetpts=PTS-STARTPTS,"
+                         f"aresample={AUDIO_RATE},aformat=channel_layouts=stereo,adelay={delay}|{delay}[oa{k}]")
+            mixed.append(f"[oa{k}]")
+        # the takes come from elsewhere at their own level: single-pass loudnorm brings the mix toward -14 LUFS
+        graph.append(f"{''.join(mixed)}amix=inputs={len(mixed)}:normalize=0,"
+                     f"loudnorm=I={TARGET_LUFS:g}:TP=-1.5:LRA=11,aresample={AUDIO_RATE},apad[aout]")
+        audio_map = "[aout]"
+    args += ["-filter_complex", ";".join(graph), "-map", "[vout]", "-map", audio_map,
              "-t", f"{plan.duration:.4f}", "-r", str(plan.fps),
              "-c:v", "libx264", "-preset", plan.preset, "-crf", str(plan.crf), "-pix_fmt", "yuv420p",
              "-threads", str(plan.threads),
@@ -130,6 +186,16 @@ def build_command(plan: EncodePlan, out_path: Path, ffmpeg: str | None = None) -
              "-c:a", "aac", "-b:a", "64k", "-ar", str(AUDIO_RATE),
              "-movflags", "+faststart", "-f", "mp4", str(out_path)]
     return args
+
+
+def speech_gain_db(speech: Path, ffmpeg: str | None = None) -> float:
+    """The gain (dB) that brings a speech track to TARGET_LUFS; 0 when it has nothing measurable."""
+    from tools.render.probe import integrated_loudness
+
+    lufs = integrated_loudness(speech, ffmpeg)
+    if lufs is None or math.isnan(lufs) or lufs < -69:  # no audio, NaN, or silence (ebur128 says -70)
+        return 0.0
+    return round(min(TARGET_LUFS - lufs, MAX_GAIN_DB), 2)
 
 
 def encode(plan: EncodePlan, out_path: Path, ffmpeg: str | None = None, timeout: float | None = None) -> Path:

@@ -1,8 +1,9 @@
-"""The episode's timeline: title card, three shots whose captions run at reading speed, end card.
+"""The episode's timeline: title card, three shots whose captions run at reading speed or at the voice's, end card.
 
 With no voice track the pace is the reader's, so each caption stays up for its words at domain.WORDS_PER_SECOND
-(with a floor so a one-word line can still be read). Times snap to whole frames so shot boundaries, caption
-windows and the file's duration agree exactly.
+(with a floor so a one-word line can still be read). With a voice the pace is the speaker's: each line's caption
+window is its spoken clip's duration, and lines follow each other with a short breath between them. Times snap to
+whole frames so shot boundaries, caption windows and the file's duration agree exactly.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ TITLE_SECONDS = 1.5
 END_SECONDS = 2.0
 MIN_CAPTION_SECONDS = 1.2
 MAX_CAPTION_WORDS = 12
+LINE_GAP_SECONDS = 0.25  # the breath between two spoken lines
 
 
 @dataclass(frozen=True)
@@ -98,9 +100,35 @@ def group_lines(script: EpisodeScript) -> dict[str, list[Line]]:
     return {"cold_open": lines[:third], "beat": lines[third:n - third], "cliffhanger": lines[n - third:]}
 
 
+def spoken_lines(script: EpisodeScript) -> list[Line]:
+    """Every line in the order it is heard (the shots' order): what a voice must synthesise."""
+    groups = group_lines(script)
+    return [line for name in SHOTS for line in groups[name]]
+
+
+def snap_up(seconds: float, fps: int) -> float:
+    """Round up to a whole number of frames (a caption must not end before its speech does)."""
+    frames = seconds * fps
+    return round(-(-round(frames, 6) // 1) / fps, 6)
+
+
+def _finish(script: EpisodeScript, title_end: float, shots: list[Shot], t: float, end_s: float,
+            fps: int, pace: str) -> Timeline:
+    if not shots:
+        raise ValueError(f"episode {script.number} has nothing to say: give it lines or beat texts")
+    duration = snap(t + end_s, fps)
+    if duration >= MAX_EPISODE_SECONDS:
+        raise ValueError(
+            f"episode {script.number} would run {duration:.0f} s at {pace}; episodes stay under "
+            f"{MAX_EPISODE_SECONDS} s — cut about {int((duration - MAX_EPISODE_SECONDS + 1) * WORDS_PER_SECOND) + 1}"
+            " words"
+        )
+    return Timeline(title_end, tuple(shots), t, duration, fps)
+
+
 def build_timeline(script: EpisodeScript, fps: int = 30, title_s: float = TITLE_SECONDS,
                    end_s: float = END_SECONDS) -> Timeline:
-    """Lay out the episode; raises ValueError when it would not fit TikTok's two-minute limit."""
+    """Lay out the episode at reading pace; raises ValueError when it would not fit TikTok's two-minute limit."""
     t = snap(title_s, fps)
     title_end = t
     shots: list[Shot] = []
@@ -115,14 +143,42 @@ def build_timeline(script: EpisodeScript, fps: int = 30, title_s: float = TITLE_
                 t = end
         if captions:
             shots.append(Shot(name, start, t, tuple(captions)))
-    if not shots:
-        raise ValueError(f"episode {script.number} has nothing to say: give it lines or beat texts")
-    end_start = t
-    duration = snap(t + end_s, fps)
-    if duration >= MAX_EPISODE_SECONDS:
-        raise ValueError(
-            f"episode {script.number} would run {duration:.0f} s at reading pace; episodes stay under "
-            f"{MAX_EPISODE_SECONDS} s — cut about {int((duration - MAX_EPISODE_SECONDS + 1) * WORDS_PER_SECOND) + 1}"
-            " words"
-        )
-    return Timeline(title_end, tuple(shots), end_start, duration, fps)
+    return _finish(script, title_end, shots, t, end_s, fps, "reading pace")
+
+
+def build_voiced_timeline(script: EpisodeScript, clip_seconds: list[float], fps: int = 30,
+                          title_s: float = TITLE_SECONDS, end_s: float = END_SECONDS,
+                          gap_s: float = LINE_GAP_SECONDS) -> tuple[Timeline, list[float]]:
+    """Lay out the episode at the voice's pace; returns the timeline and each spoken line's start.
+
+    `clip_seconds` holds one duration per line of `spoken_lines(script)`. A line's caption window is its clip's
+    duration (rounded up to whole frames); a line too long for one caption is split into pieces that share the
+    window by word count. Each line is followed by `gap_s` of silence with no caption.
+    """
+    if len(clip_seconds) != len(spoken_lines(script)):
+        raise ValueError(f"{len(clip_seconds)} clips for {len(spoken_lines(script))} spoken lines")
+    t = snap(title_s, fps)
+    title_end, gap = t, snap(gap_s, fps)
+    shots: list[Shot] = []
+    starts: list[float] = []
+    durations = iter(clip_seconds)
+    groups = group_lines(script)
+    for name in SHOTS:
+        start = t
+        captions: list[Caption] = []
+        for line in groups[name]:
+            starts.append(t)
+            line_end = snap_up(t + max(next(durations), 1 / fps), fps)
+            pieces = chunk(line.text) or [line.text]
+            words = sum(len(p.split()) for p in pieces) or 1
+            cursor, said = t, 0
+            for i, piece in enumerate(pieces):
+                said += len(piece.split())
+                end = line_end if i == len(pieces) - 1 else max(snap(t + (line_end - t) * said / words, fps),
+                                                                 snap(cursor + 1 / fps, fps))
+                captions.append(Caption(line.speaker, piece, cursor, end))
+                cursor = end
+            t = snap(line_end + gap, fps)
+        if captions:
+            shots.append(Shot(name, start, t, tuple(captions)))
+    return _finish(script, title_end, shots, t, end_s, fps, "its spoken pace"), starts

@@ -1,0 +1,1 @@
+"""HeyGen: an avatar video backend (the lead as a HeyGen avatar, composited into our locked look)."""
