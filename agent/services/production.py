@@ -28,6 +28,7 @@ from agent.ports import (
     VideoBackend,
 )
 from agent.services.approvals import latest_render
+from agent.services.render_inputs import localise
 from agent.services.review import build_card
 from agent.services.seasons import SeasonError, current_bible, current_look, latest_script
 from agent.store.db import Store
@@ -120,8 +121,9 @@ def store_output(artifacts: ArtifactStore, output: RenderOutput, request: Render
             "teaser_path": put(output.teaser_path)}
 
 
-def build_request(store: Store, render_id: int, out_root: Path, preset: str) -> RenderRequest:
-    """Everything the backend needs, read once from the database."""
+def build_request(store: Store, render_id: int, out_root: Path, preset: str,
+                  artifacts: ArtifactStore | None = None) -> RenderRequest:
+    """Everything the backend needs, read once from the database, with its input files on local disk."""
     with store.session() as session:
         render = session.get(Render, render_id)
         assert render is not None
@@ -134,10 +136,11 @@ def build_request(store: Store, render_id: int, out_root: Path, preset: str) -> 
         look = session.get(Look, render.look_id)
         assert look is not None
         bible = current_bible(session, season)
+        lead, look_spec = localise(artifacts, LeadLock.model_validate(season.lead), LookSpec.model_validate(look.spec))
         return RenderRequest(
             script=EpisodeScript.model_validate(script_row.script),
-            look=LookSpec.model_validate(look.spec),
-            lead=LeadLock.model_validate(season.lead),
+            look=look_spec,
+            lead=lead,
             out_dir=out_root / f"season-{season.id}" / f"render-{render.input_hash[:16]}",
             season_title=season.title,
             preset=preset,
@@ -183,7 +186,7 @@ def run_render(
             }
         else:
             outcome = "done"
-            request = build_request(store, render_id, artifacts_dir, preset)
+            request = build_request(store, render_id, artifacts_dir, preset, artifacts)
             output = backend.render(request)
             report = continuity(request, output)  # on the local files, before they leave this machine
             values = dict(

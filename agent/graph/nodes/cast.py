@@ -20,6 +20,7 @@ from agent.graph.nodes.pool import offer_line
 from agent.graph.routing import off_script
 from agent.graph.state import SeasonState
 from agent.services import personas, seasons
+from agent.services.render_inputs import share_lead
 from agent.services.seasons import SeasonError
 from agent.store.models import Persona, Season
 
@@ -78,6 +79,8 @@ def cast_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
         except SeasonError as error:
             say(ctx, str(error))
             return Command(goto="cast")
+        lock = share_lead(ctx.app.artifacts, lock)  # workers on other machines render the same face
+        season.lead = lock.model_dump(mode="json")
         season.status = SeasonStatus.LOOK
         brand = (season.brief or {}).get("brand", "")
     say(ctx, f":lock: *{lock.name}* is locked as the lead (portrait {lock.portrait_hash[:10]}…, seed {lock.seed}, "

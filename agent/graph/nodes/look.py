@@ -30,6 +30,7 @@ from agent.services.looks import (
     validate_logo_upload,
 )
 from agent.services.production import plan_renders, report_progress
+from agent.services.render_inputs import share_look
 from agent.services.seasons import SeasonError
 from agent.store.models import Season
 
@@ -104,7 +105,8 @@ def _lock(ctx: TurnContext, season_id: int, draft: LookSpec) -> Command:
         if not season.lead:
             say(ctx, "Lock a lead first — the look is previewed with them, and renders need both.")
             return Command(goto="look")
-        look = seasons.lock_look(session, season, draft, ctx.user_id)
+        shared = share_look(ctx.app.artifacts, draft, season_id)  # uploaded logo/font reachable by every worker
+        look = seasons.lock_look(session, season, shared, ctx.user_id)
         version = look.version
         arc = Arc.model_validate(season.arc) if season.arc else None
         brief = Brief.model_validate(season.brief) if season.brief else None
