@@ -143,16 +143,21 @@ def test_thread_page_shows_every_episode_video_and_approval_state(tmp_path: Path
     assert len(cards) == len(EPISODES)
 
     shot = tmp_path / "thread.png"  # kept in the test dir for a look when it fails
-    run_chromium(browser, tmp_path, f"--screenshot={shot}", f"--window-size={WINDOW[0]},{WINDOW[1]}",
-                 "--virtual-time-budget=3000", page.as_uri())
-    with Image.open(shot) as image:
-        assert image.size == WINDOW
-        rgb = image.convert("RGB")
-        colours = rgb.getcolors(maxcolors=1 << 20) or []
-        assert len(colours) > 50  # text, avatars, buttons and players painted — not a blank page
-        top, bottom = rgb.crop((0, 0, WINDOW[0], 400)), rgb.crop((0, WINDOW[1] - 400, WINDOW[0], WINDOW[1]))
-        assert top.getcolors(maxcolors=1 << 20) != bottom.getcolors(maxcolors=1 << 20)
-        for name, rgb_value in COLOURS.items():  # every episode's player shows its first frame
-            near = sum(n for n, c in colours if sum(abs(a - b) for a, b in zip(c, rgb_value, strict=True)) < 60)
-            assert near > 5000, f"no {name} video frame painted"
+    missing: list[str] = []
+    for budget in (3000, 8000, 15000):  # video decoding runs in real time: a loaded machine needs longer
+        run_chromium(browser, tmp_path, f"--screenshot={shot}", f"--window-size={WINDOW[0]},{WINDOW[1]}",
+                     f"--virtual-time-budget={budget}", page.as_uri())
+        with Image.open(shot) as image:
+            assert image.size == WINDOW
+            rgb = image.convert("RGB")
+            colours = rgb.getcolors(maxcolors=1 << 20) or []
+            assert len(colours) > 50  # text, avatars, buttons and players painted — not a blank page
+            top, bottom = rgb.crop((0, 0, WINDOW[0], 400)), rgb.crop((0, WINDOW[1] - 400, WINDOW[0], WINDOW[1]))
+            assert top.getcolors(maxcolors=1 << 20) != bottom.getcolors(maxcolors=1 << 20)
+            missing = [name for name, rgb_value in COLOURS.items()  # every episode's player shows its first frame
+                       if sum(n for n, c in colours
+                              if sum(abs(a - b) for a, b in zip(c, rgb_value, strict=True)) < 60) <= 5000]
+        if not missing:
+            break
+    assert not missing, f"no video frame painted for {missing}"
     assert re.search(r"<video[^>]+controls", dom)
