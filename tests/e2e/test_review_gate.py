@@ -8,6 +8,8 @@ emulator's record) and what was decided (the database).
 
 from __future__ import annotations
 
+import re
+
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -129,7 +131,8 @@ def test_card_content_and_reactions_path(season: Season8) -> None:
     stack, send = season.stack, season.stack.sender
     _render_id, ts = season.cards[1]
     blocks = season.card_says(ts, "review_approve", "review_request_changes")
-    assert "Ep 1 ·" in blocks and "Version 1" in blocks and "15 s" in blocks and "Waiting for approval" in blocks
+    assert "Ep 1 ·" in blocks and "Version 1" in blocks and "Waiting for approval" in blocks
+    assert re.search(r"Version 1\*? · \d+ s", blocks)  # the real duration (voiced pacing varies by engine)
 
     # A non-approver's :+1: doesn't count, and they are told why, privately.
     send.reaction_added(OTHER_ID, "+1", DRAMA_CHANNEL_ID, ts)
