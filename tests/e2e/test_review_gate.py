@@ -9,7 +9,6 @@ emulator's record) and what was decided (the database).
 from __future__ import annotations
 
 import re
-
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
