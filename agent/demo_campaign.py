@@ -15,13 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agent.services.campaign import latest_assets
-from agent.services.campaign_chat import campaign_command, campaign_reaction
 from agent.services.campaign_publish import DEFAULT_OFFSETS_H, asset_publish_at, campaign_offsets
 from agent.services.campaign_review import asset_state, counted_asset_approvers
 from agent.store.models import CampaignAsset, CampaignMessage, CampaignPublication, Episode, Season
 from agent.sweep import sweep_and_report
+from integrations.slack.blocks.campaign_card import CAMPAIGN_APPROVE_ACTION
 from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID
-from integrations.slack.local_stack import LocalStack
+from integrations.slack.local_stack import LocalStack, ScriptedPerson
 from tools.campaign.asset import KINDS, QUOTE
 
 CHANGED_EPISODE = 2
@@ -65,12 +65,17 @@ def _wait_posted(stack: LocalStack, season_id: int, console: Console, timeout: f
 
 
 def _approve_all(stack: LocalStack, season_id: int) -> int:
-    """The approver's :+1: on every campaign message still waiting for it (through the campaign reaction path)."""
-    context, queue = stack.runtime.context, stack.runtime.queue
+    """The approver approves every campaign message still waiting for them, over signed HTTP like in Slack: the
+    first with the Approve button, the rest with :+1: reactions."""
     pending = _unapproved_messages(stack, season_id)
-    for _mid, ts, _ids in pending:
-        campaign_reaction(context.store, context.channel, queue.enqueue_campaign_asset, channel_id=DRAMA_CHANNEL_ID,
-                          ts=ts, user_id=APPROVER_ID, reaction="+1", added=True)
+    for index, (_mid, ts, _ids) in enumerate(pending):
+        if index == 0:
+            stack.sender.block_action(APPROVER_ID, CAMPAIGN_APPROVE_ACTION, None, DRAMA_CHANNEL_ID, ts)
+        else:
+            stack.sender.reaction_added(APPROVER_ID, "+1", DRAMA_CHANNEL_ID, ts)
+    deadline = time.monotonic() + 60
+    while _unapproved_messages(stack, season_id) and time.monotonic() < deadline:
+        time.sleep(0.2)  # the listeners run after the ack
     return len(pending)
 
 
@@ -82,8 +87,10 @@ def run_campaign(stack: LocalStack, season_id: int, console: Console) -> None:
     console.print(f"  planned {len(planned)} campaign assets on the queue")
     _wait_posted(stack, season_id, console, timeout=300)
     console.print(f"  Arjun :+1: on {_approve_all(stack, season_id)} campaign messages")
-    campaign_command(context.store, context.channel, queue.enqueue_campaign_asset, season_id=season_id,
-                     user_id=APPROVER_ID, text=f"Ep {CHANGED_EPISODE} quote: use line 2")
+    with context.store.session() as session:
+        thread_ts = session.get_one(Season, season_id).thread_ts
+    reviewer = ScriptedPerson(stack, APPROVER_ID, thread_ts=thread_ts)  # a thread reply, through Slack
+    reviewer.say(f"Ep {CHANGED_EPISODE} quote: use line 2", expect="Redoing the Ep", timeout=60)
     console.print(f"  Arjun: “Ep {CHANGED_EPISODE} quote: use line 2” → only that quote graphic is regenerated")
     _wait_posted(stack, season_id, console, timeout=120)
     console.print(f"  Arjun :+1: on {_approve_all(stack, season_id)} re-posted asset(s)")

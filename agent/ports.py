@@ -180,6 +180,10 @@ class ReviewChannel(Protocol):
         """Tell one person something only they should see (an ephemeral note in Slack)."""
         ...
 
+    def update_campaign(self, message: PostedMessage, card: CampaignCard) -> None:
+        """Show a campaign message's new state in place."""
+        ...
+
     def post_campaign(self, thread: ThreadRef, card: CampaignCard) -> PostedMessage:
         """Upload a campaign message's files (teaser, slides, quote) and post its copy; returns the message that
         reactions approve (update it later with `update_text(message, card.to_text())`)."""

@@ -58,6 +58,10 @@ class TerminalChannel:
         """Print a private note."""
         self.console.print(f"[yellow](only you) {escape(text)}[/]")
 
+    def update_campaign(self, message: PostedMessage, card: CampaignCard) -> None:
+        """Print a campaign message's new state."""
+        self.console.print(card.to_text(), markup=False)
+
     def post_campaign(self, thread: ThreadRef, card: CampaignCard) -> PostedMessage:
         """Print the campaign message with where each file is."""
         for item in card.items:

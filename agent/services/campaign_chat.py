@@ -92,9 +92,9 @@ def apply_campaign_decision(store: Store, channel: ReviewChannel, decision: Camp
             message = session.get_one(CampaignMessage, message_id)
             assets = [a for i in message.asset_ids if (a := session.get(CampaignAsset, i)) is not None]
             card = build_campaign_card(session, session.get_one(Episode, message.episode_id), assets)
-            refresh.append((PostedMessage(channel_id=message.channel_id, ts=message.message_ts), card.to_text()))
-    for posted, text in refresh:
-        channel.update_text(posted, text)
+            refresh.append((PostedMessage(channel_id=message.channel_id, ts=message.message_ts), card))
+    for posted, card in refresh:
+        channel.update_campaign(posted, card)
     for asset_id in decision.enqueue:
         enqueue(asset_id)
     if decision.outcome in (CampaignOutcome.NOT_APPROVER, CampaignOutcome.REFUSED) and decision.message:

@@ -10,6 +10,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from agent.ports import CampaignCard, PostedMessage, ReviewCard, ThreadRef
+from integrations.slack.blocks.campaign_card import campaign_blocks
 from integrations.slack.blocks.review_card import card_text, review_card_blocks
 from integrations.slack.mrkdwn import to_mrkdwn
 
@@ -93,8 +94,14 @@ class SlackReviewChannel:
                                             filename=path.name,
                                             title=f"Ep {card.episode_number} · {item.label}{part} (v{item.version})")
         response = self.client.chat_postMessage(channel=thread.channel_id, thread_ts=thread.thread_ts,
-                                                text=card.to_text()[:39000], unfurl_links=False)
+                                                text=card.to_text()[:39000], blocks=campaign_blocks(card),
+                                                unfurl_links=False)
         return PostedMessage(channel_id=thread.channel_id, ts=response["ts"])
+
+    def update_campaign(self, message: PostedMessage, card: CampaignCard) -> None:
+        """Show a campaign message's new state in place (buttons go once everything on it is decided)."""
+        self.client.chat_update(channel=message.channel_id, ts=message.ts, text=card.to_text()[:39000],
+                                blocks=campaign_blocks(card))
 
 
 def split_message(text: str, limit: int = 3500) -> list[str]:

@@ -69,6 +69,9 @@ class RecordingChannel:
     def update_card(self, message: PostedMessage, card: ReviewCard) -> None:
         pass
 
+    def update_campaign(self, message: PostedMessage, card: CampaignCard) -> None:
+        self.updates.append((message.ts, card.to_text()))
+
     def update_text(self, message: PostedMessage, text: str) -> None:
         self.updates.append((message.ts, text))
 

@@ -68,6 +68,9 @@ class RecordingChannel:
         """Record a card update."""
         self.said.append(Said("update", card.state))
 
+    def update_campaign(self, message: PostedMessage, card: object) -> None:
+        pass
+
     def update_text(self, message: PostedMessage, text: str) -> None:
         """Record a progress edit."""
         self.said.append(Said("update", text))

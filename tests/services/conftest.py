@@ -48,6 +48,9 @@ class RecordingChannel:
     def update_card(self, message: PostedMessage, card: ReviewCard) -> None:
         self.calls.append(("update_card", card))
 
+    def update_campaign(self, message: PostedMessage, card: object) -> None:
+        pass
+
     def update_text(self, message: PostedMessage, text: str) -> None:
         self.calls.append(("update_text", text))
 

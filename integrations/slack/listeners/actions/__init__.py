@@ -5,10 +5,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from integrations.slack.deps import SlackDeps
-from integrations.slack.listeners.actions import batch_buttons, review_buttons
+from integrations.slack.listeners.actions import batch_buttons, campaign_buttons, review_buttons
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    """Approve / Request changes on cards; Confirm / Cancel on batch approvals."""
+    """Approve / Request changes on episode and campaign cards; Confirm / Cancel on batch approvals."""
     review_buttons.register(app, deps)
     batch_buttons.register(app, deps)
+    campaign_buttons.register(app, deps)
