@@ -20,7 +20,7 @@ from PIL import Image
 
 from agent.brain.errors import BrainError, KeyRejectedError
 from agent.brain.prompts import PromptLibrary
-from integrations.gemini.client import KEY_REJECTED, RETRYABLE, _api_error, _is_key_rejection
+from integrations.gemini.backoff import call_with_backoff
 
 log = logging.getLogger(__name__)
 IMAGE_MODEL = "gemini-2.5-flash-image"
@@ -83,23 +83,8 @@ class GeminiPortraits:
 
     def _call(self, request: Callable[[], types.GenerateContentResponse]) -> types.GenerateContentResponse:
         """Backoff on 429/5xx; a rejected key is reported at once, without the key."""
-        delay = self.backoff_s
-        for attempt in range(1, self.attempts + 1):
-            try:
-                return request()
-            except Exception as exc:  # noqa: BLE001 - classified below
-                api = _api_error(exc)
-                if api is not None and _is_key_rejection(api):
-                    raise KeyRejectedError(KEY_REJECTED.format(code=api.code)) from None
-                retry = api is not None and api.code in RETRYABLE
-                if not retry or attempt == self.attempts:
-                    detail = f"HTTP {api.code}" if api is not None else type(exc).__name__
-                    raise BrainError(f"Gemini image generation failed ({detail}) after {attempt} "
-                                     "tries.".replace(self._secret, "***")) from None
-                self._sleep(delay)
-                delay *= 2
-        raise AssertionError("unreachable")
-
+        return call_with_backoff(request, attempts=self.attempts, backoff_s=self.backoff_s, sleep=self._sleep,
+                                 secret=self._secret, failure=BrainError, what="Gemini image generation")
 
 def _check_image(data: bytes) -> None:
     """The bytes must decode as an image of portrait size."""

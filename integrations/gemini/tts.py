@@ -18,9 +18,9 @@ from pathlib import Path
 from google import genai
 from google.genai import types
 
-from agent.brain.errors import BrainError, KeyRejectedError
+from agent.brain.errors import BrainError
 from agent.ports import SpeechClip
-from integrations.gemini.client import KEY_REJECTED, RETRYABLE, _api_error, _is_key_rejection
+from integrations.gemini.backoff import call_with_backoff
 from tools.voice.wav import wav_duration, write_pcm_bytes
 
 TTS_MODEL = "gemini-2.5-flash-preview-tts"
@@ -73,22 +73,8 @@ class GeminiVoice:
 
     def _call(self, request: Callable[[], types.GenerateContentResponse]) -> types.GenerateContentResponse:
         """Backoff on 429/5xx; a rejected key is reported at once, without the key."""
-        delay = self.backoff_s
-        for attempt in range(1, self.attempts + 1):
-            try:
-                return request()
-            except Exception as exc:  # noqa: BLE001 - classified below
-                api = _api_error(exc)
-                if api is not None and _is_key_rejection(api):
-                    raise KeyRejectedError(KEY_REJECTED.format(code=api.code)) from None
-                if api is None or api.code not in RETRYABLE or attempt == self.attempts:
-                    detail = f"HTTP {api.code}" if api is not None else type(exc).__name__
-                    raise SpeechError(f"Gemini TTS failed ({detail}) after {attempt} "
-                                      "tries.".replace(self._secret, "***")) from None
-                self._sleep(delay)
-                delay *= 2
-        raise AssertionError("unreachable")
-
+        return call_with_backoff(request, attempts=self.attempts, backoff_s=self.backoff_s, sleep=self._sleep,
+                                 secret=self._secret, failure=SpeechError, what="Gemini TTS")
 
 def _to_clip(data: bytes, mime_type: str, out_path: Path) -> SpeechClip:
     """Gemini's audio/L16 PCM (or a WAV, should it ever send one) → a WAV file."""
