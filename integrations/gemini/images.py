@@ -86,6 +86,7 @@ class GeminiPortraits:
         return call_with_backoff(request, attempts=self.attempts, backoff_s=self.backoff_s, sleep=self._sleep,
                                  secret=self._secret, failure=BrainError, what="Gemini image generation")
 
+
 def _check_image(data: bytes) -> None:
     """The bytes must decode as an image of portrait size."""
     try:

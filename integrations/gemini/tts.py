@@ -76,6 +76,7 @@ class GeminiVoice:
         return call_with_backoff(request, attempts=self.attempts, backoff_s=self.backoff_s, sleep=self._sleep,
                                  secret=self._secret, failure=SpeechError, what="Gemini TTS")
 
+
 def _to_clip(data: bytes, mime_type: str, out_path: Path) -> SpeechClip:
     """Gemini's audio/L16 PCM (or a WAV, should it ever send one) → a WAV file."""
     if mime_type.startswith(("audio/wav", "audio/x-wav")) or data[:4] == b"RIFF":
