@@ -167,7 +167,7 @@ def build_report(stack: LocalStack, season_id: int) -> dict[str, Any]:
             episodes.append({
                 "number": ep.number, "title": ep.title, "status": ep.status,
                 "video": render.video_path if render else None,
-                "duration_s": render.duration_s if render else None,
+                "duration_s": round(render.duration_s, 1) if render and render.duration_s else None,
                 "width": render.width if render else None, "height": render.height if render else None,
                 "approved_by": counted_approvers(session, render, season) if render else [],
                 "revisions": max(0, len(ep.renders) - 1),
