@@ -24,7 +24,7 @@ def sweep_and_report(store: Store, publishers: dict[str, Publisher], channel: Re
     if campaign_publishers:
         from agent.services.campaign_publish import publish_campaign_due
 
-        notes += publish_campaign_due(store, campaign_publishers, now).messages
+        notes += publish_campaign_due(store, campaign_publishers, now, artifacts).messages
     if channel is None:
         return result
     for season_id, text in notes:

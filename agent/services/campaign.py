@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from agent.artifacts import resolve_ref
+from agent.artifacts import LocalArtifactStore, resolve_ref
 from agent.domain import Cadence, EpisodeScript, LeadLock, Line, LookSpec
 from agent.ports import ArtifactStore, PostedMessage, ReviewChannel, ThreadRef
 from agent.services.approvals import approved_render
@@ -217,20 +217,25 @@ def run_campaign_asset(store: Store, asset_id: int, *, artifacts_dir: Path, chan
             row.status = QUEUED if row.attempts < MAX_ATTEMPTS else FAILED
             row.error, row.lease_until = f"{type(exc).__name__}: {exc}"[:2000], None
         raise
+    store_files = artifacts or LocalArtifactStore(artifacts_dir)  # shared with posters/publishers on other machines
+    with store.session() as session:
+        season_id = session.get_one(Episode, episode_id).season_id
+    refs = [store_files.put(Path(p), f"season-{season_id}/campaign/{Path(p).name}") for p in output.files]
     with store.session() as session:
         row = session.get_one(CampaignAsset, asset_id)
-        row.files = [str(p) for p in output.files]
+        row.files = refs
         row.text, row.meta = output.text, output.meta
         row.lint = {"found": output.found, "remaining": output.remaining, "regenerated": bool(output.found)}
         row.status = FLAGGED if output.flagged else DONE
         row.finished_at, row.lease_until, row.error = utcnow(), None, None
         outcome = row.status.lower()
     if channel is not None:
-        post_ready(store, episode_id, channel)
+        post_ready(store, episode_id, channel, store_files)
     return outcome
 
 
-def post_ready(store: Store, episode_id: int, channel: ReviewChannel) -> PostedMessage | None:
+def post_ready(store: Store, episode_id: int, channel: ReviewChannel,
+               artifacts: ArtifactStore | None = None) -> PostedMessage | None:
     """Post the episode's finished, not-yet-posted current assets as one message — once every queued one is done.
 
     The assets are claimed for posting with a conditional UPDATE, so two workers finishing at the same moment
@@ -256,7 +261,7 @@ def post_ready(store: Store, episode_id: int, channel: ReviewChannel) -> PostedM
         episode = session.get_one(Episode, episode_id)
         season = session.get_one(Season, episode.season_id)
         thread = ThreadRef(channel_id=season.channel_id, thread_ts=season.thread_ts)
-        card = build_campaign_card(session, episode, [session.get_one(CampaignAsset, i) for i in ids])
+        card = build_campaign_card(session, episode, [session.get_one(CampaignAsset, i) for i in ids], artifacts)
     try:
         posted = channel.post_campaign(thread, card)
     except Exception:

@@ -18,7 +18,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from agent.ports import Publisher, PublishPackage, PublishResult
+from agent.artifacts import resolve_ref
+from agent.ports import ArtifactStore, Publisher, PublishPackage, PublishResult
 from agent.services.approvals import approved_render
 from agent.services.seasons import audit
 from agent.store.db import Store
@@ -107,13 +108,14 @@ class CampaignSweepResult:
     messages: list[tuple[int, str]] = field(default_factory=list)  # (season id, text)
 
 
-def build_package(session: Session, asset: CampaignAsset, publisher: str, at: datetime) -> PublishPackage:
-    """The asset as a PublishPackage (kind + files), read from the database."""
+def build_package(session: Session, asset: CampaignAsset, publisher: str, at: datetime,
+                  artifacts: ArtifactStore | None = None) -> PublishPackage:
+    """The asset as a PublishPackage (kind + files as local paths), read from the database."""
     from agent.services.campaign_review import counted_asset_approvers
 
     episode = session.get_one(Episode, asset.episode_id)
     season = episode.season
-    files = [Path(f) for f in asset.files]
+    files = [p for f in asset.files if (p := resolve_ref(artifacts, f)) is not None]
     approvals = [{"user": u, "via": "campaign"} for u in counted_asset_approvers(session, asset, season)]
     tags = [t for t in (hashtag(str((season.brief or {}).get("brand", ""))), hashtag(season.title), "#minidrama")
             if t]
@@ -199,7 +201,7 @@ def _check(session: Session, asset: CampaignAsset) -> str:
 
 
 def publish_campaign_due(store: Store, publishers: Mapping[str, Publisher] | Sequence[Publisher],
-                         now: datetime) -> CampaignSweepResult:
+                         now: datetime, artifacts: ArtifactStore | None = None) -> CampaignSweepResult:
     """Publish every due, approved, current, lint-clean campaign asset to every publisher, exactly once."""
     now = _utc(now)
     by_name = dict(publishers) if isinstance(publishers, Mapping) else {p.name: p for p in publishers}
@@ -221,7 +223,7 @@ def publish_campaign_due(store: Store, publishers: Mapping[str, Publisher] | Seq
                     break
                 if not _claim(session, store, asset, name, at, now):
                     continue
-                package = build_package(session, asset, name, at)
+                package = build_package(session, asset, name, at, artifacts)
             result = None
             try:
                 result = publisher.publish(package)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent.brain.lint import lint_text
-from agent.ports import CampaignCard, CampaignItem
+from agent.ports import ArtifactStore, CampaignCard, CampaignItem
 from agent.services.campaign import DONE, FLAGGED, QUEUED, RUNNING, is_current, latest_assets, new_version
 from agent.services.review import APPROVE_REACTIONS, CHANGE_REACTIONS, normalise_reaction
 from agent.services.seasons import audit, current_bible
@@ -116,10 +116,13 @@ def asset_state(session: Session, asset: CampaignAsset, season: Season) -> str:
     return "APPROVED" if is_asset_approved(session, asset) else "IN_REVIEW"
 
 
-def build_campaign_card(session: Session, episode: Episode, assets: list[CampaignAsset]) -> CampaignCard:
-    """The message content for some of an episode's asset versions, read from the database."""
+def build_campaign_card(session: Session, episode: Episode, assets: list[CampaignAsset],
+                        artifacts: ArtifactStore | None = None) -> CampaignCard:
+    """The message content for some of an episode's asset versions, read from the database; file references are
+    turned into local files (downloaded once per machine when the artifact store is remote) for the uploads."""
     from pathlib import Path
 
+    from agent.artifacts import resolve_ref
     from agent.services.campaign_publish import asset_publish_at
 
     season = episode.season
@@ -128,7 +131,9 @@ def build_campaign_card(session: Session, episode: Episode, assets: list[Campaig
         at = asset_publish_at(session, asset)
         items.append(CampaignItem(
             asset_id=asset.id, kind=asset.kind, label=LABELS[asset.kind], version=asset.version,
-            files=[Path(f) for f in asset.files], text=asset.text if asset.kind != TEASER else "",
+            files=([p for f in asset.files if (p := resolve_ref(artifacts, f)) is not None] if artifacts is not None
+                   else [Path(f) for f in asset.files]),  # refreshing a card's text needs no downloads
+            text=asset.text if asset.kind != TEASER else "",
             state=asset_state(session, asset, season), publish_at=f"{at:%Y-%m-%d %H:%M} UTC" if at else None,
             findings=list((asset.lint or {}).get("remaining", [])) or
             [f"rewrote {f}" for f in (asset.lint or {}).get("found", [])],
