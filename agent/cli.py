@@ -83,7 +83,7 @@ def publish_due_command(
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     store = Store.open(settings.effective_database_url)
-    channel = _slack_channel(settings)
+    channel = _slack_channel(settings, store)
     result = sweep_and_report(store, make_publishers(settings, store=store), channel, now=moment,
                               artifacts=make_artifact_store(settings))
     console.print(f"published {result.published}, already published {result.skipped_already}, "
@@ -92,14 +92,16 @@ def publish_due_command(
         console.print(f"  season {message.season_id}: {message.text}")
 
 
-def _slack_channel(settings):  # type: ignore[no-untyped-def]
-    """The Slack poster when a bot token is configured (else None: no thread notes)."""
-    if settings.slack_bot_token is None:
+def _slack_channel(settings, store):  # type: ignore[no-untyped-def]
+    """The Slack poster (token or OAuth installations, wired like `cliffhanger slack`), or None when Slack is not
+    configured (then there are no thread notes)."""
+    if settings.slack_bot_token is None and not settings.slack_oauth_enabled:
         return None
-    from integrations.slack.app import make_client
-    from integrations.slack.poster import SlackReviewChannel
+    from integrations.slack.oauth import slack_adapters
 
-    return SlackReviewChannel(make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_base_url))
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    _client, channel, _oauth = slack_adapters(settings, store, settings.slack_api_base_url, token)
+    return channel
 
 
 @app.command()
@@ -173,15 +175,18 @@ def worker(
 ) -> None:
     """Run a queue consumer (SQLite queue, or Redis when REDIS_URL is set) for renders and the publish sweep."""
     from agent.bootstrap import build_runtime
+    from agent.logging_setup import configure_logging
+    from agent.store.db import Store
 
     settings = _settings()
-    logging.basicConfig(level=logging.INFO)
-    channel = _slack_channel(settings)
+    configure_logging(settings)
+    store = Store.open(settings.effective_database_url)
+    channel = _slack_channel(settings, store)
     if channel is None:
         from integrations.terminal import TerminalChannel
 
         channel = TerminalChannel(console)
-    runtime = build_runtime(settings, channel)
+    runtime = build_runtime(settings, channel, store=store)
     console.print(f"worker: {workers} threads on {'Redis' if settings.redis_url else settings.queue_path}")
     runtime.queue.consumer(workers=workers).run()
 
