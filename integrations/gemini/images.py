@@ -14,13 +14,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from google import genai
 from google.genai import types
 from PIL import Image
 
 from agent.brain.errors import BrainError, KeyRejectedError
 from agent.brain.prompts import PromptLibrary
-from integrations.gemini.backoff import call_with_backoff
+from integrations.gemini.backoff import call_with_backoff, genai_client
 
 log = logging.getLogger(__name__)
 IMAGE_MODEL = "gemini-2.5-flash-image"
@@ -36,9 +35,7 @@ class GeminiPortraits:
                  fallback: Callable[[str, int, Path], Path] | None = None,
                  prompts: PromptLibrary | None = None) -> None:
         """Build the google-genai client (no network yet)."""
-        options = types.HttpOptions(api_version="v1beta", base_url=base_url) if base_url else \
-            types.HttpOptions(api_version="v1beta")
-        self._client = genai.Client(api_key=api_key, http_options=options)
+        self._client = genai_client(api_key, base_url)
         self._secret = api_key
         self.model = model
         self.attempts = max(1, attempts)

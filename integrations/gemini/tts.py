@@ -15,12 +15,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from google import genai
 from google.genai import types
 
 from agent.brain.errors import BrainError
 from agent.ports import SpeechClip
-from integrations.gemini.backoff import call_with_backoff
+from integrations.gemini.backoff import call_with_backoff, genai_client
 from tools.voice.wav import wav_duration, write_pcm_bytes
 
 TTS_MODEL = "gemini-2.5-flash-preview-tts"
@@ -47,9 +46,7 @@ class GeminiVoice:
     def __init__(self, api_key: str, model: str = TTS_MODEL, base_url: str | None = None, *, attempts: int = 3,
                  backoff_s: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> None:
         """Build the google-genai client (no network yet)."""
-        options = types.HttpOptions(api_version="v1beta", base_url=base_url) if base_url else \
-            types.HttpOptions(api_version="v1beta")
-        self._client = genai.Client(api_key=api_key, http_options=options)
+        self._client = genai_client(api_key, base_url)
         self._secret = api_key
         self.model = model
         self.attempts = max(1, attempts)

@@ -26,9 +26,9 @@ from agent.domain import Line
 from agent.ports import RenderOutput, RenderRequest
 from integrations.heygen.client import HeyGenClient
 from tools.render.encode import EncodePlan, VideoOverlay
-from tools.render.layers import end_card, shot_still, title_card
+from tools.render.layers import shot_still
 from tools.render.layout import SHOTS, portrait_box
-from tools.render.local import LocalRenderer, _save_png
+from tools.render.local import LocalRenderer, _save_png, card_stills
 from tools.render.probe import probe
 from tools.render.timing import Timeline, build_voiced_timeline, group_lines
 from tools.voice.casting import cast_voices
@@ -109,15 +109,9 @@ class HeyGenBackend(LocalRenderer):
 
     def _stills(self, request: RenderRequest, portrait: Image.Image, tmp: Path) -> dict[str, Path]:
         """Like the local stills, but shots are not oversized: the take sits still in the card's box."""
-        w, h, look, script = request.width, request.height, request.look, request.script
+        w, h, look = request.width, request.height, request.look
         stills = {name: _save_png(shot_still(look, portrait, name, w, h, 0), tmp / f"{name}.png") for name in SHOTS}
-        stills["title"] = _save_png(title_card(look, script, request.season_title, w, h), tmp / "title.png")
-        stills["end"] = _save_png(end_card(look, "To be continued…", script.cliffhanger,
-                                           request.next_episode_label, w, h), tmp / "end.png")
-        stills["teaser_end"] = _save_png(end_card(look, "New episode", f"Ep {script.number} · {script.title}",
-                                                  request.next_episode_label or "Watch now", w, h),
-                                         tmp / "teaser_end.png")
-        return stills
+        return stills | card_stills(request, tmp)
 
     def _overlays(self, request: RenderRequest, timeline: Timeline, until: float | None = None,
                   offset: float = 0.0) -> tuple[VideoOverlay, ...]:

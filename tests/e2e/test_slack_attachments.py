@@ -35,8 +35,8 @@ def test_logo_attached_in_thread_updates_the_look(tmp_path: Path) -> None:
         assert delivery.ok
         reply = marketer.wait_for_bot("Updated", after=delivery.ts or "0", timeout=30)
         assert "lumen-logo.png" in reply["text"]
-        downloads = [c for c in stack.emulator.calls if c.method.startswith("GET /files") or "files/" in c.method]
-        assert downloads or list((settings.artifacts_dir / "uploads").rglob("*lumen-logo.png"))
+        downloaded = list((settings.artifacts_dir / "uploads").rglob("*lumen-logo.png"))
+        assert [p.read_bytes() for p in downloaded] == [logo.read_bytes()]  # fetched from Slack with the bot token
         stored = list((settings.artifacts_dir).rglob("*.png"))
         assert any("brand" in str(p) for p in stored)  # validated and kept with the season's brand assets
 

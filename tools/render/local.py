@@ -65,6 +65,18 @@ def _save_final_png(img: Image.Image, path: Path) -> Path:
     return path
 
 
+def card_stills(request: RenderRequest, tmp: Path) -> dict[str, Path]:
+    """The title card, the cliffhanger end card and the teaser's "New episode" card — the same for every backend."""
+    w, h, look, script = request.width, request.height, request.look, request.script
+    return {
+        "title": _save_png(title_card(look, script, request.season_title, w, h), tmp / "title.png"),
+        "end": _save_png(end_card(look, "To be continued…", script.cliffhanger, request.next_episode_label, w, h),
+                         tmp / "end.png"),
+        "teaser_end": _save_png(end_card(look, "New episode", f"Ep {script.number} · {script.title}",
+                                         request.next_episode_label or "Watch now", w, h), tmp / "teaser_end.png"),
+    }
+
+
 class LocalRenderer:
     """Renders an episode on this machine; deterministic for the same request and ffmpeg build."""
 
@@ -121,17 +133,11 @@ class LocalRenderer:
         return timeline, [Placement(c.path, start) for c, start in zip(clips, starts, strict=True)]
 
     def _stills(self, request: RenderRequest, portrait: Image.Image, tmp: Path) -> dict[str, Path]:
-        w, h, look, script = request.width, request.height, request.look, request.script
+        w, h, look = request.width, request.height, request.look
         margin = drift_margin(w)
         stills = {name: _save_png(shot_still(look, portrait, name, w, h, margin), tmp / f"{name}.png")
                   for name in ("cold_open", "beat", "cliffhanger")}
-        stills["title"] = _save_png(title_card(look, script, request.season_title, w, h), tmp / "title.png")
-        stills["end"] = _save_png(end_card(look, "To be continued…", script.cliffhanger,
-                                           request.next_episode_label, w, h), tmp / "end.png")
-        stills["teaser_end"] = _save_png(end_card(look, "New episode", f"Ep {script.number} · {script.title}",
-                                                  request.next_episode_label or "Watch now", w, h),
-                                         tmp / "teaser_end.png")
-        return stills
+        return stills | card_stills(request, tmp)
 
     def _captions(self, request: RenderRequest, timeline: Timeline, tmp: Path) -> CaptionSet:
         """Caption PNGs, each centred on one shared transparent canvas so a single track can carry them all."""
