@@ -1,13 +1,13 @@
 """conversation: arc versions (undo and diff of the season arc)
 
 Revision ID: 0003_conversation
-Revises: 0001
+Revises: 0002_campaign
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_conversation"
-down_revision = "0001"
+down_revision = "0002_campaign"
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """review gate: escalations of overdue approvals, batch approvals awaiting confirmation
 
 Revision ID: 0004_review
-Revises: 0001
+Revises: 0003_conversation
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_review"
-down_revision = "0001"
+down_revision = "0003_conversation"
 branch_labels = None
 depends_on = None
 

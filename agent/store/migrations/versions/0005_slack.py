@@ -1,7 +1,7 @@
 """slack: OAuth installations, bots and state (slack_sdk's SQLAlchemy stores, in our database)
 
 Revision ID: 0005_slack
-Revises: 0001
+Revises: 0004_review
 
 Hand-written to match slack_sdk 3.48's SQLAlchemyInstallationStore / SQLAlchemyOAuthStateStore tables (default
 names) rather than calling their create_tables() at start-up: schema changes stay ordered and reviewable like
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_slack"
-down_revision = "0001"
+down_revision = "0004_review"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """publishing ledger: publication lease/state/backoff, slot confirm mode
 
 Revision ID: 0006_publish
-Revises: 0001
+Revises: 0005_slack
 
 Why: the TikTok publish_id must survive a crash in the database (not a local file a second worker cannot see), the
 claim lease gets its own column instead of borrowing published_at, transient failures wait (next_attempt_at), and a
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_publish"
-down_revision = "0001"
+down_revision = "0005_slack"
 branch_labels = None
 depends_on = None
 
