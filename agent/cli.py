@@ -29,7 +29,7 @@ def demo(
     out: Annotated[Path, typer.Option(help="Where report.json, thread.html and the outbox go.")] = Path("out/demo"),
 ) -> None:
     """Run a whole season end to end through the emulated Slack workspace (no keys, no internet)."""
-    from agent.demo import run_demo
+    from integrations.demo.season import run_demo
 
     logging.basicConfig(level=logging.WARNING)
     report = run_demo(out, episodes=episodes, seconds=seconds, console=console)

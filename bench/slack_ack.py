@@ -39,7 +39,7 @@ from integrations.slack.emulator import (
     MARKETER_ID,
     payloads,
 )
-from integrations.slack.local_stack import LocalStack
+from integrations.demo.local_stack import LocalStack
 
 BRIEF = "Brand: Brand{n}. Product: Can{n}. Audience: night-shift nurses. 8 episodes, 30 seconds each."
 

@@ -9,7 +9,7 @@ from PIL import Image
 
 from agent.settings import Settings
 from integrations.slack.emulator import DRAMA_CHANNEL_ID, MARKETER_ID
-from integrations.slack.local_stack import LocalStack, ScriptedPerson
+from integrations.demo.local_stack import LocalStack, ScriptedPerson
 
 pytestmark = pytest.mark.xdist_group("e2e")
 

@@ -22,7 +22,7 @@ from integrations.slack.emulator import DRAMA_CHANNEL_ID, MARKETER_DM_ID, MARKET
 from integrations.slack.emulator.methods import MethodContext
 from integrations.slack.emulator.methods.chat import post_message
 from integrations.slack.listeners.events.app_home import SUGGESTED_PROMPTS
-from integrations.slack.local_stack import LocalStack, ScriptedPerson
+from integrations.demo.local_stack import LocalStack, ScriptedPerson
 
 pytestmark = pytest.mark.xdist_group("e2e")
 

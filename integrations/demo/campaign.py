@@ -21,7 +21,7 @@ from agent.store.models import CampaignAsset, CampaignMessage, CampaignPublicati
 from agent.sweep import sweep_and_report
 from integrations.slack.blocks.campaign_card import CAMPAIGN_APPROVE_ACTION
 from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID
-from integrations.slack.local_stack import LocalStack, ScriptedPerson
+from integrations.demo.local_stack import LocalStack, ScriptedPerson
 from tools.campaign.asset import KINDS, QUOTE
 
 CHANGED_EPISODE = 2

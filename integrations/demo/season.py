@@ -16,12 +16,12 @@ from typing import Any
 from rich.console import Console
 from sqlalchemy import select
 
-from agent.demo_campaign import campaign_report, finish_campaign, run_campaign
+from integrations.demo.campaign import campaign_report, finish_campaign, run_campaign
 from agent.settings import Settings
 from agent.store.models import Episode, Publication, ReviewMessage, Season, Slot
 from agent.sweep import sweep_and_report
 from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID, MARKETER_ID, OTHER_ID
-from integrations.slack.local_stack import LocalStack, ScriptedPerson
+from integrations.demo.local_stack import LocalStack, ScriptedPerson
 
 BRIEF = ("New season! Brand: Lumen Coffee. Product: Lumen Night Brew cold-brew can. Audience: night-shift nurses. "
          "Goal: awareness. Tone: cosy suspense. 40 episodes, {seconds} seconds each, daily at 6pm New York.")
