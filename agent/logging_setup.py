@@ -4,25 +4,19 @@ Why a filter on the handlers rather than care at each call site: secrets leak th
 an exception message that quotes a URL with a key, a library's debug line with a header, a traceback's locals. The
 filter rewrites the final message (arguments merged) and the formatted traceback, so whatever reaches a log
 handler has been scrubbed. Known shapes (Slack `xox?-`/`xapp-` tokens, Google API keys, bearer headers) are
-caught by pattern; the configured values themselves (signing secret, client secret, keys) by exact match.
+caught by pattern; the configured values themselves (signing secret, client secret, keys) by exact match. The
+scrubbing itself is agent.redaction.redact(), shared with the thread, the CLI and the database error columns.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 
+from agent.redaction import REDACTED, redact, register_secrets
 from agent.settings import Settings
 
-REDACTED = "[REDACTED]"
-PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"xox[abposer]-[A-Za-z0-9-]{6,}"),  # Slack bot/user/config tokens
-    re.compile(r"xapp-[A-Za-z0-9-]{6,}"),  # Slack app-level (Socket Mode) tokens
-    re.compile(r"AIza[0-9A-Za-z_\-]{30,}"),  # Google API keys
-    re.compile(r"(?i)(?<=bearer )[A-Za-z0-9._~+/=-]{8,}"),  # Authorization: Bearer <token>
-    re.compile(r"(?i)(?<=client_secret=)[^&\s\"']+"),  # OAuth form bodies and query strings
-)
+__all__ = ["REDACTED", "RedactingFilter", "configure_logging", "install_redaction", "secret_values"]
 
 
 class RedactingFilter(logging.Filter):
@@ -30,16 +24,11 @@ class RedactingFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
-        # Longest first, so a secret that contains another is replaced whole; tiny values would redact noise.
-        self.secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
+        self.secrets = [s for s in secrets if s]
 
     def redact(self, text: str) -> str:
-        """`text` with every known secret value and every secret-shaped token replaced."""
-        for secret in self.secrets:
-            text = text.replace(secret, REDACTED)
-        for pattern in PATTERNS:
-            text = pattern.sub(REDACTED, text)
-        return text
+        """`text` scrubbed by agent.redaction (its shapes, the registered values, and this filter's own)."""
+        return redact(text, self.secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record in place (message with its arguments merged, and the traceback text)."""
@@ -70,7 +59,10 @@ def secret_values(settings: Settings) -> list[str]:
 
 
 def install_redaction(secrets: Iterable[str] = ()) -> RedactingFilter:
-    """Attach one RedactingFilter to every handler that exists now (root's and named loggers')."""
+    """Attach one RedactingFilter to every handler that exists now (root's and named loggers'); the values are
+    also registered with agent.redaction so thread, CLI and database text is scrubbed of them too."""
+    secrets = list(secrets)
+    register_secrets(secrets)
     redactor = RedactingFilter(secrets)
     loggers: list[logging.Logger] = [logging.getLogger()]
     loggers += [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
