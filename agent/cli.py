@@ -228,5 +228,21 @@ def chat(
                               "agreed so far is lost — try again, or say 'status?'.[/]")
 
 
+@app.command()
+def identity(
+    reference: Annotated[Path, typer.Argument(help="The locked reference photo of the character.")],
+    image: Annotated[Path, typer.Argument(help="The image to check (a keyframe, a frame of a clip, a portrait).")],
+    threshold: Annotated[float, typer.Option(help="Lock: distances at or under this are the same person "
+                                             "(dlib's usual cut-off is 0.6).")] = 0.5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Face identity distance between a reference photo and an image (exit 0 same person, 1 not, 2 no face)."""
+    from tools.identity import command_output
+
+    text, code = command_output(reference, image, threshold, as_json)
+    typer.echo(text)
+    raise typer.Exit(code)
+
+
 if __name__ == "__main__":
     app()

@@ -173,3 +173,31 @@ def _label(image: object) -> str:
     if isinstance(image, (str, Path)):
         return Path(image).name
     return "image"
+
+
+def command_output(reference: Path, image: Path, threshold: float = DEFAULT_LOCK_THRESHOLD,
+                   as_json: bool = False) -> tuple[str, int]:
+    """What `cliffhanger identity REFERENCE IMAGE` prints and its exit code.
+
+    0: the same person (within the lock) · 1: a face, but over the lock · 2: no face found, or an unreadable file.
+    """
+    import json
+
+    answer: dict[str, Any] = {"reference": str(reference), "image": str(image), "threshold": threshold}
+    try:
+        reference_embedding = embed_reference(reference)
+        result = check(reference_embedding, image, threshold)
+    except NoFaceError as error:
+        answer |= {"error": "no_face_in_reference", "message": str(error)}
+        return (json.dumps(answer) if as_json else f"{error}."), 2
+    except (OSError, ValueError) as error:  # missing file, not an image (PIL raises OSError subclasses)
+        message = f"could not read an image: {error}"
+        answer |= {"error": "unreadable", "message": message}
+        return (json.dumps(answer) if as_json else message), 2
+    answer |= {"faces_found": result.faces_found, "distance": result.distance, "within_lock": result.within_lock}
+    if result.distance is None:
+        answer["message"] = f"no face found in {image}"
+        return (json.dumps(answer) if as_json else f"No face found in {image}."), 2
+    if as_json:
+        return json.dumps(answer), 0 if result.within_lock else 1
+    return result.describe(), 0 if result.within_lock else 1

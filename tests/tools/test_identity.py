@@ -92,3 +92,29 @@ def test_distance_metric():
     assert identity.distance([0.0, 3.0], [4.0, 0.0]) == pytest.approx(5.0)
     with pytest.raises(ValueError):
         identity.distance([0.0], [0.0, 1.0])
+
+
+def test_cli_prints_the_distance_and_says_when_no_face(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    darker = tmp_path / "darker.png"
+    ImageEnhance.Brightness(Image.open(DATA / "astronaut.png").convert("RGB")).enhance(0.6).save(darker)
+    runner = CliRunner()
+    same = runner.invoke(app, ["identity", str(DATA / "astronaut.png"), str(darker)])
+    assert same.exit_code == 0, same.output
+    assert "identity distance 0.1" in same.output and "same person" in same.output
+
+    as_json = runner.invoke(app, ["identity", str(DATA / "astronaut.png"), str(darker), "--json"])
+    answer = json.loads(as_json.output)
+    assert answer["faces_found"] >= 1 and 0 < answer["distance"] <= 0.5 and answer["within_lock"] is True
+
+    none = runner.invoke(app, ["identity", str(DATA / "astronaut.png"), str(DATA / "coffee.png"), "--json"])
+    assert none.exit_code == 2 and json.loads(none.output)["distance"] is None
+    assert "No face found" in runner.invoke(app, ["identity", str(DATA / "astronaut.png"),
+                                                  str(DATA / "coffee.png")]).output
+    missing = runner.invoke(app, ["identity", str(tmp_path / "nope.png"), str(darker)])
+    assert missing.exit_code == 2 and "could not read an image" in missing.output
