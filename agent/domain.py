@@ -256,3 +256,116 @@ class LeadLock(BaseModel):
     portrait_hash: str
     seed: int
     voice: str = "none"
+
+
+# --- Storyboard (issue 13): an episode as shots, stored with its script version ("shots" in the script JSON) ---
+
+
+class ShotType(StrEnum):
+    """How a shot frames its subject (drives where the renderer places characters and how big)."""
+
+    ESTABLISHING = "establishing"
+    WIDE = "wide"
+    TWO_SHOT = "two-shot"
+    SINGLE = "single"
+    CLOSE_UP = "close-up"
+    OVER_THE_SHOULDER = "over-the-shoulder"
+    INSERT = "insert"
+    PRODUCT_HERO = "product-hero"
+    REACTION = "reaction"
+
+
+class CameraMove(StrEnum):
+    """What the camera does during the shot."""
+
+    STATIC = "static"
+    PUSH_IN = "push-in"
+    PULL_OUT = "pull-out"
+    PAN = "pan"
+    HANDHELD = "handheld"
+
+
+class FramePosition(StrEnum):
+    """Where a character stands in the frame; FOREGROUND is the over-the-shoulder back-of-head position."""
+
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+    FOREGROUND = "foreground"
+
+
+class InFrame(BaseModel):
+    """One character visible in a shot, and where."""
+
+    name: str
+    position: FramePosition = FramePosition.CENTER
+
+
+class Shot(BaseModel):
+    """One shot of an episode's storyboard."""
+
+    number: int = Field(ge=1)
+    type: ShotType
+    location: str = Field(description="location key, e.g. 'cafe' (one of the season's locations)")
+    characters: list[InFrame] = Field(default_factory=list)
+    speaker: str = Field(default="", description="whose shot it is (the one the camera favours)")
+    lines: list[Line] = Field(default_factory=list, description="what is said over this shot, in order")
+    voice_over: bool = Field(default=False, description="the lines are heard from off screen (narration, V.O.)")
+    action: str = ""
+    camera: CameraMove = CameraMove.STATIC
+    duration_s: float = Field(gt=0)
+    cue: str = Field(default="", description="music/SFX cue: 'music: tense', 'sfx: door', 'sting' …")
+    product: bool = False  # the product is visible (insert, hero, or in a character's hand)
+
+    @property
+    def names(self) -> list[str]:
+        """Names of the characters in frame."""
+        return [c.name for c in self.characters]
+
+
+class Storyboard(BaseModel):
+    """An episode's shot list (6–14 shots), versioned with its script."""
+
+    episode: int = Field(ge=1)
+    length_s: float = Field(gt=0, description="the episode length the shot durations add up to")
+    shots: list[Shot]
+    offline_draft: bool = False
+
+    @property
+    def total_s(self) -> float:
+        """Sum of the shot durations."""
+        return round(sum(s.duration_s for s in self.shots), 3)
+
+
+class LocationKind(StrEnum):
+    """The kinds of place the offline location painter can draw."""
+
+    CAFE = "cafe"
+    OFFICE = "office"
+    APARTMENT = "apartment"
+    STREET_NIGHT = "street-night"
+    SHOP = "shop"
+    GYM = "gym"
+    LOBBY = "lobby"
+
+
+class LocationLock(BaseModel):
+    """A season location with its locked reference image (the lock is the image's content hash)."""
+
+    key: str
+    kind: LocationKind
+    name: str
+    image_path: str = ""
+    image_hash: str = ""
+
+
+class CharacterLock(BaseModel):
+    """A speaking character's locked appearance reference, wardrobe and voice."""
+
+    name: str
+    role: str = "support"
+    image_path: str = ""
+    image_hash: str = ""
+    seed: int = 0
+    voice: str = "none"
+    wardrobe: list[str] = Field(default_factory=list, description="hex colours from the locked look")
