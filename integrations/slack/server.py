@@ -2,6 +2,9 @@
 routes (GET /slack/install, GET /slack/oauth_redirect — Bolt's ASGI adapter routes them when the app has an
 OAuth flow).
 
+Every POST is screened first (integrations/slack/request_guard.py): signature on the raw bytes → 401, then shape →
+400, so nothing unsigned is ever parsed and malformed bodies never reach Bolt's parser (no 500, no traceback).
+
 Bolt's ASGI adapter dispatches synchronously; we run every dispatch (events, install, OAuth callback — the last
 two touch the database and call oauth.v2.access) in a worker thread so one slow request never blocks the event
 loop, which keeps acks well under Slack's 3 s.
@@ -10,6 +13,7 @@ loop, which keeps acks well under Slack's 3 s.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -23,11 +27,33 @@ from slack_bolt.adapter.asgi.http_request import AsgiHttpRequest
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 
+from integrations.slack.request_guard import MAX_BODY_BYTES, Refusal, screen
+
+log = logging.getLogger(__name__)
+
+
+async def _raw_body(request: AsgiHttpRequest) -> bytes | None:
+    """The body's bytes (None when the client went away or sent more than we accept; never decoded here)."""
+    chunks = bytearray()
+    while True:
+        chunk = await request.receive()
+        if chunk.get("type") != "http.request":
+            return None
+        chunks.extend(chunk.get("body", b""))
+        if len(chunks) > MAX_BODY_BYTES:
+            return None
+        if not chunk.get("more_body", False):
+            return bytes(chunks)
+
 
 async def _bolt_request(request: AsgiHttpRequest) -> BoltRequest:
-    """The BoltRequest for an ASGI request (body read on the loop, handled in a thread)."""
+    """The BoltRequest for an ASGI GET (install and OAuth callback routes carry no body worth verifying)."""
     body = await request.get_raw_body()
     return BoltRequest(body=body, query=request.query_string, headers=request.get_headers())
+
+
+def _refuse(refusal: Refusal) -> BoltResponse:
+    return BoltResponse(status=refusal.status, body=refusal.reason, headers={"content-type": "text/plain"})
 
 
 class ThreadedSlackHandler(SlackRequestHandler):
@@ -37,8 +63,11 @@ class ThreadedSlackHandler(SlackRequestHandler):
     so the 7th of 50 simultaneous events would wait for a free thread before even being verified.
     """
 
-    def __init__(self, app: App, path: str = "/slack/events", dispatch_threads: int = 64) -> None:
+    def __init__(self, app: App, path: str = "/slack/events", dispatch_threads: int = 64,
+                 signing_secret: str | None = None) -> None:
         super().__init__(app, path)
+        # Bolt keeps the secret it verifies with privately; the guard must use the very same one.
+        self.signing_secret = signing_secret or str(getattr(app, "_signing_secret", "") or "")
         self.executor = ThreadPoolExecutor(max_workers=dispatch_threads, thread_name_prefix="slack-dispatch")
 
     async def _in_thread(self, func: Callable[[BoltRequest], BoltResponse], request: AsgiHttpRequest) -> BoltResponse:
@@ -46,8 +75,24 @@ class ThreadedSlackHandler(SlackRequestHandler):
         return await asyncio.get_running_loop().run_in_executor(self.executor, func, bolt_request)
 
     async def dispatch(self, request: AsgiHttpRequest) -> BoltResponse:  # type: ignore[override]
-        """POST /slack/events: verify, dedupe, match, ack — the listener itself runs later on Bolt's pool."""
-        return await self._in_thread(self.app.dispatch, request)
+        """POST /slack/events: screen (401/400), then Bolt matches and acks — the listener runs later on its pool."""
+        raw = await _raw_body(request)
+        if raw is None:
+            return _refuse(Refusal(413, "body too large or incomplete"))
+        screened = screen(raw, request.get_headers(), self.signing_secret,  # type: ignore[arg-type]
+                          query=request.query_string)
+        if isinstance(screened, Refusal):
+            log.info("refused a request to /slack/events: %s (HTTP %d)", screened.reason, screened.status)
+            return _refuse(screened)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, self._dispatch, screened)
+
+    def _dispatch(self, request: BoltRequest) -> BoltResponse:
+        """Bolt's dispatch; a signed request of a shape Bolt can't take is a 400 with one log line, not a 500."""
+        try:
+            return self.app.dispatch(request)
+        except Exception as exc:  # noqa: BLE001 - the failure is described in one line; the sender gets 400
+            log.warning("refused a signed but malformed Slack request: %s", type(exc).__name__)
+            return _refuse(Refusal(400, "malformed Slack request"))
 
     async def handle_installation(self, request: AsgiHttpRequest) -> BoltResponse:  # type: ignore[override]
         """GET /slack/install: the "Add to Slack" page (state issued and stored), off the event loop."""

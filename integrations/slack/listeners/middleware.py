@@ -37,8 +37,34 @@ def event_key(body: dict[str, Any]) -> str | None:
     return f"{EVENT_KEY_PREFIX}{body['event_id']}"
 
 
+def missing_fields(event: dict[str, Any]) -> list[str]:
+    """The fields a listener needs that this event lacks (messages, mentions and reactions on messages)."""
+    kind = event.get("type")
+    if kind in ("message", "app_mention") and event.get("subtype") not in ("message_changed", "message_deleted"):
+        return [name for name in ("channel", "ts") if not isinstance(event.get(name), str) or not event.get(name)]
+    if kind in ("reaction_added", "reaction_removed"):
+        item = event.get("item")
+        if not isinstance(item, dict):
+            return ["item"]
+        if item.get("type", "message") == "message":
+            return [f"item.{name}" for name in ("channel", "ts") if not isinstance(item.get(name), str)
+                    or not item.get(name)]
+    return []
+
+
 def tag_events(body: dict[str, Any], context: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
-    """Global middleware: remember the delivery's dedupe key for the listener (no I/O on the ack path)."""
+    """Global middleware: remember the delivery's dedupe key for the listener (no I/O on the ack path).
+
+    An event without the fields its listener needs (a message without channel or ts) is acked — Slack would
+    only redeliver the same incomplete event — and ignored with one log line instead of failing in the listener.
+    """
+    event = body.get("event")
+    if body.get("type") == "event_callback" and isinstance(event, dict):
+        missing = missing_fields(event)
+        if missing:
+            log.warning("ignored a %s event without %s (event_id %s)", event.get("type"), ", ".join(missing),
+                        str(body.get("event_id"))[:40])
+            return BoltResponse(status=200, body="")
     key = event_key(body)
     if key is not None:
         context[CONTEXT_KEY] = key

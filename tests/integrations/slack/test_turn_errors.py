@@ -20,7 +20,7 @@ def slack_error(code: str) -> SlackApiError:
     (slack_error("not_in_channel"), "Slack refused a call (not_in_channel)"),
     (TimeoutError("read timed out"), "a step took too long"),
     (ConnectionRefusedError(111, "Connection refused"), "a service I depend on could not be reached"),
-    (KeyError("season_id"), "an unexpected KeyError"),
+    (KeyError("season_id"), "something went wrong on my side"),
 ])
 def test_friendly_error_names_the_kind_of_problem(exc: BaseException, phrase: str) -> None:
     text = friendly_error(exc, "abcd1234")

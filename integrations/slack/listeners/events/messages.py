@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from agent.services.seasons import find_season, thread_key
+from agent.user_errors import message as user_message
 from integrations.slack.attachments import AttachmentError, download_attachments
 from integrations.slack.dedupe import first_time
 from integrations.slack.deps import SlackDeps
@@ -50,17 +51,8 @@ def show_status(set_status: StatusSetter | None, status: str, loading: list[str]
 
 
 def friendly_error(exc: BaseException, ref: str) -> str:
-    """What the thread sees when a turn fails: what kind of problem, a reference to find the log, what to do."""
-    if isinstance(exc, SlackApiError):
-        what = f"Slack refused a call ({exc.response.get('error', 'unknown error')})"
-    elif isinstance(exc, TimeoutError):
-        what = "a step took too long"
-    elif isinstance(exc, (ConnectionError, OSError)):
-        what = "a service I depend on could not be reached"
-    else:
-        what = f"an unexpected {type(exc).__name__}"
-    return (f":warning: I hit a problem handling that: {what} (ref `{ref}`). Nothing you agreed so far is lost — "
-            "please try again, or say *status?*.")
+    """What the thread sees when a turn fails: agent/user_errors.py's words (setting named, no class names)."""
+    return f":warning: {user_message(exc, f'`{ref}`')}"
 
 
 def run_turn(deps: SlackDeps, client: WebClient, event: dict[str, Any], team_id: str, bot_user_id: str | None,
