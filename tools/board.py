@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from tools.render.fonts import load_font
+from tools.render.fonts import font_for_text, load_font
 from tools.status import EpisodeView, SeasonView
 
 WIDTH = 1200
@@ -115,6 +115,7 @@ def _draw_grid(image: Image.Image, view: SeasonView, top: int) -> int:
         image.paste(_thumbnail(ep), (x, y))
         _draw_badge(draw, x + 10, y + 10, ep.status, badge_font)
         title = f"Ep {ep.number} · {ep.title}"
+        label_font = font_for_text(title, 20, "DejaVuSans")  # titles may be CJK, Arabic, Hebrew…
         if draw.textlength(title, font=label_font) > THUMB_W:
             while len(title) > 8 and draw.textlength(title + "…", font=label_font) > THUMB_W:
                 title = title[:-1]
@@ -160,13 +161,13 @@ def render_board(view: SeasonView, out: Path) -> Path:
     width, height = board_size(view)
     image = Image.new("RGB", (width, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    draw.text((MARGIN, MARGIN), view.title[:70], font=load_font("DejaVuSans-Bold", 36), fill=TEXT)
+    draw.text((MARGIN, MARGIN), view.title[:70], font=font_for_text(view.title[:70], 36), fill=TEXT)
     counts = ", ".join(f"{n} {badge_for(s)[0].lower()}" for s, n in sorted(view.state_counts().items()))
     subtitle = f"Stage {view.status} · {len(view.episodes)} episodes"
     if view.next_publish:
         subtitle += f" · next drop {datetime.fromisoformat(view.next_publish):%a %d %b %H:%M} UTC"
     subtitle += f" · {counts}" if counts else ""
-    font = load_font("DejaVuSans", 20)
+    font = font_for_text(subtitle, 20, "DejaVuSans")
     while draw.textlength(subtitle, font=font) > WIDTH - 2 * MARGIN:
         subtitle = subtitle[:-2].rstrip(" ·,") + "…"
     draw.text((MARGIN, MARGIN + 50), subtitle, font=font, fill=MUTED)

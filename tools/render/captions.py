@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from agent.domain import CaptionStyle, LookSpec
-from tools.render.fonts import load_font
+from tools.render.fonts import font_for_text
 from tools.render.text import fit_lines, line_height
 
 CAPTION_SIZES = [64, 58, 52, 46]
@@ -38,10 +38,10 @@ class CaptionLayout:
 def caption_layout(look: LookSpec, speaker: str, text: str, max_width: int, scale: float = 1.0) -> CaptionLayout:
     """Measure a caption without drawing it (the renderer sizes one shared canvas from these first)."""
     pad = int(36 * scale)
-    font, lines = fit_lines(text, lambda s: load_font(look.font, int(s * scale)), CAPTION_SIZES, max_width - 2 * pad,
+    font, lines = fit_lines(text, lambda s: font_for_text(text, int(s * scale), look.font), CAPTION_SIZES, max_width - 2 * pad,
                             MAX_CAPTION_LINES)
-    label_font = load_font(look.font, int(38 * scale))
     label = speaker.upper() if speaker else ""
+    label_font = font_for_text(label, int(38 * scale), look.font)
     step = int(line_height(font) * 1.12)
     label_h = int(line_height(label_font) * 1.2) if label else 0
     text_w = max([font.getlength(line) for line in lines] + [label_font.getlength(label) if label else 0])

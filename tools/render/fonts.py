@@ -7,6 +7,7 @@ which is validated up front with a message a marketer can act on.
 
 from __future__ import annotations
 
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,6 +65,83 @@ def _load(path: str, size: int) -> ImageFont.FreeTypeFont:
 def load_font(name: str, size: int) -> ImageFont.FreeTypeFont:
     """A sized font for drawing; cached because one render draws many captions in the same face."""
     return _load(str(resolve_font(name)), size)
+
+
+def _package_dir(module: str) -> Path | None:
+    spec = importlib.util.find_spec(module)
+    return Path(spec.origin).parent if spec is not None and spec.origin else None
+
+
+def fallback_chain() -> list[tuple[Path, int]]:
+    """Open-licensed Noto faces (OFL, shipped in the manimgx-fonts wheels) that cover what DejaVu does not.
+
+    Order matters: Noto Sans for Latin/Greek/Cyrillic, Noto Sans CJK (JP face: kana, hangul and han), Arabic,
+    Hebrew. Missing packages shrink the chain; nothing is downloaded at run time.
+    """
+    chain: list[tuple[Path, int]] = []
+    base = _package_dir("manimgx_fonts")
+    cjk = _package_dir("manimgx_fonts_cjk")
+    if base is not None:
+        chain.append((base / "NotoSans[wght].ttf", 0))
+    if cjk is not None:
+        chain.append((cjk / "NotoSansCJK-VF.otf.ttc", 0))
+    if base is not None:
+        chain += [(base / "NotoSansArabic[wght].ttf", 0), (base / "NotoSansHebrew[wght].ttf", 0)]
+    return [(p, i) for p, i in chain if p.is_file()]
+
+
+@lru_cache(maxsize=128)
+def _load_face(path: str, size: int, index: int, weight: int) -> ImageFont.FreeTypeFont:
+    font = ImageFont.truetype(path, size, index=index, layout_engine=ImageFont.Layout.RAQM
+                              if _raqm() else ImageFont.Layout.BASIC)
+    try:
+        font.set_variation_by_axes([weight])  # variable Noto faces default to their lightest weight
+    except OSError:
+        pass  # not a variable font
+    return font
+
+
+@lru_cache(maxsize=1)
+def _raqm() -> bool:
+    from PIL import features
+
+    return bool(features.check("raqm"))  # shaping for Arabic (joining, right to left)
+
+
+@lru_cache(maxsize=8192)
+def _has_glyph(path: str, index: int, char: str) -> bool:
+    """True when the face draws `char` as something other than its .notdef box (the tofu)."""
+    font = _load_face(path, 48, index, 400)
+    notdef = font.getmask("\U0010FFFD")  # a private-use code point no face here maps
+    mask = font.getmask(char)
+    return not (mask.size == notdef.size and bytes(mask) == bytes(notdef))
+
+
+def covers(path: Path, index: int, text: str) -> bool:
+    """Does the face draw every visible character of `text`?"""
+    return all(_has_glyph(str(path), index, ch) for ch in set(text) if not ch.isspace() and ch.isprintable())
+
+
+def font_for_text(text: str, size: int, name: str = DEFAULT_BOLD) -> ImageFont.FreeTypeFont:
+    """A sized font that draws `text` without tofu: the look's own face when it covers it, else a Noto fallback.
+
+    Use it for every drawn string that may carry a brand name, a character name or user copy (cards, captions,
+    covers, the board, campaign graphics). Mixed scripts are set in the first face covering them all (Noto CJK
+    carries Latin too); a string no face covers entirely gets the face that covers most of it.
+    """
+    own = resolve_font(name)
+    if covers(own, 0, text):
+        return _load(str(own), size)
+    bold = "bold" in name.lower() or "black" in name.lower()
+    chain = fallback_chain()
+    if not chain:
+        return _load(str(own), size)
+    best = max(chain, key=lambda f: sum(_has_glyph(str(f[0]), f[1], ch) for ch in set(text) if not ch.isspace()))
+    for path, index in chain:
+        if covers(path, index, text):
+            best = (path, index)
+            break
+    return _load_face(str(best[0]), size, best[1], 700 if bold else 400)
 
 
 def regular_for(name: str) -> str:

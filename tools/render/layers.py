@@ -11,7 +11,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageOps
 
 from agent.domain import EpisodeScript, LookSpec
-from tools.render.fonts import load_font, regular_for
+from tools.render.fonts import font_for_text, regular_for
 from tools.render.layout import Box, logo_box, portrait_box
 from tools.render.text import draw_centred, fit_lines, wrap
 
@@ -68,7 +68,7 @@ def paste_logo(canvas: Image.Image, look: LookSpec, offset: tuple[int, int] = (0
         return
     if not look.logo_text:
         return
-    font, lines = fit_lines(look.logo_text, lambda sz: load_font(look.font, sz), [54, 46, 40, 34, 28], box.w, 1)
+    font, lines = fit_lines(look.logo_text, lambda sz: font_for_text(look.logo_text or "", sz, look.font), [54, 46, 40, 34, 28], box.w, 1)
     text = lines[0] if lines else look.logo_text
     w = font.getlength(text)
     draw = ImageDraw.Draw(canvas)
@@ -98,16 +98,16 @@ def title_card(look: LookSpec, script: EpisodeScript, season_title: str, width: 
     cx = width // 2
     y = int(height * 0.30)
     if season_title:
-        f = load_font(regular_for(look.font), int(48 * s))
+        f = font_for_text(season_title.upper(), int(48 * s), regular_for(look.font))
         y = draw_centred(draw, wrap(season_title.upper(), f, _card_text_width(width)), f, cx, y,
                          look.palette.accent)
         y += int(30 * s)
-    ep_font = load_font(look.font, int(150 * s))
+    ep_font = font_for_text(f"Ep {script.number}", int(150 * s), look.font)
     y = draw_centred(draw, [f"Ep {script.number}"], ep_font, cx, y, look.palette.primary)
     draw.rectangle((cx - int(120 * s), y + int(10 * s), cx + int(120 * s), y + int(22 * s)),
                    fill=look.palette.accent)
     y += int(70 * s)
-    font, lines = fit_lines(script.title, lambda sz: load_font(look.font, int(sz * s)), [96, 84, 72, 60],
+    font, lines = fit_lines(script.title, lambda sz: font_for_text(script.title, int(sz * s), look.font), [96, 84, 72, 60],
                             _card_text_width(width), 3)
     draw_centred(draw, lines, font, cx, y, look.palette.text)
     paste_logo(canvas, look)
@@ -122,14 +122,14 @@ def end_card(look: LookSpec, headline: str, body: str, footer: str | None, width
     draw = ImageDraw.Draw(canvas)
     cx = width // 2
     y = int(height * 0.22)
-    y = draw_centred(draw, [headline.upper()], load_font(look.font, int(64 * s)), cx, y, look.palette.accent)
+    y = draw_centred(draw, [headline.upper()], font_for_text(headline.upper(), int(64 * s), look.font), cx, y, look.palette.accent)
     y += int(60 * s)
-    font, lines = fit_lines(body, lambda sz: load_font(look.font, int(sz * s)), [84, 72, 62, 54, 46],
+    font, lines = fit_lines(body, lambda sz: font_for_text(body, int(sz * s), look.font), [84, 72, 62, 54, 46],
                             _card_text_width(width), 7)
     y = draw_centred(draw, lines, font, cx, y, look.palette.text)
     if footer:
         y += int(70 * s)
-        f = load_font(look.font, int(56 * s))
+        f = font_for_text(footer, int(56 * s), look.font)
         footer_lines = wrap(footer, f, _card_text_width(width))[:2]
         draw_centred(draw, footer_lines, f, cx, max(y, int(height * 0.70)), look.palette.primary)
     paste_logo(canvas, look)
@@ -145,13 +145,13 @@ def cover(look: LookSpec, portrait: Image.Image, script: EpisodeScript, season_t
     draw = ImageDraw.Draw(canvas)
     cx = width // 2
     y = int(height * 0.62)
-    y = draw_centred(draw, [f"EP {script.number}"], load_font(look.font, int(110 * s)), cx, y,
+    y = draw_centred(draw, [f"EP {script.number}"], font_for_text(f"EP {script.number}", int(110 * s), look.font), cx, y,
                      look.palette.primary)
-    font, lines = fit_lines(script.title, lambda sz: load_font(look.font, int(sz * s)), [88, 76, 64, 54],
+    font, lines = fit_lines(script.title, lambda sz: font_for_text(script.title, int(sz * s), look.font), [88, 76, 64, 54],
                             _card_text_width(width), 3)
     y = draw_centred(draw, lines, font, cx, y + int(10 * s), look.palette.text)
     if season_title:
-        f = load_font(regular_for(look.font), int(44 * s))
+        f = font_for_text(season_title.upper(), int(44 * s), regular_for(look.font))
         draw_centred(draw, wrap(season_title.upper(), f, _card_text_width(width))[:1], f, cx, y + int(20 * s),
                      look.palette.accent)
     paste_logo(canvas, look)
