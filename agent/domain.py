@@ -76,7 +76,7 @@ class Cadence(BaseModel):
     """A release calendar: when episodes drop, in an IANA time zone."""
 
     kind: CadenceKind = CadenceKind.DAILY
-    every_n_days: int = Field(default=1, ge=1, le=30)
+    every_n_days: int = 1
     weekdays: list[int] = Field(default_factory=list, description="0=Monday … 6=Sunday, for weekly cadences")
     dates: list[date] = Field(default_factory=list, description="explicit release dates")
     release_time: time = time(18, 0)
@@ -92,7 +92,20 @@ class Cadence(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"'{value}' is not an IANA time zone; try e.g. 'America/New_York' or 'UTC'") from exc
+            from agent.understanding.brief import closest_zones
+
+            close = closest_zones(value)
+            hint = f"closest IANA zones: {', '.join(close)}" if close else "try e.g. 'America/New_York' or 'UTC'"
+            raise ValueError(f"I don't know the time zone '{value}' — {hint}") from exc
+        return value
+
+    @field_validator("every_n_days")
+    @classmethod
+    def _every_range(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError(f"every {value} days isn't a schedule — say *daily*, or every 2–30 days")
+        if value > 30:
+            raise ValueError(f"every {value} days is more than a month between episodes — pick 1–30 days")
         return value
 
     @field_validator("weekdays")
@@ -117,6 +130,26 @@ class Brief(BaseModel):
     cadence: Cadence = Field(default_factory=Cadence)
     platforms: list[str] = Field(default_factory=lambda: ["tiktok"])
     destination: Destination = Destination.DRAMA_CENTER
+
+    @field_validator("episode_count", mode="before")
+    @classmethod
+    def _episode_count_readable(cls, value: object) -> object:
+        """Negative, zero, fractional and huge counts get their own reason, not a generic range error."""
+        from agent.understanding.numbers import describe_bad_count
+
+        if isinstance(value, int | float) and not isinstance(value, bool) and (
+                value <= 0 or value != int(value) or value >= 1000):
+            raise ValueError(describe_bad_count(float(value), "episodes", MIN_EPISODES, MAX_EPISODES))
+        return value
+
+    @field_validator("episode_length_s", mode="before")
+    @classmethod
+    def _episode_length_readable(cls, value: object) -> object:
+        from agent.understanding.numbers import describe_bad_count
+
+        if isinstance(value, int | float) and not isinstance(value, bool) and (value <= 0 or value >= 100000):
+            raise ValueError(describe_bad_count(float(value), "seconds", MIN_EPISODE_SECONDS, MAX_EPISODE_SECONDS))
+        return value
 
     @field_validator("episode_count")
     @classmethod

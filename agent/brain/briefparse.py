@@ -199,11 +199,13 @@ def parse_cadence(text: str) -> dict[str, Any]:
     every = re.search(rf"\bevery\s+(other|{_NUM})\s+days?\b", lowered)
     weekdays = parse_weekdays(text)
     if every:
-        n = 2 if every.group(1) == "other" else int(to_number(every.group(1)) or 1)
+        value = to_number(every.group(1))
+        n = 2 if every.group(1) == "other" else int(value) if value is not None else 1  # 0 stays 0: refused later
         cadence.update(kind="every_n_days", every_n_days=n)
     elif re.search(r"\b(daily|every\s*day|each\s+day|once\s+a\s+day|nightly)\b", lowered):
         cadence["kind"] = "daily"
-    elif weekdays and re.search(r"\b(weekly|every|each|on|release|drop|post)\b", lowered):
+    elif weekdays and (len(weekdays) > 1 or re.search(
+            r"\b(weekly|every|each|on|releas\w*|drop\w*|post\w*|publish\w*|air\w*|goes\s+live)\b", lowered)):
         cadence.update(kind="weekly", weekdays=weekdays)
     elif re.search(r"\b(weekly|once\s+a\s+week|every\s+week)\b", lowered):
         cadence["kind"] = "weekly"
