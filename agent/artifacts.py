@@ -2,7 +2,9 @@
 
 Render rows keep *references*, not paths, so a worker on one machine and the Slack poster or a publisher on another
 can both reach a file. The local store's references are plain absolute paths: an install without
-ARTIFACT_STORE_URL keeps the files (and the database values) it always had.
+ARTIFACT_STORE_URL keeps the files (and the database values) it always had. The S3 store is an adapter
+(integrations/s3.py) chosen by the composition root (agent/bootstrap.make_artifact_store); this module never
+imports it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import tempfile
 from pathlib import Path
 
 from agent.ports import ArtifactStore
-from agent.settings import Settings
 
 S3_SCHEME = "s3://"
 
@@ -86,21 +87,3 @@ def artifact_key(path: Path, root: Path) -> str:
     """The store key of a file written under the local artifacts folder ("season-1/render-ab12/ep01.mp4")."""
     path, root = Path(path).resolve(), Path(root).resolve()
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
-
-
-def make_artifact_store(settings: Settings) -> ArtifactStore:
-    """The configured store: s3://bucket/prefix → S3 (boto3 imported only then), a path or file:// URL → that folder,
-    unset → <home>/artifacts. An unknown scheme fails at start-up, not at the first render."""
-    url = (settings.artifact_store_url or "").strip()
-    if not url:
-        return LocalArtifactStore(settings.artifacts_dir)
-    if is_remote(url):
-        from integrations.s3 import S3ArtifactStore
-
-        return S3ArtifactStore(url, cache_dir=settings.home / "artifact-cache",
-                               endpoint_url=settings.artifact_store_endpoint_url)
-    if url.startswith("file://"):
-        return LocalArtifactStore(Path(url.removeprefix("file://")))
-    if "://" in url:
-        raise ValueError(f"ARTIFACT_STORE_URL {url!r}: use s3://bucket/prefix, file:///folder or leave it unset")
-    return LocalArtifactStore(Path(url))

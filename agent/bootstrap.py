@@ -1,32 +1,40 @@
-"""The composition root: build the store, brain, renderer, queue, publishers and context from Settings.
+"""The composition root: every entry point (`cliffhanger slack`, `worker`, `publish-due`, `chat`, `demo`, the tests'
+local stack) builds its process here, from Settings, and nowhere else.
 
-Everything with side effects is constructed here and passed down; the CLI commands and the demo call these.
+This is one of the two modules of agent/ allowed to import adapters (the other is cli.py; tests/test_layering.py
+keeps the list). Plug-ins — publishers, video backends, voices, brains — are chosen by name through the entry-point
+registry (agent/plugins.py); the artifact store, the Slack wiring and the Gemini portraits are chosen here.
+Nothing here runs at import time: each function builds what it is asked for when it is called.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from agent.artifacts import make_artifact_store
+from agent import plugins
+from agent.artifacts import LocalArtifactStore, is_remote
 from agent.context import AppContext
-from agent.ports import Publisher, ReviewChannel
-from agent.services.campaign import campaign_tick, run_campaign_asset
-from agent.services.production import expired_renders, run_render
+from agent.ports import ArtifactStore, Brain, Publisher, ReviewChannel
 from agent.settings import Settings
 from agent.store.db import Store
-from agent.sweep import sweep_and_report
 from tools.jobs import JobHandlers, JobQueue, build_huey
 
+if TYPE_CHECKING:
+    from slack_bolt import App
+    from slack_bolt.oauth.oauth_settings import OAuthSettings
+    from slack_sdk import WebClient
 
-def make_brain(settings: Settings):  # type: ignore[no-untyped-def]
-    """Gemini when keyed, the offline brain otherwise."""
-    from agent.brain import make_brain as factory
+    from agent.conversation import Conversation
 
-    key = settings.google_api_key.get_secret_value() if settings.google_api_key else None
-    return factory(key, settings.gemini_model, settings.gemini_base_url)
+
+def make_brain(settings: Settings) -> Brain:
+    """The brain CLIFFHANGER_BRAIN names (auto: Gemini when keyed, the offline brain otherwise)."""
+    brain: Brain = plugins.build("brains", settings.brain, **settings.plugin_values())
+    return brain
 
 
 def make_publishers(settings: Settings, names: Sequence[str] | None = None, *,
@@ -43,17 +51,45 @@ def make_publishers(settings: Settings, names: Sequence[str] | None = None, *,
 
     chosen = list(settings.publishers if names is None else names)
     ledger = PublicationState(store or Store(make_engine(settings.effective_database_url)))
-    values = {**settings.model_dump(), "outbox_dir": settings.effective_outbox_dir}
-    return {publisher.name: publisher for publisher in build(chosen, **values, publish_state=ledger)}
+    return {publisher.name: publisher
+            for publisher in build(chosen, **settings.plugin_values(), publish_state=ledger)}
+
+
+def make_campaign_publishers(settings: Settings) -> dict[str, Publisher]:
+    """The campaign side of the configured publishers (plug-ins in `cliffhanger.campaign_publishers`)."""
+    from integrations.publishers import make_campaign_publishers as build
+
+    return build(settings.publishers, **settings.plugin_values())
+
+
+def make_artifact_store(settings: Settings) -> ArtifactStore:
+    """The configured store: s3://bucket/prefix → the S3 adapter, a path or file:// URL → that folder, unset →
+    <home>/artifacts. An unknown scheme fails at start-up, not at the first render."""
+    url = (settings.artifact_store_url or "").strip()
+    if not url:
+        return LocalArtifactStore(settings.artifacts_dir)
+    if is_remote(url):
+        from integrations.s3 import S3ArtifactStore
+
+        return S3ArtifactStore(url, cache_dir=settings.home / "artifact-cache",
+                               endpoint_url=settings.artifact_store_endpoint_url)
+    if url.startswith("file://"):
+        return LocalArtifactStore(Path(url.removeprefix("file://")))
+    if "://" in url:
+        raise ValueError(f"ARTIFACT_STORE_URL {url!r}: use s3://bucket/prefix, file:///folder or leave it unset")
+    return LocalArtifactStore(Path(url))
 
 
 def _portrait_maker(settings: Settings, offline):  # type: ignore[no-untyped-def]
     """Gemini image generation for lead portraits when keyed; the offline generator otherwise (and as fallback)."""
-    if settings.google_api_key is None or not settings.google_api_key.get_secret_value():
+    from integrations.gemini.settings import GeminiSettings
+
+    gemini = GeminiSettings.from_values(settings.plugin_values())
+    if gemini.key is None:
         return offline
     from integrations.gemini.images import portrait_maker
 
-    return portrait_maker(settings.google_api_key.get_secret_value(), settings.gemini_base_url, offline)
+    return portrait_maker(gemini.key, gemini.base_url, offline)
 
 
 def continuity_report(request, output) -> dict:  # type: ignore[no-untyped-def]
@@ -66,25 +102,36 @@ def continuity_report(request, output) -> dict:  # type: ignore[no-untyped-def]
     return data
 
 
-def make_campaign_publishers(settings: Settings) -> dict[str, Publisher]:
-    """Publishers for campaign assets: the outbox's campaign folder (episode publishers take episodes only)."""
-    from integrations.campaign_outbox import CampaignOutboxPublisher
-
-    return {"outbox": CampaignOutboxPublisher(settings.effective_outbox_dir)}
-
-
 @dataclass
 class Runtime:
-    """What a running process holds: the app context and its job queue."""
+    """What a running process holds: the app context, its job queue, and the publishing side."""
 
     context: AppContext
     queue: JobQueue
+    publishers: dict[str, Publisher] = field(default_factory=dict)
     campaign_publishers: dict[str, Publisher] = field(default_factory=dict)
+
+    def publish_due(self, now: datetime):  # type: ignore[no-untyped-def]
+        """One publish sweep — episodes and campaign assets — with a note per season thread. The worker's
+        minutely job, `cliffhanger publish-due` and the demo all call this."""
+        from agent.sweep import sweep_and_report
+
+        ctx = self.context
+        return sweep_and_report(ctx.store, self.publishers, ctx.channel, now=now,
+                                campaign_publishers=self.campaign_publishers, artifacts=ctx.artifacts)
+
+    def close(self) -> None:
+        """Release the database connections (the queue consumer, if any, is stopped by whoever started it)."""
+        self.context.store.engine.dispose()
 
 
 def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | None = None,
                   immediate_queue: bool = False) -> Runtime:
     """Wire concrete adapters to the ports (one place, one line per adapter)."""
+    from agent.services.campaign import campaign_tick, run_campaign_asset
+    from agent.services.escalation import escalate_overdue
+    from agent.services.production import expired_renders, run_render
+    from agent.store.models import utcnow
     from integrations.backends import make_backend
     from tools.portrait import generate_portrait
     from tools.preview import make_look_preview
@@ -94,30 +141,23 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
     backend = make_backend(settings.video_backend, settings)
     publishers = make_publishers(settings, store=store)
     campaign_publishers = make_campaign_publishers(settings)
+    runtime: Runtime
 
     def render(render_id: int) -> str:
         return run_render(store, render_id, backend=backend, continuity=continuity_report,
                           artifacts_dir=settings.artifacts_dir, preset=settings.render_preset, channel=channel,
                           artifacts=artifacts)
 
-    def sweep() -> object:
-        from agent.store.models import utcnow
-
-        return sweep_and_report(store, publishers, channel, now=utcnow(), campaign_publishers=campaign_publishers,
-                                artifacts=artifacts)
-
     def campaign_asset(asset_id: int) -> str:
         return run_campaign_asset(store, asset_id, artifacts_dir=settings.artifacts_dir, channel=channel,
                                   preset=settings.render_preset, artifacts=artifacts)
 
     def escalate() -> int:
-        from agent.services.escalation import escalate_overdue
-        from agent.store.models import utcnow
-
         return escalate_overdue(store, channel, utcnow(), timedelta(hours=settings.escalate_after_hours))
 
     huey = build_huey(queue_path=settings.queue_path, redis_url=settings.redis_url, immediate=immediate_queue)
-    queue = JobQueue(huey, JobHandlers(render=render, reap=lambda: expired_renders(store), sweep=sweep,
+    queue = JobQueue(huey, JobHandlers(render=render, reap=lambda: expired_renders(store),
+                                       sweep=lambda: runtime.publish_due(utcnow()),
                                        campaign_asset=campaign_asset,
                                        campaign_tick=lambda enqueue: campaign_tick(store, enqueue),
                                        minutely={"escalate_reviews": escalate}))
@@ -125,7 +165,48 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
         settings=settings, store=store, brain=make_brain(settings), channel=channel,
         enqueue_render=queue.enqueue_render,
         make_portrait=_portrait_maker(settings, lambda name, seed, path: generate_portrait(name, seed, Path(path))),
-        make_preview=make_look_preview, publishers=publishers,
-        enqueue_campaign=queue.enqueue_campaign_asset, artifacts=artifacts,
+        make_preview=make_look_preview, publishers=publishers, artifacts=artifacts,
+        enqueue_campaign=queue.enqueue_campaign_asset,
     )
-    return Runtime(context=context, queue=queue, campaign_publishers=campaign_publishers)
+    runtime = Runtime(context=context, queue=queue, publishers=publishers, campaign_publishers=campaign_publishers)
+    return runtime
+
+
+# ---- Slack: the adapters every Slack-facing entry point (serve, worker, publish-due, local stack) shares --------
+
+def slack_adapters(settings: Settings, store: Store, *, base_url: str | None = None,
+                   token: str | None = None) -> tuple[WebClient, ReviewChannel, OAuthSettings | None]:
+    """The Bolt client, the review poster and (OAuth mode) the OAuth settings; `token` defaults to SLACK_BOT_TOKEN,
+    `base_url` to SLACK_API_BASE_URL (the local stack passes the emulator's)."""
+    from integrations.slack.oauth import slack_adapters as build
+
+    if token is None and settings.slack_bot_token is not None:
+        token = settings.slack_bot_token.get_secret_value()
+    return build(settings, store, base_url or settings.slack_api_base_url, token)
+
+
+def slack_channel(settings: Settings, store: Store) -> ReviewChannel | None:
+    """The Slack poster when Slack is configured (bot token or OAuth installations), else None."""
+    if settings.slack_bot_token is None and not settings.slack_oauth_enabled:
+        return None
+    return slack_adapters(settings, store)[1]
+
+
+def terminal_channel(console: Any = None) -> ReviewChannel:
+    """The terminal as the review channel (chat, and a worker or publish-due without Slack)."""
+    from rich.console import Console
+
+    from integrations.terminal import TerminalChannel
+
+    return TerminalChannel(console if console is not None else Console())
+
+
+def build_slack_app(runtime: Runtime, conversation: Conversation, *, client: WebClient, signing_secret: str,
+                    oauth: OAuthSettings | None) -> App:
+    """The Bolt app over this runtime (the same for `cliffhanger slack` and the local stack)."""
+    from integrations.slack.app import build_app
+    from integrations.slack.deps import SlackDeps
+
+    return build_app(client=client, signing_secret=signing_secret, oauth_settings=oauth,
+                     deps=SlackDeps(app=runtime.context, conversation=conversation),
+                     listener_threads=runtime.context.settings.slack_listener_threads)

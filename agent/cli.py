@@ -1,4 +1,5 @@
-"""`cliffhanger` — the composition root: every command builds its adapters here and nowhere else."""
+"""`cliffhanger` — the command line. Each command builds its process through the composition root
+(agent/bootstrap.py) and only adds what is specific to it (the HTTP server, the terminal loop)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 app = typer.Typer(help="Cliffhanger: a Slack-native AI showrunner for branded TikTok mini-drama seasons.",
                   no_args_is_help=True, add_completion=False)
@@ -68,11 +70,10 @@ def status(
 def publish_due_command(
     now: Annotated[str | None, typer.Option(help="ISO time to treat as now (default: the clock).")] = None,
 ) -> None:
-    """Publish every due, approved slot exactly once (safe to run twice or from several machines)."""
-    from agent.artifacts import make_artifact_store
-    from agent.bootstrap import make_publishers
+    """Publish every due, approved episode and campaign asset exactly once (safe to run twice or from several
+    machines)."""
+    from agent.bootstrap import build_runtime, slack_channel, terminal_channel
     from agent.store.db import Store
-    from agent.sweep import sweep_and_report
 
     settings = _settings()
     try:
@@ -83,25 +84,13 @@ def publish_due_command(
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     store = Store.open(settings.effective_database_url)
-    channel = _slack_channel(settings, store)
-    result = sweep_and_report(store, make_publishers(settings, store=store), channel, now=moment,
-                              artifacts=make_artifact_store(settings))
+    # Slack configured → the notes go to each season's thread; otherwise they are printed here.
+    channel = slack_channel(settings, store) or terminal_channel(console)
+    runtime = build_runtime(settings, channel, store=store, immediate_queue=True)
+    result = runtime.publish_due(moment)
     console.print(f"published {result.published}, already published {result.skipped_already}, "
                   f"held {result.held}, failed {result.failed}")
-    for message in result.messages:
-        console.print(f"  season {message.season_id}: {message.text}")
-
-
-def _slack_channel(settings, store):  # type: ignore[no-untyped-def]
-    """The Slack poster (token or OAuth installations, wired like `cliffhanger slack`), or None when Slack is not
-    configured (then there are no thread notes)."""
-    if settings.slack_bot_token is None and not settings.slack_oauth_enabled:
-        return None
-    from integrations.slack.oauth import slack_adapters
-
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    _client, channel, _oauth = slack_adapters(settings, store, settings.slack_api_base_url, token)
-    return channel
+    runtime.close()
 
 
 @app.command()
@@ -117,13 +106,10 @@ def slack(
     """
     import threading
 
-    from agent.bootstrap import build_runtime
+    from agent.bootstrap import build_runtime, build_slack_app, slack_adapters
     from agent.conversation import Conversation
     from agent.logging_setup import configure_logging
     from agent.store.db import Store
-    from integrations.slack.app import build_app
-    from integrations.slack.deps import SlackDeps
-    from integrations.slack.oauth import slack_adapters
     from integrations.slack.server import SlackHttpServer
 
     settings = _settings()
@@ -139,16 +125,14 @@ def slack(
     assert settings.slack_signing_secret is not None
     configure_logging(settings)
     store = Store.open(settings.effective_database_url)
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    client, channel, oauth = slack_adapters(settings, store, settings.slack_api_base_url, token)
+    client, channel, oauth = slack_adapters(settings, store)
     runtime = build_runtime(settings, channel, store=store)
     consumer = runtime.queue.consumer(workers=workers) if workers else None
     if consumer is not None:
         consumer.start()
     with Conversation(runtime.context) as conversation:
-        bolt = build_app(client=client, signing_secret=settings.slack_signing_secret.get_secret_value(),
-                         deps=SlackDeps(app=runtime.context, conversation=conversation), oauth_settings=oauth,
-                         listener_threads=settings.slack_listener_threads)
+        bolt = build_slack_app(runtime, conversation, client=client, oauth=oauth,
+                               signing_secret=settings.slack_signing_secret.get_secret_value())
         mode = "OAuth (install at /slack/install)" if oauth else "single workspace (bot token)"
         try:
             if settings.slack_app_token is not None:
@@ -174,18 +158,14 @@ def worker(
     workers: Annotated[int, typer.Option(help="Worker threads.")] = 2,
 ) -> None:
     """Run a queue consumer (SQLite queue, or Redis when REDIS_URL is set) for renders and the publish sweep."""
-    from agent.bootstrap import build_runtime
+    from agent.bootstrap import build_runtime, slack_channel, terminal_channel
     from agent.logging_setup import configure_logging
     from agent.store.db import Store
 
     settings = _settings()
     configure_logging(settings)
     store = Store.open(settings.effective_database_url)
-    channel = _slack_channel(settings, store)
-    if channel is None:
-        from integrations.terminal import TerminalChannel
-
-        channel = TerminalChannel(console)
+    channel = slack_channel(settings, store) or terminal_channel(console)
     runtime = build_runtime(settings, channel, store=store)
     console.print(f"worker: {workers} threads on {'Redis' if settings.redis_url else settings.queue_path}")
     runtime.queue.consumer(workers=workers).run()
@@ -196,13 +176,12 @@ def chat(
     thread: Annotated[str, typer.Option(help="Conversation name (one name = one season).")] = "terminal",
 ) -> None:
     """Chat with the showrunner in the terminal (same agent as in Slack). Type 'quit' to leave."""
-    from agent.bootstrap import build_runtime
+    from agent.bootstrap import build_runtime, terminal_channel
     from agent.conversation import Conversation
-    from integrations.terminal import TerminalChannel, split_attachments, terminal_review_command
+    from integrations.terminal import split_attachments, terminal_review_command
 
     settings = _settings()
-    channel = TerminalChannel(console)
-    runtime = build_runtime(settings, channel, immediate_queue=True)
+    runtime = build_runtime(settings, terminal_channel(console), immediate_queue=True)
     console.print("[bold]Cliffhanger[/] — tell me about your brand and product. ('help' for the steps, 'quit' to "
                   "leave; attach a logo, font or portrait by typing its path; in review: ':+1: 3' approves episode "
                   "3, ':-1: 3' requests changes)")
@@ -223,9 +202,10 @@ def chat(
                 conversation.handle(team_id="local", channel_id="terminal", thread_ts=thread, user_id="you",
                                     text=message, files=files)
             except Exception as error:
+                from agent.user_errors import message as user_message
+
                 logging.getLogger(__name__).exception("turn failed")
-                console.print(f"[red]I hit a problem handling that ({type(error).__name__}: {error}). Nothing you "
-                              "agreed so far is lost — try again, or say 'status?'.[/]")
+                console.print(f"[red]{escape(user_message(error))}[/]")
 
 
 @app.command()
@@ -244,5 +224,12 @@ def identity(
     raise typer.Exit(code)
 
 
+def main() -> None:
+    """Console entry point: the app, with start-up/configuration errors as one line and exit 2."""
+    from agent.startup_errors import run
+
+    run(app)
+
+
 if __name__ == "__main__":
-    app()
+    main()

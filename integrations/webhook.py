@@ -22,8 +22,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 import httpx
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
 
+from agent.plugins import PluginSettings
 from agent.ports import PublishPackage, PublishResult
 
 SIGNATURE_HEADER = "X-Cliffhanger-Signature"
@@ -141,10 +143,21 @@ class WebhookPublisher:
         return PublishResult(external_id=str(external or package.idempotency_key), location=self.url)
 
 
-def from_settings(*, webhook_url: str | None = None, webhook_secret: SecretStr | str | None = None,
-                  webhook_allow_insecure_local: bool = False, **_: Any) -> WebhookPublisher:
-    """Registry factory: WEBHOOK_URL + WEBHOOK_SECRET."""
-    secret = webhook_secret.get_secret_value() if isinstance(webhook_secret, SecretStr) else webhook_secret
-    if not webhook_url or not secret:
+class WebhookSettings(PluginSettings):
+    """The webhook publisher's own settings: WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_ALLOW_INSECURE_LOCAL."""
+
+    model_config = SettingsConfigDict(env_prefix="WEBHOOK_", env_file=None, extra="ignore", populate_by_name=True)
+
+    url: str | None = Field(default=None, description="https URL the webhook publisher POSTs to.")
+    secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 signing secret for the webhook.")
+    allow_insecure_local: bool = Field(
+        default=False, description="Allow http:// and private/loopback hosts (local demos and tests only).")
+
+
+def from_settings(**values: Any) -> WebhookPublisher:
+    """Plug-in factory (entry point `webhook`): WEBHOOK_URL + WEBHOOK_SECRET (explicit values or environment)."""
+    cfg = WebhookSettings.from_values(values)
+    secret = cfg.secret.get_secret_value() if cfg.secret else None
+    if not cfg.url or not secret:
         raise ValueError("the webhook publisher needs webhook_url and webhook_secret")
-    return WebhookPublisher(webhook_url, secret, allow_insecure_local=webhook_allow_insecure_local)
+    return WebhookPublisher(cfg.url, secret, allow_insecure_local=cfg.allow_insecure_local)

@@ -1,6 +1,7 @@
 """Brains write and revise the season: an offline deterministic one, and Gemini when a key is configured.
 
-`make_brain` is the one place that chooses; the composition root calls it with settings values.
+Brains are plug-ins (entry-point group `cliffhanger.brains`); the composition root builds the one CLIFFHANGER_BRAIN
+names. `make_brain` is a shortcut for scripts and tests: the `auto` brain for a key.
 """
 
 from __future__ import annotations
@@ -14,16 +15,13 @@ from agent.ports import Brain
 
 def make_brain(google_api_key: str | SecretStr | None, model: str = "gemini-2.5-flash",
                base_url: str | None = None) -> Brain:
-    """OfflineBrain without a key; GeminiBrain with one (imported only then: it is heavy, and agent/ stays clean).
+    """OfflineBrain without a key; the Gemini plug-in with one (found through the registry: agent/ imports no
+    adapter). Accepts the settings' SecretStr as is."""
+    from agent import plugins
 
-    Accepts the settings' SecretStr as is, so the key is unwrapped in one place only.
-    """
-    key = google_api_key.get_secret_value() if isinstance(google_api_key, SecretStr) else google_api_key
-    if not key:
-        return OfflineBrain()
-    from integrations.gemini.brain import GeminiBrain
-
-    return GeminiBrain(api_key=key, model=model, base_url=base_url)
+    brain: Brain = plugins.build("brains", "auto", google_api_key=google_api_key or None, gemini_model=model,
+                                 gemini_base_url=base_url)
+    return brain
 
 
 __all__ = ["Brain", "BrainError", "KeyRejectedError", "OfflineBrain", "make_brain"]

@@ -18,10 +18,9 @@ from agent.services.campaign import latest_assets
 from agent.services.campaign_publish import DEFAULT_OFFSETS_H, asset_publish_at, campaign_offsets
 from agent.services.campaign_review import asset_state, counted_asset_approvers
 from agent.store.models import CampaignAsset, CampaignMessage, CampaignPublication, Episode, Season
-from agent.sweep import sweep_and_report
+from integrations.demo.local_stack import LocalStack, ScriptedPerson
 from integrations.slack.blocks.campaign_card import CAMPAIGN_APPROVE_ACTION
 from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID
-from integrations.demo.local_stack import LocalStack, ScriptedPerson
 from tools.campaign.asset import KINDS, QUOTE
 
 CHANGED_EPISODE = 2
@@ -102,8 +101,7 @@ def finish_campaign(stack: LocalStack, season_id: int, last_release: datetime, c
     with store.session() as session:
         latest = max(campaign_offsets(session, season_id).values(), default=max(DEFAULT_OFFSETS_H.values()))
     now = last_release + timedelta(hours=latest, minutes=1)
-    result = sweep_and_report(store, stack.runtime.context.publishers, stack.runtime.context.channel, now=now,
-                              campaign_publishers=stack.runtime.campaign_publishers)
+    result = stack.runtime.publish_due(now)
     with store.session() as session:
         total = session.scalar(select(func.count(CampaignPublication.id)).where(
             CampaignPublication.status == "PUBLISHED"))

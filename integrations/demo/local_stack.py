@@ -1,6 +1,8 @@
 """The whole product on embedded defaults: Slack emulator + real Bolt app over signed HTTP + queue workers.
 
-`make demo` and the end-to-end tests both run on this, so what the tests prove is what the demo shows.
+`make demo` and the end-to-end tests both run on this, so what the tests prove is what the demo shows. It builds
+the process through the same composition root as `cliffhanger slack` (agent/bootstrap.py) and only adds the
+emulator, its signing secret and the embedded consumer.
 """
 
 from __future__ import annotations
@@ -12,14 +14,11 @@ from typing import Any
 
 from slack_bolt import App
 
-from agent.bootstrap import Runtime, build_runtime
+from agent.bootstrap import Runtime, build_runtime, build_slack_app, slack_adapters
 from agent.conversation import Conversation
 from agent.settings import Settings
 from agent.store.db import Store
-from integrations.slack.app import build_app
-from integrations.slack.deps import SlackDeps
 from integrations.slack.emulator import DRAMA_CHANNEL_ID, EventSender, SlackEmulator
-from integrations.slack.oauth import slack_adapters
 from integrations.slack.server import SlackHttpServer
 
 log = logging.getLogger(__name__)
@@ -49,12 +48,12 @@ class LocalStack:
         stack = self._stack
         self.emulator = stack.enter_context(SlackEmulator(files_dir=self.settings.home / "slack-files"))
         store = Store.open(self.settings.effective_database_url)
-        client, channel, oauth = slack_adapters(self.settings, store, self.emulator.base_url, "xoxb-local-emulator")
+        client, channel, oauth = slack_adapters(self.settings, store, base_url=self.emulator.base_url,
+                                                token="xoxb-local-emulator")
         self.runtime = build_runtime(self.settings, channel, store=store, immediate_queue=self.immediate_queue)
         self.conversation = stack.enter_context(Conversation(self.runtime.context))
-        self.app = app = build_app(client=client, signing_secret=EMULATOR_SIGNING_SECRET, oauth_settings=oauth,
-                                   deps=SlackDeps(app=self.runtime.context, conversation=self.conversation),
-                                   listener_threads=self.settings.slack_listener_threads)
+        self.app = app = build_slack_app(self.runtime, self.conversation, client=client, oauth=oauth,
+                                         signing_secret=EMULATOR_SIGNING_SECRET)
         # Runs after the server stopped (LIFO): turns already acked finish before the conversation closes.
         stack.callback(lambda: app.listener_runner.listener_executor.shutdown(wait=True))  # type: ignore[attr-defined]
         self.server = SlackHttpServer(app, port=0).start()
@@ -64,7 +63,7 @@ class LocalStack:
             consumer = self.runtime.queue.consumer(workers=self.workers)
             consumer.start()
             stack.callback(lambda: consumer.stop(graceful=True))
-        stack.callback(self.runtime.context.store.engine.dispose)
+        stack.callback(self.runtime.close)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -16,12 +16,11 @@ from typing import Any
 from rich.console import Console
 from sqlalchemy import select
 
-from integrations.demo.campaign import campaign_report, finish_campaign, run_campaign
 from agent.settings import Settings
 from agent.store.models import Episode, Publication, ReviewMessage, Season, Slot
-from agent.sweep import sweep_and_report
-from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID, MARKETER_ID, OTHER_ID
+from integrations.demo.campaign import campaign_report, finish_campaign, run_campaign
 from integrations.demo.local_stack import LocalStack, ScriptedPerson
+from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID, MARKETER_ID, OTHER_ID
 
 BRIEF = ("New season! Brand: Lumen Coffee. Product: Lumen Night Brew cold-brew can. Audience: night-shift nurses. "
          "Goal: awareness. Tone: cosy suspense. 40 episodes, {seconds} seconds each, daily at 6pm New York.")
@@ -127,14 +126,10 @@ def run_demo(out_dir: Path, episodes: int = 8, seconds: int = 40, console: Conso
             slot_times = sorted(session.scalars(select(Slot.publish_at).join(Episode).where(
                 Episode.season_id == season_id)).all())
         run_campaign(stack, season_id, console)
-        publishers = stack.runtime.context.publishers
-        campaign_publishers = stack.runtime.campaign_publishers
-        for day, at in enumerate(slot_times, start=1):
+        for at in slot_times:  # the worker's minutely sweep, on a simulated clock
             now = at + timedelta(minutes=1)
-            first = sweep_and_report(store, publishers, stack.runtime.context.channel, now=now,
-                                     campaign_publishers=campaign_publishers)
-            again = sweep_and_report(store, publishers, stack.runtime.context.channel, now=now,
-                                     campaign_publishers=campaign_publishers)
+            first = stack.runtime.publish_due(now)
+            again = stack.runtime.publish_due(now)
             console.print(f"  simulated clock {now:%Y-%m-%d %H:%M} UTC: published {first.published}, "
                           f"second sweep published {again.published}")
         finish_campaign(stack, season_id, slot_times[-1], console)

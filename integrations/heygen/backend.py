@@ -25,6 +25,7 @@ from PIL import Image
 from agent.domain import Line
 from agent.ports import RenderOutput, RenderRequest
 from integrations.heygen.client import HeyGenClient
+from integrations.heygen.settings import HeyGenSettings
 from tools.render.encode import EncodePlan, VideoOverlay
 from tools.render.layers import shot_still
 from tools.render.layout import SHOTS, portrait_box
@@ -148,12 +149,12 @@ def _with(plan: EncodePlan, **changes: Any) -> EncodePlan:
     return replace(plan, **changes)
 
 
-def from_settings(settings: Any) -> HeyGenBackend:
-    """The heygen backend from Settings (HEYGEN_API_KEY, HEYGEN_BASE_URL, HEYGEN_AVATAR_ID, HEYGEN_VOICE_ID)."""
-    key = settings.heygen_api_key.get_secret_value() if settings.heygen_api_key else ""
-    if not key or not settings.heygen_avatar_id:
+def from_settings(**values: Any) -> HeyGenBackend:
+    """Plug-in factory (entry point `heygen`): HEYGEN_API_KEY, HEYGEN_AVATAR_ID and HEYGEN_VOICE_ID (HeyGenSettings)."""
+    cfg = HeyGenSettings.from_values(values)
+    key = cfg.api_key.get_secret_value() if cfg.api_key else ""
+    if not key or not cfg.avatar_id:
         raise ValueError("the heygen backend needs HEYGEN_API_KEY and HEYGEN_AVATAR_ID")
-    voice = settings.heygen_voice_id or ""
-    if not voice:
+    if not cfg.voice_id:
         raise ValueError("the heygen backend needs HEYGEN_VOICE_ID (the lead's HeyGen voice)")
-    return HeyGenBackend(HeyGenClient(key, settings.heygen_base_url), settings.heygen_avatar_id, voice)
+    return HeyGenBackend(HeyGenClient(key, cfg.base_url), cfg.avatar_id, cfg.voice_id)

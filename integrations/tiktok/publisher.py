@@ -13,8 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
 from agent.ports import PublishPackage, PublishResult
 from integrations.tiktok.client import (
     DEFAULT_CHUNK,
@@ -27,6 +25,7 @@ from integrations.tiktok.client import (
     plan_chunks,
 )
 from integrations.tiktok.mp4 import mp4_duration_s
+from integrations.tiktok.settings import TikTokSettings
 from integrations.tiktok.state import JsonFileState, PublishState
 
 SELF_ONLY = "SELF_ONLY"
@@ -185,30 +184,21 @@ class TikTokPublisher:
         return PublishResult(external_id=publish_id, location=f"tiktok:{kind}/{publish_id}{note}")
 
 
-def _plain(value: SecretStr | str | None) -> str | None:
-    """Settings hold tokens as SecretStr; the client needs the string."""
-    return value.get_secret_value() if isinstance(value, SecretStr) else value
-
-
-def from_settings(*, tiktok_access_token: SecretStr | str | None = None,
-                  tiktok_api_base_url: str = "https://open.tiktokapis.com", tiktok_state_dir: Path | str | None = None,
-                  cliffhanger_home: Path | str | None = None, tiktok_mode: str = "direct", tiktok_audited: bool = False,
-                  tiktok_privacy_level: str = "PUBLIC_TO_EVERYONE", tiktok_inbox_fallback: bool = True,
-                  tiktok_posts_per_day: int = 15, tiktok_pending_inbox_per_day: int = 5,
-                  publish_state: PublishState | None = None, **_: Any) -> TikTokPublisher:
-    """Registry factory: needs TIKTOK_ACCESS_TOKEN.
+def from_settings(*, publish_state: PublishState | None = None, cliffhanger_home: Path | str | None = None,
+                  **values: Any) -> TikTokPublisher:
+    """Plug-in factory (entry point `tiktok`): needs TIKTOK_ACCESS_TOKEN (see TikTokSettings).
 
     publish_ids are remembered in `publish_state` — the composition root passes the database-backed ledger state so
     any worker can resume — or, standalone, in JSON files under <home>/tiktok-state.
     """
-    token = _plain(tiktok_access_token)
+    cfg = TikTokSettings.from_values(values)
+    token = cfg.access_token.get_secret_value() if cfg.access_token else ""
     if not token:
         raise ValueError("the tiktok publisher needs TIKTOK_ACCESS_TOKEN (a user token with video.publish)")
     if publish_state is None:
-        state_dir = Path(tiktok_state_dir) if tiktok_state_dir else \
-            Path(cliffhanger_home or ".cliffhanger") / "tiktok-state"
+        state_dir = cfg.state_dir or Path(cliffhanger_home or ".cliffhanger") / "tiktok-state"
         publish_state = JsonFileState(state_dir)
-    return TikTokPublisher(TikTokClient(token, base_url=tiktok_api_base_url), publish_state,
-                           mode=tiktok_mode, audited=tiktok_audited, privacy_level=tiktok_privacy_level,
-                           inbox_fallback=tiktok_inbox_fallback, posts_per_day=tiktok_posts_per_day,
-                           pending_inbox_per_day=tiktok_pending_inbox_per_day)
+    return TikTokPublisher(TikTokClient(token, base_url=cfg.api_base_url), publish_state,
+                           mode=cfg.mode, audited=cfg.audited, privacy_level=cfg.privacy_level,
+                           inbox_fallback=cfg.inbox_fallback, posts_per_day=cfg.posts_per_day,
+                           pending_inbox_per_day=cfg.pending_inbox_per_day)

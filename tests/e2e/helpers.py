@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from integrations.demo.season import _wait_cards
 from integrations.demo.local_stack import LocalStack
+from integrations.demo.season import _wait_cards
 
 
 def wait_for_cards(stack: LocalStack, season_id: int, want: int, timeout: float,

@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from agent.settings import Settings
 from agent.store.models import Approval, AuditEntry, ChangeRequest, Episode, Render, Season
-from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID, MARKETER_ID, OTHER_ID, FakeUser
 from integrations.demo.local_stack import LocalStack, ScriptedPerson
+from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID, MARKETER_ID, OTHER_ID, FakeUser
 from tests.e2e.helpers import wait_for_cards
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]

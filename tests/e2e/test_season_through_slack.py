@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from agent.settings import Settings
 from agent.store.models import Approval, Episode, Publication, Season, Slot
 from agent.sweep import sweep_and_report
-from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID, MARKETER_ID, OTHER_ID
 from integrations.demo.local_stack import LocalStack, ScriptedPerson
+from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID, MARKETER_ID, OTHER_ID
 from tests.e2e.helpers import wait_for_cards
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]

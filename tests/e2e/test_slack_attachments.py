@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from agent.settings import Settings
-from integrations.slack.emulator import DRAMA_CHANNEL_ID, MARKETER_ID
 from integrations.demo.local_stack import LocalStack, ScriptedPerson
+from integrations.slack.emulator import DRAMA_CHANNEL_ID, MARKETER_ID
 
 pytestmark = pytest.mark.xdist_group("e2e")
 

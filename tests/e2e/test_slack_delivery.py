@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 
 from agent.settings import Settings
 from agent.store.models import EventLog, Season
+from integrations.demo.local_stack import LocalStack, ScriptedPerson
 from integrations.slack.emulator import DRAMA_CHANNEL_ID, MARKETER_DM_ID, MARKETER_ID, OTHER_ID
 from integrations.slack.emulator.methods import MethodContext
 from integrations.slack.emulator.methods.chat import post_message
 from integrations.slack.listeners.events.app_home import SUGGESTED_PROMPTS
-from integrations.demo.local_stack import LocalStack, ScriptedPerson
 
 pytestmark = pytest.mark.xdist_group("e2e")
 

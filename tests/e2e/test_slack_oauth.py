@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import text
 
 from agent.settings import Settings
+from integrations.demo.local_stack import LocalStack
 from integrations.slack.emulator import APP_ID, BOT_ID, BOT_USER_ID, DRAMA_CHANNEL_ID, MARKETER_ID, TEAM_ID
 from integrations.slack.emulator.methods import MethodContext
-from integrations.demo.local_stack import LocalStack
 
 pytestmark = pytest.mark.xdist_group("e2e")
 

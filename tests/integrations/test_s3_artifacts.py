@@ -18,7 +18,8 @@ import boto3
 import pytest
 from sqlalchemy import select
 
-from agent.artifacts import LocalArtifactStore, make_artifact_store
+from agent.artifacts import LocalArtifactStore
+from agent.bootstrap import make_artifact_store
 from agent.ports import ArtifactStore, PostedMessage, RenderRequest, ReviewCard, ThreadRef
 from agent.settings import Settings
 from agent.store.db import Store
