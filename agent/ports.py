@@ -5,6 +5,7 @@ One composition root (agent.cli) wires concrete adapters to these ports.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -153,11 +154,76 @@ class PostedMessage(BaseModel):
     ts: str
 
 
-class ReviewChannel(Protocol):
-    """Where episodes go for human review and where production news is told (Slack in production)."""
+class Tone(StrEnum):
+    """What kind of news a notice is; each channel picks its own mark for it (an emoji in Slack, a symbol or
+    nothing in a terminal), so the domain never writes channel syntax."""
 
-    def say(self, thread: ThreadRef, text: str) -> PostedMessage:
-        """Post a plain message into the thread."""
+    PLAIN = "plain"
+    SUCCESS = "success"  # recorded, released
+    CELEBRATE = "celebrate"  # every episode approved
+    WARNING = "warning"  # a problem the thread must know about
+    CALENDAR = "calendar"  # scheduled
+    RELEASE = "release"  # a release waiting for its go
+    PROGRESS = "progress"  # rendering …
+    DONE = "done"  # all rendered
+    CAMPAIGN = "campaign"
+    REMINDER = "reminder"
+    BATCH = "batch"
+
+
+class Notice(BaseModel):
+    """A message in domain terms: a template whose `{field}`s are people or plain values.
+
+    `users` maps fields to user ids: the Slack adapter writes a mention, the terminal a name. `values` are plain
+    text (notes people typed, titles): adapters escape them, so user text can never become markup. The template
+    itself may use `*bold*` for a command to type (both adapters understand it).
+    """
+
+    template: str
+    users: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, str] = Field(default_factory=dict)
+    tone: Tone = Tone.PLAIN
+
+    def render(self, user: Callable[[str], str], value: Callable[[str], str] = str) -> str:
+        """The text with every field filled by the channel's own way of writing a person and a value."""
+        fields = {name: user(uid) for name, uid in self.users.items()}
+        fields.update({name: value(text) for name, text in self.values.items()})
+        return self.template.format(**fields)
+
+    def plain(self) -> str:
+        """Channel-neutral text ("@U123" for people): logs, tests, fallbacks."""
+        return self.render(lambda uid: f"@{uid}")
+
+
+class BatchQuestion(BaseModel):
+    """"Approve Ep 4–6 in one go?": asked of one approver, answered by them with *yes* or a button."""
+
+    batch_id: int
+    asker: str
+    episodes: list[tuple[int, str]]  # (number, title)
+    skipped: list[str] = Field(default_factory=list)
+
+
+class ReleaseQuestion(BaseModel):
+    """Confirm mode: an episode is due and waits for an approver's go (a Publish button, or *publish ep N*)."""
+
+    season_id: int
+    episode_number: int
+    title: str
+    when: str
+    slot_ids: list[int]
+    approvers: list[str] = Field(default_factory=list)
+
+
+class ReviewChannel(Protocol):
+    """Where episodes go for human review and where production news is told (Slack in production).
+
+    Everything it takes is a domain view (cards, notices with user references, questions, the status view): only
+    the adapter knows its own syntax (Block Kit, mrkdwn, mentions, emoji).
+    """
+
+    def say(self, thread: ThreadRef, text: str | Notice) -> PostedMessage:
+        """Post a message into the thread (plain conversational text, or a notice)."""
         ...
 
     def post_for_review(self, thread: ThreadRef, card: ReviewCard) -> PostedMessage:
@@ -168,7 +234,7 @@ class ReviewChannel(Protocol):
         """Show a card's new state in place (approved by …, superseded, …)."""
         ...
 
-    def update_text(self, message: PostedMessage, text: str) -> None:
+    def update_text(self, message: PostedMessage, text: str | Notice) -> None:
         """Edit a progress message in place ("Rendering 3/10…")."""
         ...
 
@@ -176,7 +242,7 @@ class ReviewChannel(Protocol):
         """Upload a file (preview frame, cast sheet, board PNG) into the thread."""
         ...
 
-    def notify_user(self, thread: ThreadRef, user_id: str, text: str) -> None:
+    def notify_user(self, thread: ThreadRef, user_id: str, text: str | Notice) -> None:
         """Tell one person something only they should see (an ephemeral note in Slack)."""
         ...
 
@@ -186,11 +252,23 @@ class ReviewChannel(Protocol):
 
     def post_campaign(self, thread: ThreadRef, card: CampaignCard) -> PostedMessage:
         """Upload a campaign message's files (teaser, slides, quote) and post its copy; returns the message that
-        reactions approve (update it later with `update_text(message, card.to_text())`)."""
+        reactions approve (update it later with `update_campaign`)."""
         ...
 
-    def post_blocks(self, thread: ThreadRef, text: str, blocks: list[dict[str, Any]]) -> PostedMessage:
-        """Post a structured message (Block Kit layout; `text` is the fallback every channel can show)."""
+    def ask_batch(self, thread: ThreadRef, question: BatchQuestion) -> PostedMessage:
+        """Ask the batch-approval question (Slack: with Yes-approve / Cancel buttons; a terminal: typed *yes*)."""
+        ...
+
+    def answer_batch(self, message: PostedMessage, answer: Notice) -> None:
+        """Turn an asked batch question into its answer in place (no buttons left)."""
+        ...
+
+    def ask_release(self, thread: ThreadRef, question: ReleaseQuestion) -> PostedMessage:
+        """Confirm mode: say an episode is due and offer its release (Slack: a Publish button)."""
+        ...
+
+    def post_status(self, thread: ThreadRef, view: Any, board_png: Path | None = None) -> PostedMessage:
+        """The status answer (`tools.status.SeasonView`) and the season board picture."""
         ...
 
 
@@ -237,18 +315,18 @@ class CampaignCard(BaseModel):
     items: list[CampaignItem]
 
     def to_text(self) -> str:
-        """The message in Slack mrkdwn (copy inline; media arrive as uploads just above it)."""
-        lines = [f":loudspeaker: *Campaign for Ep {self.episode_number} · {self.title}*"]
+        """The message as channel-neutral text (people by id, no markup); the Slack adapter writes its own."""
+        lines = [f"Campaign for Ep {self.episode_number} · {self.title}"]
         for item in self.items:
             when = f" · goes out {item.publish_at}" if item.publish_at else ""
-            who = f" · approved by {', '.join(f'<@{u}>' for u in item.approved_by)}" if item.approved_by else ""
-            lines.append(f"\n*{item.label}* (v{item.version}) — _{item.state.lower().replace('_', ' ')}_{when}{who}")
+            who = f" · approved by {', '.join(f'@{u}' for u in item.approved_by)}" if item.approved_by else ""
+            lines.append(f"\n{item.label} (v{item.version}) — {item.state.lower().replace('_', ' ')}{when}{who}")
             if item.findings:
-                lines.append(":warning: Persona Brief: " + "; ".join(item.findings))
+                lines.append("Persona Brief: " + "; ".join(item.findings))
             if item.text:
-                lines.append("\n".join(f"> {row}" if row else ">" for row in item.text.strip().splitlines()))
+                lines.append("\n".join(f"  {row}" for row in item.text.strip().splitlines()))
         kinds = ", ".join(dict.fromkeys(i.kind for i in self.items))
-        lines.append(f"\nReact :+1: to approve everything above, or reply e.g. “Ep {self.episode_number} "
+        lines.append(f"\nApprove to approve everything above, or reply e.g. “Ep {self.episode_number} "
                      f"{self.items[0].kind if self.items else 'quote'}: <what to change>” to redo one asset "
                      f"({kinds}).")
         return "\n".join(lines)
@@ -272,6 +350,10 @@ class PublishPackage(BaseModel):
     idempotency_key: str
     kind: str = "episode"  # or a campaign asset kind: teaser, carousel, quote, writeup, bts
     extra_files: list[Path] = Field(default_factory=list)
+    # issue 15: disclosures the platforms ask for, and the season's length for "Part N/M" where there are no series
+    ai_generated: bool = True  # our episodes are generated: YouTube's containsSyntheticMedia, TikTok's AIGC label
+    made_for_kids: bool | None = None  # None = the publisher's default (false); a season for children says true
+    episode_count: int | None = None
 
 
 class PublishResult(BaseModel):

@@ -1,4 +1,8 @@
-"""ReviewChannel for `cliffhanger chat`: the same agent, printed to a terminal with rich."""
+"""ReviewChannel for `cliffhanger chat`: the same agent, printed to a terminal with rich.
+
+Domain views become plain text here (people as @id, tones as a symbol); `:+1: 3` / `:-1: 3` are votes that go
+through the same use case as a Slack reaction, so the card refresh, "all approved" and the campaign start follow.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,33 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from agent.app.events import Event, VoteRefused
+from agent.app.votes import vote_on_episode
 from agent.context import AppContext
-from agent.ports import CampaignCard, PostedMessage, ReviewCard, ThreadRef
-from agent.services.approvals import latest_render
-from agent.services.review import vote
+from agent.ports import (
+    BatchQuestion,
+    CampaignCard,
+    Notice,
+    PostedMessage,
+    ReleaseQuestion,
+    ReviewCard,
+    ThreadRef,
+    Tone,
+)
 from agent.services.seasons import find_season, thread_key
 
 VOTE = re.compile(r"^:(\+1|-1):\s*(\d+)\s*$")
+TONE_MARKS = {Tone.SUCCESS: "✔", Tone.CELEBRATE: "🎉", Tone.WARNING: "⚠", Tone.CALENDAR: "📅", Tone.RELEASE: "✋",
+              Tone.PROGRESS: "⏳", Tone.DONE: "🎬", Tone.CAMPAIGN: "📣", Tone.REMINDER: "⏰", Tone.BATCH: "☑"}
+
+
+def as_text(message: str | Notice) -> str:
+    """A notice as terminal text (people as @id); plain text as it is."""
+    if isinstance(message, str):
+        return message
+    text = message.render(lambda uid: "you" if uid == "you" else f"@{uid}")
+    mark = TONE_MARKS.get(message.tone)
+    return f"{mark} {text}" if mark else text
 
 
 class TerminalChannel:
@@ -29,34 +53,35 @@ class TerminalChannel:
     def _posted(self, thread: ThreadRef) -> PostedMessage:
         return PostedMessage(channel_id=thread.channel_id, ts=f"{next(self._ts)}.0")
 
-    def say(self, thread: ThreadRef, text: str) -> PostedMessage:
+    def say(self, thread: ThreadRef, text: str | Notice) -> PostedMessage:
         """Print a reply."""
-        self.console.print(f"[bold cyan]cliffhanger ›[/] {escape(text)}")
+        self.console.print(f"[bold cyan]cliffhanger ›[/] {escape(as_text(text))}")
         return self._posted(thread)
 
     def post_for_review(self, thread: ThreadRef, card: ReviewCard) -> PostedMessage:
         """Print the episode card with the file path."""
-        self.console.print(f"[bold green]▶ Ep {card.episode_number} · {card.title}[/] (v{card.version}, "
-                           f"{card.duration_s:.0f} s) {card.video_path}\n  {card.continuity_summary}\n"
+        self.console.print(f"[bold green]▶ Ep {card.episode_number} · {escape(card.title)}[/] (v{card.version}, "
+                           f"{card.duration_s:.0f} s) {card.video_path}\n  {escape(card.continuity_summary)}\n"
                            f"  approve with ':+1: {card.episode_number}', request changes with "
                            f"':-1: {card.episode_number}'")
         return self._posted(thread)
 
     def update_card(self, message: PostedMessage, card: ReviewCard) -> None:
         """Print the card's new state."""
-        self.console.print(f"  Ep {card.episode_number}: {card.state.lower().replace('_', ' ')}")
+        who = f" (approved by {', '.join(card.approved_by)})" if card.approved_by else ""
+        self.console.print(f"  Ep {card.episode_number}: {card.state.lower().replace('_', ' ')}{escape(who)}")
 
-    def update_text(self, message: PostedMessage, text: str) -> None:
+    def update_text(self, message: PostedMessage, text: str | Notice) -> None:
         """Print progress."""
-        self.console.print(f"[dim]{escape(text)}[/]")
+        self.console.print(f"[dim]{escape(as_text(text))}[/]")
 
     def upload(self, thread: ThreadRef, path: Path, title: str, comment: str = "") -> None:
         """Print where the file is."""
         self.console.print(f"[dim]📎 {escape(title)}: {path}[/]")
 
-    def notify_user(self, thread: ThreadRef, user_id: str, text: str) -> None:
+    def notify_user(self, thread: ThreadRef, user_id: str, text: str | Notice) -> None:
         """Print a private note."""
-        self.console.print(f"[yellow](only you) {escape(text)}[/]")
+        self.console.print(f"[yellow](only you) {escape(as_text(text))}[/]")
 
     def update_campaign(self, message: PostedMessage, card: CampaignCard) -> None:
         """Print a campaign message's new state."""
@@ -66,32 +91,67 @@ class TerminalChannel:
         """Print the campaign message with where each file is."""
         for item in card.items:
             for path in item.files:
-                self.console.print(f"[dim]📎 Ep {card.episode_number} · {item.label}: {path}[/]")
+                self.console.print(f"[dim]📎 Ep {card.episode_number} · {escape(item.label)}: {path}[/]")
         self.console.print(escape(card.to_text()))
         return self._posted(thread)
 
-    def post_blocks(self, thread: ThreadRef, text: str, blocks: list[dict[str, Any]]) -> PostedMessage:
-        """Print the fallback text (a terminal has no Block Kit; buttons are answered by typing, e.g. "yes")."""
-        self.console.print(f"[bold cyan]cliffhanger ›[/] {escape(text)}")
-        return self._posted(thread)
+    def ask_batch(self, thread: ThreadRef, question: BatchQuestion) -> PostedMessage:
+        """The batch question; a terminal answers by typing."""
+        listing = ", ".join(f"Ep {n}" for n, _ in question.episodes)
+        text = f"Approve {listing} in one go? Each gets its own approval on record. Type *yes* or *no*."
+        if question.skipped:
+            text += "\nLeft out: " + "; ".join(question.skipped) + "."
+        return self.say(thread, text)
+
+    def answer_batch(self, message: PostedMessage, answer: Notice) -> None:
+        """Nothing to replace in a terminal: the answer was already said."""
+
+    def ask_release(self, thread: ThreadRef, question: ReleaseQuestion) -> PostedMessage:
+        """Confirm mode: the due release; a terminal releases by typing."""
+        return self.say(thread, f"✋ Ep {question.episode_number} '{question.title}' is due ({question.when}). Type "
+                                f"*publish ep {question.episode_number}* to release it.")
+
+    def post_status(self, thread: ThreadRef, view: Any, board_png: Path | None = None) -> PostedMessage:
+        """The status view as text, and where the board picture is."""
+        posted = self.say(thread, view.to_text())
+        if board_png is not None:
+            self.upload(thread, board_png, f"Season board — {view.title}")
+        return posted
+
+
+def describe(events: list[Event]) -> str:
+    """The terminal's one-line answer to a typed vote (what the follow-ups did not already print)."""
+    for event in events:
+        if isinstance(event, VoteRefused):
+            return ""  # told already, as a private note
+    names = [type(e).__name__ for e in events]
+    if "Approved" in names:
+        return "approved"
+    if "VoteCounted" in names:
+        return "counted — more approvals needed"
+    if "ChangesRequested" in names:
+        return "changes requested — tell me what should change."
+    return ""
 
 
 def terminal_review_command(app: AppContext, text: str, thread: str) -> bool:
-    """':+1: 3' / ':-1: 3' in the terminal record votes through the same review service as Slack reactions."""
+    """':+1: 3' / ':-1: 3' in the terminal record votes through the same use case as Slack reactions."""
     match = VOTE.match(text)
     if not match:
         return False
+    where = ThreadRef(channel_id="terminal", thread_ts=thread)
     with app.store.session() as session:
         season = find_season(session, thread_key("local", "terminal", thread))
-        episode = next((e for e in season.episodes if e.number == int(match.group(2))), None) if season else None
-        render = latest_render(episode) if episode else None
-        if render is None:
-            app.channel.say(ThreadRef(channel_id="terminal", thread_ts=thread), "No rendered episode with that number.")
-            return True
-        decision = vote(session, render=render, user_id="you", approve=match.group(1) == "+1", via="terminal")
-    app.channel.say(ThreadRef(channel_id="terminal", thread_ts=thread),
-                    f"Ep {decision.episode_number}: {decision.outcome.value.replace('_', ' ')}"
-                    + (" — tell me what should change." if decision.outcome.value == "changes_requested" else ""))
+        season_id = season.id if season is not None else None
+    if season_id is None:
+        app.channel.say(where, "No season yet — tell me the brief first.")
+        return True
+    number = int(match.group(2))
+    events = vote_on_episode(app, season_id=season_id, number=number, user_id="you", approve=match.group(1) == "+1",
+                             via="terminal")
+    answer = describe(events)
+    if answer:
+        app.channel.say(where, f"Ep {number}: {answer}")
     return True
 
 

@@ -1,9 +1,9 @@
 """Scheduling as the conversation sees it: "weekly on Tue and Fri at 6pm New York, starting Dec 1, skip Dec 25,
 first 3 free then pay to unlock, Minis Center, ask me before each one" → slots, warnings and one reply; and the
-confirm-mode release an approver gives with a button, a reaction or a reply.
+confirm-mode release an approver gives with the Publish button or a reply ("publish ep 3").
 
-The graph's review node calls `schedule_from_text`; the Slack layer calls `confirm_slot` (and `awaiting_confirmation`
-to know which slots a plain "publish" reply means). Nothing here trusts the model: dates, unlocks and modes are
+`agent.app.releases` calls them (the graph's review node and the Publish button go through it); replies are
+notices (people as references), so no channel syntax is written here. Nothing here trusts the model: dates, unlocks and modes are
 parsed deterministically, approval and approver checks are database reads.
 """
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from agent.brain.cadence_parse import parse_schedule_request
 from agent.domain import Cadence, CadenceKind
-from agent.ports import Publisher
+from agent.ports import Notice, Publisher, Tone
 from agent.store.db import Store
 from agent.store.models import AuditEntry, Episode, Publication, Season, Slot, utcnow
 from tools.calendar import describe
@@ -33,13 +33,18 @@ DESTINATIONS = {"drama_center": "Drama Center", "minis_center": "Minis Center", 
 
 @dataclass(frozen=True)
 class ScheduleOutcome:
-    """What scheduling did: `text` is the reply for the thread (warnings included), `ok` False when refused."""
+    """What scheduling did: `notice` is the reply for the thread (warnings included), `ok` False when refused."""
 
     ok: bool
-    text: str
+    notice: Notice
     slots: list[Slot] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cadence: Cadence | None = None
+
+    @property
+    def text(self) -> str:
+        """The reply as channel-neutral text."""
+        return self.notice.plain()
 
 
 def _current(session: Session, season_id: int) -> tuple[dict[int, str], str | None, str | None]:
@@ -89,7 +94,8 @@ def schedule_from_text(store: Store, season_id: int, text: str, *, cadence: Cade
                                 unlock_plan=plan, destination=request.destination or destination, mode=mode,
                                 now=now, actor=actor)
     except ScheduleError as error:
-        return ScheduleOutcome(False, f"I can't schedule yet: {error}", cadence=cadence)
+        return ScheduleOutcome(False, Notice(template="I can't schedule yet: {error}", values={"error": str(error)}),
+                               cadence=cadence)
     warnings = check_plan(store, season_id, publishers)
     with store.session() as session:
         season = session.get_one(Season, season_id)
@@ -98,22 +104,29 @@ def schedule_from_text(store: Store, season_id: int, text: str, *, cadence: Cade
     episodes = {s.episode_id for s in slots}
     how = ("autopilot — approved episodes publish at their slot" if mode == "autopilot" else
            "confirm — at each slot I ask here, and it publishes once an approver says so")
-    lines = [(f":calendar: Scheduled {len(episodes)} episode(s) {describe(cadence)} — first drop {when} "
+    lines = [(f"Scheduled {len(episodes)} episode(s) {describe(cadence)} — first drop {when} "
               f"({first:%H:%M} UTC) on {', '.join(sorted({s.platform for s in slots}))}."),
              (f"Unlock: {unlock_summary(plan or {}) or 'all free'}. "
               f"Destination: {DESTINATIONS.get(slots[0].destination, slots[0].destination)}. Mode: {how}."),
              "Each one publishes only if its approval is still on record."]
-    lines += [f":warning: {w}" for w in warnings]
-    return ScheduleOutcome(True, "\n".join(lines), slots, warnings, cadence)
+    lines += [f"Warning: {w}" for w in warnings]
+    template = "\n".join(line.replace("{", "{{").replace("}", "}}") for line in lines)
+    return ScheduleOutcome(True, Notice(template=template, tone=Tone.CALENDAR), slots, warnings, cadence)
 
 
 @dataclass(frozen=True)
 class ConfirmResult:
-    """The outcome of a confirm: `text` for the thread (or for the user alone when refused)."""
+    """The outcome of a confirm: `notice` for the thread (or for the user alone when refused)."""
 
     ok: bool
-    text: str
+    notice: Notice
     slot_ids: tuple[int, ...] = ()
+    episode: int | None = None
+
+    @property
+    def text(self) -> str:
+        """The answer as channel-neutral text."""
+        return self.notice.plain()
 
 
 def confirm_slot(session: Session, slot_id: int, user_id: str) -> ConfirmResult:
@@ -124,25 +137,30 @@ def confirm_slot(session: Session, slot_id: int, user_id: str) -> ConfirmResult:
     """
     slot = session.get(Slot, slot_id)
     if slot is None:
-        return ConfirmResult(False, "That release slot no longer exists (the season was re-scheduled).")
+        return ConfirmResult(False, Notice(template="That release slot no longer exists (the season was "
+                                                    "re-scheduled)."))
     episode = session.get_one(Episode, slot.episode_id)
     season = session.get_one(Season, episode.season_id)
     if user_id not in {a.user_id for a in season.approvers}:
-        return ConfirmResult(False, f"Only {season.title}'s approvers can release an episode.")
+        return ConfirmResult(False, Notice(template="Only {title}'s approvers can release an episode.",
+                                           values={"title": season.title}), episode=episode.number)
     published = set(session.scalars(select(Publication.slot_id).where(Publication.status == PUBLISHED)))
     siblings = [s for s in session.scalars(select(Slot).where(Slot.episode_id == episode.id))
                 if s.mode == "confirm" and s.confirmed_at is None and s.id not in published]
     if not siblings:
-        return ConfirmResult(True, f"Ep {episode.number} '{episode.title}' needs no confirmation (already confirmed, "
-                             "published, or on autopilot).")
+        return ConfirmResult(True, Notice(template=f"Ep {episode.number} '{{title}}' needs no confirmation (already "
+                                                   "confirmed, published, or on autopilot).",
+                                          values={"title": episode.title}), episode=episode.number)
     at = utcnow()
     for s in siblings:
         s.confirmed_by, s.confirmed_at = user_id, at
     session.add(AuditEntry(season_id=season.id, actor=user_id, action="slot.confirmed",
                            detail={"episode": episode.number, "slot_ids": [s.id for s in siblings]}))
     session.flush()
-    return ConfirmResult(True, f"<@{user_id}> released Ep {episode.number} '{episode.title}' — it goes out on the next "
-                         "publish sweep (within a minute).", tuple(s.id for s in siblings))
+    return ConfirmResult(True, Notice(template=f"{{who}} released Ep {episode.number} '{{title}}' — it goes out on the "
+                                               "next publish sweep (within a minute).", users={"who": user_id},
+                                      values={"title": episode.title}, tone=Tone.SUCCESS),
+                         tuple(s.id for s in siblings), episode.number)
 
 
 def awaiting_confirmation(session: Session, season_id: int, now: datetime | None = None) -> list[int]:

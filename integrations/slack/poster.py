@@ -9,9 +9,26 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from agent.ports import CampaignCard, PostedMessage, ReviewCard, ThreadRef
-from integrations.slack.blocks.campaign_card import campaign_blocks
-from integrations.slack.blocks.review_card import card_text, review_card_blocks
+from agent.ports import (
+    BatchQuestion,
+    CampaignCard,
+    Notice,
+    PostedMessage,
+    ReleaseQuestion,
+    ReviewCard,
+    ThreadRef,
+)
+from integrations.slack.blocks.campaign_card import campaign_blocks, campaign_text
+from integrations.slack.blocks.notice import notice_text
+from integrations.slack.blocks.review_card import (
+    batch_answered_blocks,
+    batch_confirm_blocks,
+    batch_question_text,
+    card_text,
+    release_blocks,
+    release_text,
+    review_card_blocks,
+)
 from integrations.slack.mrkdwn import to_mrkdwn
 
 log = logging.getLogger(__name__)
@@ -36,10 +53,11 @@ class SlackReviewChannel:
     def _client(self, channel_id: str) -> WebClient:
         return self._client_for(channel_id) if self._client_for is not None else self._default
 
-    def say(self, thread: ThreadRef, text: str) -> PostedMessage:
-        """A thread reply: Markdown converted to mrkdwn, long texts split (never inside a code block)."""
+    def say(self, thread: ThreadRef, text: str | Notice) -> PostedMessage:
+        """A thread reply: Markdown converted to mrkdwn, long texts split (never inside a code block); a notice
+        gets its mentions and mark written the Slack way."""
         last = None
-        for chunk in split_message(to_mrkdwn(text)):
+        for chunk in split_message(to_mrkdwn(notice_text(text))):
             last = self._client(thread.channel_id).chat_postMessage(
                 channel=thread.channel_id, thread_ts=thread.thread_ts, text=chunk, unfurl_links=False)
         assert last is not None
@@ -61,10 +79,10 @@ class SlackReviewChannel:
         self._client(message.channel_id).chat_update(channel=message.channel_id, ts=message.ts, text=card_text(card),
                                                      blocks=review_card_blocks(card))
 
-    def update_text(self, message: PostedMessage, text: str) -> None:
+    def update_text(self, message: PostedMessage, text: str | Notice) -> None:
         """Edit a progress message (same mrkdwn conversion as `say`; one message, so cut to Slack's size)."""
         self._client(message.channel_id).chat_update(channel=message.channel_id, ts=message.ts,
-                                                     text=split_message(to_mrkdwn(text))[0])
+                                                     text=split_message(to_mrkdwn(notice_text(text)))[0])
 
     def upload(self, thread: ThreadRef, path: Path, title: str, comment: str = "") -> None:
         """Upload a picture or file into the thread."""
@@ -72,16 +90,39 @@ class SlackReviewChannel:
         self._client(thread.channel_id).files_upload_v2(channel=thread.channel_id, thread_ts=thread.thread_ts,
                                                         file=str(path), filename=path.name, title=title, **kwargs)
 
-    def notify_user(self, thread: ThreadRef, user_id: str, text: str) -> None:
+    def notify_user(self, thread: ThreadRef, user_id: str, text: str | Notice) -> None:
         """An ephemeral note only `user_id` sees."""
         self._client(thread.channel_id).chat_postEphemeral(channel=thread.channel_id, thread_ts=thread.thread_ts,
-                                                           user=user_id, text=text)
+                                                           user=user_id, text=to_mrkdwn(notice_text(text)))
 
-    def post_blocks(self, thread: ThreadRef, text: str, blocks: list[dict[str, Any]]) -> PostedMessage:
-        """A Block Kit message in the thread (status answers, batch confirmations); `text` is the fallback."""
-        response = self.client.chat_postMessage(channel=thread.channel_id, thread_ts=thread.thread_ts,
-                                                text=text[:3000], blocks=blocks, unfurl_links=False)
+    def _post_blocks(self, thread: ThreadRef, text: str, blocks: list[dict[str, Any]]) -> PostedMessage:
+        response = self._client(thread.channel_id).chat_postMessage(
+            channel=thread.channel_id, thread_ts=thread.thread_ts, text=text[:3000], blocks=blocks,
+            unfurl_links=False)
         return PostedMessage(channel_id=thread.channel_id, ts=response["ts"])
+
+    def ask_batch(self, thread: ThreadRef, question: BatchQuestion) -> PostedMessage:
+        """The batch-approval question with Yes-approve / Cancel buttons."""
+        return self._post_blocks(thread, batch_question_text(question), batch_confirm_blocks(question))
+
+    def answer_batch(self, message: PostedMessage, answer: Notice) -> None:
+        """The question becomes its answer (buttons gone)."""
+        text = to_mrkdwn(notice_text(answer))
+        self._client(message.channel_id).chat_update(channel=message.channel_id, ts=message.ts, text=text[:3000],
+                                                     blocks=batch_answered_blocks(text))
+
+    def ask_release(self, thread: ThreadRef, question: ReleaseQuestion) -> PostedMessage:
+        """Confirm mode: the due release with a Publish button."""
+        return self._post_blocks(thread, release_text(question), release_blocks(question))
+
+    def post_status(self, thread: ThreadRef, view: Any, board_png: Path | None = None) -> PostedMessage:
+        """The status answer as Block Kit (fallback: the view's text), then the season board picture."""
+        from integrations.slack.blocks.status import status_blocks
+
+        posted = self._post_blocks(thread, view.to_text(), status_blocks(view))
+        if board_png is not None:
+            self.upload(thread, board_png, f"Season board — {view.title}")
+        return posted
 
     def post_campaign(self, thread: ThreadRef, card: CampaignCard) -> PostedMessage:
         """Upload each asset's media into the thread, then post one message with the copy inline (reactions on it
@@ -94,13 +135,13 @@ class SlackReviewChannel:
                                             filename=path.name,
                                             title=f"Ep {card.episode_number} · {item.label}{part} (v{item.version})")
         response = self.client.chat_postMessage(channel=thread.channel_id, thread_ts=thread.thread_ts,
-                                                text=card.to_text()[:39000], blocks=campaign_blocks(card),
+                                                text=campaign_text(card)[:39000], blocks=campaign_blocks(card),
                                                 unfurl_links=False)
         return PostedMessage(channel_id=thread.channel_id, ts=response["ts"])
 
     def update_campaign(self, message: PostedMessage, card: CampaignCard) -> None:
         """Show a campaign message's new state in place (buttons go once everything on it is decided)."""
-        self.client.chat_update(channel=message.channel_id, ts=message.ts, text=card.to_text()[:39000],
+        self.client.chat_update(channel=message.channel_id, ts=message.ts, text=campaign_text(card)[:39000],
                                 blocks=campaign_blocks(card))
 
 

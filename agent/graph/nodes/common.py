@@ -14,20 +14,12 @@ from langgraph.types import Command
 from agent.context import AppContext, TurnContext
 from agent.graph.replies import HELP
 from agent.ports import Intent, Interpretation, ThreadRef
-from agent.services import approvals
-from agent.services.review import recompute_states, refresh_cards
 from agent.store.models import Season, utcnow
 from tools.status import audit_text, season_view
 
-USER = r"<@([A-Z0-9_]+)(?:\|[^>]*)?>"
-ADD_APPROVER = re.compile(rf"\badd\s+{USER}\s+as\s+(?:an?\s+|the\s+)?(?:(\w+)\s+)?approver", re.IGNORECASE)
-REMOVE_APPROVER = re.compile(
-    rf"\b(?:remove|drop)\s+{USER}\s+(?:as\s+(?:an?\s+|the\s+)?(?:\w+\s+)?approver|from\s+(?:the\s+)?approvers)", re.IGNORECASE)
-QUORUM = re.compile(r"\bquorum\s+(?:of\s+|to\s+|is\s+|=\s*)?(\d+)", re.IGNORECASE)
 AUDIT = re.compile(r"^\s*audit\b|\baudit\s+(?:trail|log)\b|\bwho\s+(?:has\s+)?approved\b|\bshow\s+(?:me\s+)?(?:the\s+)?"
                    r"audit", re.IGNORECASE)
 EPISODE = re.compile(r"\b(?:ep(?:isode)?\.?\s*)#?(\d{1,2})\b", re.IGNORECASE)
-NOT_ROLES = {"an", "a", "the", "another", "extra", "second", "new"}
 
 
 def say(ctx: TurnContext, text: str) -> None:
@@ -38,64 +30,26 @@ def say(ctx: TurnContext, text: str) -> None:
 def post_status(app: AppContext, thread: ThreadRef, season_id: int) -> None:
     """The status answer: Block Kit (per-episode state, who still approves, next drop, blockers) + the board PNG.
 
-    The Block Kit comes from the Slack blocks module because Block Kit is the review channel's card format (the
-    port takes blocks plus a fallback text; the terminal prints the text).
+    The channel renders the status view its own way (Block Kit in Slack, text in a terminal).
     """
-    from integrations.slack.blocks.status import status_blocks
     from tools.board import render_board
 
     view = season_view(app.store, season_id)
     board = render_board(view, app.settings.artifacts_dir / f"season-{season_id}" /
                          f"board-{utcnow():%Y%m%d-%H%M%S-%f}.png")
-    app.channel.post_blocks(thread, view.to_text(), status_blocks(view))
-    app.channel.upload(thread, board, f"Season board — {view.title}", comment="")
+    app.channel.post_status(thread, view, board)  # the channel renders the view (Block Kit in Slack)
     if any(ep.status in ("APPROVED", "SCHEDULED", "PUBLISHED") for ep in view.episodes):
         from agent.services.campaign_chat import campaign_status
 
         app.channel.say(thread, campaign_status(app.store, season_id))
 
 
-def _rules_changed(ctx: TurnContext, season_id: int) -> None:
-    """Re-derive episode states after an approver/quorum change and update the affected cards."""
-    with ctx.app.store.session() as session:
-        season = session.get(Season, season_id)
-        assert season is not None
-        changed = recompute_states(session, season)
-    refresh_cards(ctx.app.store, ctx.app.channel, changed)
-
-
 def change_approvers(ctx: TurnContext, season_id: int, text: str) -> bool:
-    """"add @dana as (legal) approver", "remove @dana as approver", "quorum 2"; False when none of them."""
-    reply = None
-    with ctx.app.store.session() as session:
-        season = session.get(Season, season_id)
-        assert season is not None
-        try:
-            if match := REMOVE_APPROVER.search(text):
-                approvals.remove_approver(session, season, match.group(1), ctx.user_id)
-                reply = f"<@{match.group(1)}> is no longer an approver; their approvals no longer count."
-            elif match := ADD_APPROVER.search(text):
-                user, role = match.group(1), match.group(2)
-                role = None if role is None or role.lower() in NOT_ROLES else role.lower()
-                outcome = approvals.set_approver(session, season, user, ctx.user_id, role=role)
-                label = f" ({role} sign-off)" if role else ""
-                reply = {"added": f"<@{user}> is now an approver{label}.",
-                         "updated": f"<@{user}> is now the {role} approver — each episode needs a {role} sign-off.",
-                         "unchanged": f"<@{user}> was already an approver{label}."}[outcome]
-                if outcome == "added" and role:
-                    reply += f" Each episode now needs a {role} sign-off."
-            elif match := QUORUM.search(text):
-                quorum = int(match.group(1))
-                approvals.set_quorum(session, season, quorum, ctx.user_id)
-                reply = f"Each episode now needs {quorum} approval(s)."
-            else:
-                return False
-        except approvals.ApproverError as error:
-            say(ctx, str(error))
-            return True
-    say(ctx, reply)
-    _rules_changed(ctx, season_id)
-    return True
+    """"add @dana as (legal) approver", "remove @dana as approver", "quorum 2" — the use case in agent.app (creator
+    or approvers only); False when the message is none of them."""
+    from agent.app.approvers import change_rules
+
+    return change_rules(ctx.app, season_id=season_id, actor=ctx.user_id, text=text) is not None
 
 
 def who_approves(ctx: TurnContext, season_id: int) -> None:
@@ -125,17 +79,14 @@ def handle_common(ctx: TurnContext, state: dict, text: str, interp: Interpretati
         post_status(ctx.app, ctx.thread, season_id)
         return Command(goto=here)
     if CANCEL_RENDERS.search(text):
-        from agent.services.cancel import cancel_queued_renders
+        from agent.app.production import cancel_rendering
 
-        say(ctx, cancel_queued_renders(ctx.app.store, season_id, ctx.user_id).text())
+        cancel_rendering(ctx.app, season_id=season_id, actor=ctx.user_id)
         return Command(goto=here)
     if RENDER_AGAIN.search(text) and here == "review":
-        from agent.services.production import plan_renders
+        from agent.app.production import render_again
 
-        ids = plan_renders(ctx.app.store, season_id)
-        for render_id in ids:
-            ctx.app.enqueue_render(render_id)
-        say(ctx, f"Queued {len(ids)} render(s) again." if ids else "Every episode already has a current render.")
+        render_again(ctx.app, season_id=season_id, actor=ctx.user_id)
         return Command(goto=here)
     if interp.intent == Intent.HELP:
         say(ctx, HELP)

@@ -1,18 +1,19 @@
 """The approval card for one render (title, duration, continuity, state, Approve / Request changes), the change
-note modal, and the batch-approval confirmation — Block Kit built by small functions.
+note modal, the batch-approval question and the confirm-mode Publish button — Block Kit built by small functions.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from agent.ports import ReviewCard
+from agent.ports import BatchQuestion, ReleaseQuestion, ReviewCard
 
 APPROVE_ACTION = "review_approve"
 CHANGES_ACTION = "review_request_changes"
 CHANGE_MODAL = "change_request_modal"
 BATCH_CONFIRM_ACTION = "batch_confirm"
 BATCH_CANCEL_ACTION = "batch_cancel"
+RELEASE_ACTION = "release_publish"
 
 STATE_LABELS = {
     "IN_REVIEW": ":eyes: Waiting for approval",
@@ -108,31 +109,60 @@ def change_request_modal(render_id: int, title: str) -> dict[str, Any]:
     }
 
 
-def batch_question_text(user: str, episodes: list[tuple[int, str]], skipped: list[str]) -> str:
-    """The confirmation question as text (fallback, and what a terminal shows)."""
-    numbers = ", ".join(f"Ep {n}" for n, _ in episodes)
-    text = (f"<@{user}>, approve {numbers} ({len(episodes)} episode{'s' if len(episodes) != 1 else ''}) in one go? "
-            "Each gets its own approval on record. Reply *yes* or use the buttons.")
-    if skipped:
-        text += "\nLeft out: " + "; ".join(skipped) + "."
+def batch_question_text(question: BatchQuestion) -> str:
+    """The confirmation question as text (the notification fallback)."""
+    numbers = ", ".join(f"Ep {n}" for n, _ in question.episodes)
+    count = len(question.episodes)
+    text = (f"<@{question.asker}>, approve {numbers} ({count} episode{'s' if count != 1 else ''}) in one go? "
+            f"Each gets its own approval on record. Reply *yes, approve {batch_span(question)}* (or just *yes*), "
+            "or use the buttons.")
+    if question.skipped:
+        text += "\nLeft out: " + "; ".join(question.skipped) + "."
     return text
 
 
-def batch_confirm_blocks(batch_id: int, user: str, episodes: list[tuple[int, str]],
-                         skipped: list[str]) -> list[dict[str, Any]]:
-    """The question with the episode list and Confirm / Cancel buttons."""
-    listing = "\n".join(f"• Ep {n} · {title}" for n, title in episodes)
+def batch_span(question: BatchQuestion) -> str:
+    """"4–6" for a run, "2, 5, 7" otherwise (what the person asked for, in their words)."""
+    numbers = [n for n, _ in question.episodes]
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]}–{numbers[-1]}"
+    return ", ".join(map(str, numbers))
+
+
+def batch_confirm_blocks(question: BatchQuestion) -> list[dict[str, Any]]:
+    """The question with the episode list and Yes-approve / Cancel buttons (never the word "confirm", which
+    would collide with a confirm-mode release)."""
+    listing = "\n".join(f"• Ep {n} · {title}" for n, title in question.episodes)
     blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": mrkdwn(f":ballot_box_with_check: <@{user}> asked to approve these in one go:"
-                                           f"\n{listing}")},
+        {"type": "section", "text": mrkdwn(f":ballot_box_with_check: <@{question.asker}> asked to approve these in "
+                                           f"one go:\n{listing}")},
     ]
-    if skipped:
-        blocks.append({"type": "context", "elements": [mrkdwn("Left out: " + "; ".join(skipped))]})
-    blocks.append({"type": "actions", "block_id": f"batch_{batch_id}", "elements": [
-        button(BATCH_CONFIRM_ACTION, f"Confirm ({len(episodes)})", str(batch_id), "primary"),
-        button(BATCH_CANCEL_ACTION, "Cancel", str(batch_id)),
+    if question.skipped:
+        blocks.append({"type": "context", "elements": [mrkdwn("Left out: " + "; ".join(question.skipped))]})
+    blocks.append({"type": "actions", "block_id": f"batch_{question.batch_id}", "elements": [
+        button(BATCH_CONFIRM_ACTION, f"Yes, approve {len(question.episodes)}", str(question.batch_id), "primary"),
+        button(BATCH_CANCEL_ACTION, "Cancel", str(question.batch_id)),
     ]})
     return blocks
+
+
+def release_text(question: ReleaseQuestion) -> str:
+    """Confirm mode's question as text (fallback and what the thread shows)."""
+    who = " ".join(f"<@{u}>" for u in question.approvers)
+    return (f":raising_hand: {who} Ep {question.episode_number} '{question.title}' is due ({question.when}) and "
+            f"waits for an approver's go: press *Publish* or reply *publish ep {question.episode_number}*. Nothing "
+            "later in this season goes out until then.").replace(":raising_hand:  ", ":raising_hand: ")
+
+
+def release_blocks(question: ReleaseQuestion) -> list[dict[str, Any]]:
+    """The due release with a Publish button (approvers only; the listener checks)."""
+    return [
+        {"type": "section", "text": mrkdwn(release_text(question))},
+        {"type": "actions", "block_id": f"release_{question.season_id}_{question.episode_number}", "elements": [
+            button(RELEASE_ACTION, f"Publish Ep {question.episode_number}",
+                   ",".join(map(str, question.slot_ids)), "primary"),
+        ]},
+    ]
 
 
 def batch_answered_blocks(text: str) -> list[dict[str, Any]]:

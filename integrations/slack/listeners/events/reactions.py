@@ -1,4 +1,5 @@
-"""Reactions on approval cards: :+1: approves, :-1: requests changes, removing :+1: withdraws — via the DB only.
+"""Reactions on review messages: :+1: approves, :-1: requests changes, removing :+1: withdraws — one use case
+(`agent.app.votes.record_reaction`) records it and runs the follow-ups; nothing else happens here.
 
 Retries and double deliveries are dropped by `first_delivery` (event_id, persisted) right after the ack.
 """
@@ -9,24 +10,17 @@ from typing import Any
 
 from slack_bolt import App
 
-from agent.services.campaign_chat import campaign_reaction
-from agent.services.review import handle_reaction
+from agent.app.votes import record_reaction
 from integrations.slack.deps import SlackDeps
 from integrations.slack.listeners.middleware import first_delivery
-from integrations.slack.review_feedback import apply_decision
 
 
 def _handle(deps: SlackDeps, event: dict[str, Any], added: bool) -> None:
     item = event.get("item") or {}
     if item.get("type") != "message":
         return
-    if campaign_reaction(deps.app.store, deps.app.channel, deps.app.enqueue_campaign, channel_id=item["channel"],
-                         ts=item["ts"], user_id=event["user"], reaction=event["reaction"], added=added):
-        return  # a vote on a campaign message (teaser, carousel, quote…): same rules, its own ledger
-    with deps.app.store.session() as session:
-        decision = handle_reaction(session, channel_id=item["channel"], ts=item["ts"], user_id=event["user"],
-                                   reaction=event["reaction"], added=added)
-    apply_decision(deps, decision, event["user"])
+    record_reaction(deps.app, channel_id=item["channel"], ts=item["ts"], user_id=event["user"],
+                    reaction=event["reaction"], added=added)
 
 
 def register(app: App, deps: SlackDeps) -> None:

@@ -1,0 +1,161 @@
+"""Record a vote, whatever way it arrives: a reaction, a button, the change modal, a typed `:+1: 3` (terminal) or a
+note typed in the thread. One database session records it and reads what the follow-ups need; then the one
+follow-up step runs. Returns the domain events for the entry point to render.
+
+The gate itself (approvers, superseded cuts, quorum, roles, audit) is `agent.services.review`; this layer adds what
+an entry point must never decide alone: a render is votable only when it finished and its card is in the thread,
+and an approval taken back after publication is audited and answered instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agent.app import wording
+from agent.app.events import (
+    Approved,
+    ChangesRequested,
+    Event,
+    VoteCounted,
+    VoteRefused,
+    Withdrawn,
+    WithdrawnAfterPublish,
+)
+from agent.app.followups import DONE_STATES, deliver, prepare
+from agent.context import AppContext
+from agent.ports import Notice
+from agent.services.approvals import latest_render
+from agent.services.review import Decision, Outcome, handle_reaction, vote, withdraw
+from agent.services.seasons import audit
+from agent.store.models import Render, ReviewMessage, Season
+
+REFUSALS = {Outcome.NOT_APPROVER: "not_approver", Outcome.SUPERSEDED: "superseded",
+            Outcome.ALREADY_PUBLISHED: "already_published"}
+
+
+def events_of(session: Session, decision: Decision, voter: str, via: str, *, removal: bool = False) -> list[Event]:
+    """The domain events of one gate decision (read in the session that recorded it)."""
+    if decision.outcome == Outcome.IGNORED or decision.season_id is None or decision.render_id is None:
+        return []
+    season_id, render_id, number = decision.season_id, decision.render_id, decision.episode_number or 0
+    render = session.get(Render, render_id)
+    if decision.outcome == Outcome.ALREADY_PUBLISHED and removal:
+        audit(session, season_id, voter, "review.withdrawn_after_publish",
+              {"render": render_id, "episode": number, "via": via})
+        return [WithdrawnAfterPublish(season_id, render_id, number, voter, via)]
+    if decision.outcome in REFUSALS:
+        return [VoteRefused(season_id, number, voter, REFUSALS.get(decision.outcome, decision.outcome.value),
+                            _refusal_text(session, decision, via), render_id)]
+    if decision.outcome == Outcome.APPROVED:
+        episode_id = render.episode_id if render is not None else 0
+        return [Approved(season_id, render_id, number, voter, via, episode_id)]
+    if decision.outcome == Outcome.COUNTED:
+        return [VoteCounted(season_id, render_id, number, voter, via)]
+    if decision.outcome == Outcome.CHANGES_REQUESTED:
+        return [ChangesRequested(season_id, render_id, number, voter, via, decision.note)]
+    if decision.outcome == Outcome.WITHDRAWN:
+        still = render is not None and render.episode.status in DONE_STATES
+        return [Withdrawn(season_id, render_id, number, voter, via, still)]
+    if decision.message:  # an outcome this layer doesn't know yet: still tell the person why
+        return [VoteRefused(season_id, number, voter, decision.outcome.value, wording.from_text(decision.message),
+                            render_id)]
+    return []
+
+
+def _refusal_text(session: Session, decision: Decision, via: str) -> Notice:
+    """The refusal in domain words (people as references), whatever wording the gate used."""
+    number = decision.episode_number or 0
+    if decision.outcome == Outcome.NOT_APPROVER:
+        season = session.get(Season, decision.season_id)
+        return wording.not_approver(number, [a.user_id for a in season.approvers] if season else [], via)
+    if decision.outcome == Outcome.SUPERSEDED:
+        return wording.superseded(number)
+    if decision.outcome == Outcome.ALREADY_PUBLISHED:
+        return wording.already_published(number)
+    return wording.from_text(decision.message or f"Your vote on Ep {number} wasn't recorded.")
+
+
+def votable(session: Session, render: Render, voter: str) -> VoteRefused | None:
+    """A render can be voted on only once it finished and its card is in the thread (nobody approves a cut they
+    could not watch); None when it can."""
+    episode = render.episode
+    if render.status != "DONE":
+        return VoteRefused(episode.season_id, episode.number, voter, "not_ready",
+                           wording.not_ready(episode.number, render.status), render.id)
+    posted = session.scalar(select(ReviewMessage.id).where(ReviewMessage.render_id == render.id))
+    if posted is None:
+        return VoteRefused(episode.season_id, episode.number, voter, "not_posted",
+                           wording.not_posted(episode.number), render.id)
+    return None
+
+
+def record_reaction(app: AppContext, *, channel_id: str, ts: str, user_id: str, reaction: str,
+                    added: bool) -> list[Event]:
+    """A reaction on a message: :+1: approves, :-1: asks for changes, removing :+1: withdraws (an episode card),
+    or the campaign's own rules (a campaign message)."""
+    from agent.services.campaign_chat import campaign_reaction
+
+    if campaign_reaction(app.store, app.channel, app.enqueue_campaign, channel_id=channel_id, ts=ts,
+                         user_id=user_id, reaction=reaction, added=added):
+        return []  # a campaign message: its service records and answers
+    with app.store.session() as session:
+        decision = handle_reaction(session, channel_id=channel_id, ts=ts, user_id=user_id, reaction=reaction,
+                                   added=added)
+        delivery = prepare(session, events_of(session, decision, user_id, "reaction", removal=not added))
+    deliver(app, delivery)
+    return delivery.events
+
+
+def vote_on_render(app: AppContext, *, render_id: int, user_id: str, approve: bool, via: str,
+                   note: str = "") -> list[Event]:
+    """A vote on one render's card (the Approve button, the change modal)."""
+    with app.store.session() as session:
+        render = session.get(Render, render_id)
+        if render is None:
+            return []
+        refused = votable(session, render, user_id)
+        events: list[Event]
+        if refused is not None:
+            events = [refused]
+        else:
+            decision = vote(session, render=render, user_id=user_id, approve=approve, via=via, note=note)
+            events = events_of(session, decision, user_id, via)
+        delivery = prepare(session, events)
+    deliver(app, delivery)
+    return delivery.events
+
+
+def vote_on_episode(app: AppContext, *, season_id: int, number: int, user_id: str, approve: bool, via: str,
+                    note: str = "") -> list[Event]:
+    """A vote naming an episode (the terminal's `:+1: 3`, a note typed in the thread): on its newest render, and
+    only when that render finished and its card is in the thread."""
+    with app.store.session() as session:
+        season = session.get(Season, season_id)
+        episode = next((e for e in season.episodes if e.number == number), None) if season else None
+        render = latest_render(episode) if episode is not None else None
+        events: list[Event]
+        if season is None or episode is None or render is None:
+            what = f"Ep {number} doesn't exist." if episode is None else f"Ep {number} has no render yet."
+            events = [VoteRefused(season_id, number, user_id, "no_episode" if episode is None else "not_ready",
+                                  Notice(template=what))]
+        elif (refused := votable(session, render, user_id)) is not None:
+            events = [refused]
+        else:
+            decision = vote(session, render=render, user_id=user_id, approve=approve, via=via, note=note)
+            events = events_of(session, decision, user_id, via)
+        delivery = prepare(session, events)
+    deliver(app, delivery)
+    return delivery.events
+
+
+def withdraw_vote(app: AppContext, *, render_id: int, user_id: str, via: str) -> list[Event]:
+    """Take an approval back (a removed reaction); after publication it is audited and answered."""
+    with app.store.session() as session:
+        render = session.get(Render, render_id)
+        if render is None:
+            return []
+        decision = withdraw(session, render=render, user_id=user_id, via=via)
+        delivery = prepare(session, events_of(session, decision, user_id, via, removal=True))
+    deliver(app, delivery)
+    return delivery.events
