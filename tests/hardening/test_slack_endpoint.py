@@ -64,6 +64,8 @@ def test_url_verification_and_a_real_event_still_work(stack: LocalStack) -> None
     assert stack.sender.url_verification("xyz").json() == {"challenge": "xyz"}
     delivery = stack.sender.app_mention(MARKETER_ID, DRAMA_CHANNEL_ID, "hello")
     assert delivery.acked_in_time
+    # the turn runs after the ack: wait for its answer so later tests count rows on a quiet database
+    assert stack.emulator.wait_for_bot_reply(DRAMA_CHANNEL_ID, delivery.ts, delivery.ts or "", timeout=30)
 
 
 @pytest.mark.parametrize("missing", ["channel", "ts"])
