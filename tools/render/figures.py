@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageOps
 
 from agent.domain import LookSpec
 from tools.portrait import _traits, image_hash
-from tools.render.colour import hex_to_rgb
+from tools.render.colour import hex_to_rgb, rgb_to_hex
 
 # proportions in units of the figure's full height (head top = 0, feet = 1)
 HEAD_TOP, HEAD_H, HEAD_W = 0.0, 0.14, 0.105
@@ -40,7 +40,7 @@ def wardrobe(look: LookSpec, index: int) -> list[str]:
     tops = [prim, acc, mix(text, acc, 0.45), mix(prim, acc, 0.5), mix(text, bg, 0.35), mix(prim, text, 0.5)]
     top = tops[index % len(tops)]
     bottom = mix(bg, text, 0.18 + 0.1 * (index % 3))
-    return ["#%02X%02X%02X" % top, "#%02X%02X%02X" % bottom]
+    return [rgb_to_hex(top), rgb_to_hex(bottom)]
 
 
 @dataclass

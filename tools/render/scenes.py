@@ -90,7 +90,7 @@ def cafe(w: int, h: int, t: Tones) -> Image.Image:
 
 
 def office(w: int, h: int, t: Tones) -> Image.Image:
-    img, d, fy = _room(w, h, t)
+    img, d, _fy = _room(w, h, t)
     for i in range(3):  # floor-to-ceiling windows
         x0 = int(w * (0.04 + i * 0.32))
         _window(d, (x0, int(h * 0.08), x0 + int(w * 0.28), int(h * 0.5)), t, night=False, panes=2)
@@ -164,7 +164,7 @@ def shop(w: int, h: int, t: Tones) -> Image.Image:
 
 
 def gym(w: int, h: int, t: Tones) -> Image.Image:
-    img, d, fy = _room(w, h, t, mix(t.bg, t.text, 0.08))
+    img, d, _fy = _room(w, h, t, mix(t.bg, t.text, 0.08))
     d.rectangle((int(w * 0.03), int(h * 0.1), int(w * 0.97), int(h * 0.5)), fill=mix(t.glass, t.text, 0.1),
                 outline=t.metal, width=8)  # mirror wall
     for i in range(5):
