@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,30 @@ from agent.store.db import Store
 
 PG_DSN = os.environ.get("CLIFFHANGER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("CLIFFHANGER_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+# What the application (core settings and plug-in settings) reads from the environment: removed before each test,
+# so a developer's shell (a real SLACK_BOT_TOKEN, a DATABASE_URL, a GOOGLE_API_KEY) never leaks into a test.
+ISOLATED_NAMES = frozenset({"DATABASE_URL", "REDIS_URL", "ARTIFACT_STORE_URL", "ARTIFACT_STORE_ENDPOINT_URL"})
+ISOLATED_PREFIXES = ("CLIFFHANGER_", "GOOGLE_", "SLACK_", "GEMINI_", "TIKTOK_", "WEBHOOK_", "SMTP_", "EMAIL_",
+                     "HEYGEN_", "PIPER_")
+# The suite's own knobs (where PostgreSQL/Redis are, the opt-in live-Gemini scenarios) stay.
+TEST_KNOBS = ("CLIFFHANGER_TEST_", "CLIFFHANGER_SCENARIO_")
+STARTUP_ENVIRONMENT = dict(os.environ)  # as the suite found it (tests/test_isolation.py checks the fixture)
+
+
+def isolated_variables(environ: Mapping[str, str]) -> list[str]:
+    """The variables of `environ` the autouse fixture removes."""
+    live_gemini = bool(environ.get("CLIFFHANGER_SCENARIO_GEMINI_KEY"))
+    return [name for name in environ
+            if (name in ISOLATED_NAMES or name.startswith(ISOLATED_PREFIXES)) and not name.startswith(TEST_KNOBS)
+            and not (live_gemini and name.startswith("GEMINI_"))]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts without the application's environment variables; tests set what they need."""
+    for name in isolated_variables(os.environ):
+        monkeypatch.delenv(name, raising=False)
 
 
 def service_up(host: str, port: int) -> bool:

@@ -22,7 +22,7 @@ from agent.settings import Settings
 from agent.store.models import Approval, AuditEntry, ChangeRequest, Episode, Render, Season
 from integrations.demo.local_stack import LocalStack, ScriptedPerson
 from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID, MARKETER_ID, OTHER_ID, FakeUser
-from tests.e2e.helpers import wait_for_cards
+from tests.e2e.helpers import wait_for_cards, wait_until_idle
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
@@ -194,7 +194,7 @@ def test_buttons_and_modal_path_with_a_look_change(season: Season8) -> None:
     assert empty.json()["response_action"] == "errors"
 
     send.block_action(APPROVER_ID, "review_request_changes", None, DRAMA_CHANNEL_ID, old_ts)
-    time.sleep(0.5)
+    wait_until_idle(stack)  # the click's listener has opened the modal
     after = season.now_ts()
     send.view_submission(APPROVER_ID, {"note": {"note": "make the logo bigger"}})
     season.bot_says("asked for changes on Ep 3", after=after)
@@ -227,7 +227,7 @@ def test_quorum_two_and_a_required_legal_sign_off(season: Season8) -> None:
     season.card_says(ts, "1 of 2 approvals", "legal")
     send.reaction_added(MARKETER_ID, "+1", DRAMA_CHANNEL_ID, ts)
     season.card_says(ts, "still needs sign-off from", "legal", MARKETER_ID)
-    time.sleep(1)
+    wait_until_idle(season.stack)  # every reaction's listener has run
     assert season.episode(4)[0] == "IN_REVIEW"  # two approvals, but no legal sign-off yet
     send.reaction_added(DANA_ID, "+1", DRAMA_CHANNEL_ID, ts)
     season.status_is(4, "APPROVED")
@@ -245,7 +245,7 @@ def test_quorum_two_and_a_required_legal_sign_off(season: Season8) -> None:
 def test_batch_approval_needs_confirmation(season: Season8) -> None:
     stack, send = season.stack, season.stack.sender
     question = season.approver.say("approve 5–6", expect="in one go")
-    time.sleep(0.5)
+    wait_until_idle(stack)  # the question's turn is over
     assert season.episode(5)[0] == season.episode(6)[0] == "IN_REVIEW"  # asking records nothing
     season.approver.say("yes", expect="(batch)")
     season.status_is(5, "APPROVED")
