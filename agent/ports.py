@@ -12,7 +12,18 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from agent.domain import Arc, Brief, EpisodeScript, LeadLock, LookSpec, PersonaBrief
+from agent.domain import (
+    Arc,
+    Brief,
+    CastMember,
+    CharacterLock,
+    EpisodeScript,
+    LeadLock,
+    LocationLock,
+    LookSpec,
+    PersonaBrief,
+    Storyboard,
+)
 
 
 class Intent(StrEnum):
@@ -88,6 +99,16 @@ class RenderRequest(BaseModel):
     height: int = 1920
     preset: str = "veryfast"
     banned_words: list[str] = Field(default_factory=list)
+    # the drama renderer's inputs (issue 13); all optional: missing ones are derived from the script, offline
+    storyboard: Storyboard | None = None  # the script version's "shots"; None → the offline storyboard writer
+    cast: list[CastMember] = Field(default_factory=list)  # the arc's cast (names and roles)
+    characters: list[CharacterLock] = Field(default_factory=list)  # locked appearances (lead excluded)
+    locations: list[LocationLock] = Field(default_factory=list)  # the season's locations (2–5)
+    brand: str = ""
+    product: str = ""
+    tone: str = ""  # the brief's tone: picks the music bed
+    product_image_path: str | None = None  # an attached pack shot (PNG/JPG); None → a drawn one
+    episode_length_s: float | None = None  # the brief's episode length the storyboard aims at
 
 
 class RenderOutput(BaseModel):
@@ -105,6 +126,10 @@ class RenderOutput(BaseModel):
     # where each part sits in this file: "title", the shot names, "end" → (start, end) seconds. A voiced render is
     # paced by its speech, not by reading speed, so checks must read the windows the renderer really used.
     windows: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    contact_sheet_path: Path | None = None  # one PNG: a thumbnail per shot with its line (storyboard review)
+    # per shot: number, type, location, characters, camera, window and where each figure/product sat (continuity)
+    shots: list[dict[str, Any]] = Field(default_factory=list)
+    references: dict[str, str] = Field(default_factory=dict)  # "char:Name" / "loc:cafe" / "product" → image path
 
 
 class SpeechClip(BaseModel):
