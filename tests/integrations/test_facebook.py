@@ -1,0 +1,104 @@
+"""The Facebook Reels adapter against the local Graph API stand-in: real HTTP, real client code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent.ports import PublishPackage
+from integrations.facebook import FacebookPublisher, GraphClient, GraphError
+from integrations.facebook.captions import reel_caption
+from integrations.tiktok.state import JsonFileState
+from tests.fakes.facebook_server import PAGE, FakeGraphState, fake_graph
+
+
+class SimulatedCrash(BaseException):
+    """The process dying (not an Exception: nothing should catch it)."""
+
+
+@pytest.fixture
+def api() -> Iterator[FakeGraphState]:
+    with fake_graph() as state:
+        yield state
+
+
+def make_package(tmp_path: Path, number: int = 1) -> PublishPackage:
+    video = tmp_path / f"ep{number}.mp4"
+    video.write_bytes(bytes((i * 5 + number) % 251 for i in range(7000)))
+    return PublishPackage(
+        season_id=1, season_title="Midnight Latte", episode_number=number, episode_title="The Cup",
+        video_path=video, cover_path=None, caption="The cup is gone.", hashtags=["#BeanThere"], unlock="free",
+        destination="facebook", publish_at="2026-12-01T23:00:00+00:00", approvals=[],
+        idempotency_key=f"slot{number}:facebook")
+
+
+def make_publisher(api: FakeGraphState, tmp_path: Path, sleeps: list[float] | None = None,
+                   client_cls: type[GraphClient] = GraphClient) -> FacebookPublisher:
+    client = client_cls(api.token, base_url=api.base_url, platform="Facebook",
+                        sleep=(sleeps if sleeps is not None else []).append, backoff_s=1.0)
+    return FacebookPublisher(client, PAGE, JsonFileState(tmp_path / "state"), poll_interval_s=0.0,
+                             sleep=lambda _: None)
+
+
+def test_reel_start_upload_finish(api: FakeGraphState, tmp_path: Path) -> None:
+    package = make_package(tmp_path)
+    result = make_publisher(api, tmp_path).publish(package)
+    [reel] = api.reels.values()
+    assert reel["bytes"] == package.video_path.read_bytes() and reel["finished"]
+    assert reel["description"] == reel_caption(package) and reel["description"].startswith("Part 1 · ")
+    assert [k for _, k in api.calls][:4] == ["video_reels", "upload", "video_reels", "status"]
+    assert result.location == f"https://www.facebook.com/reel/{reel['id']}"
+    calls = len(api.calls)
+    assert make_publisher(api, tmp_path).publish(package) == result
+    assert len(api.calls) == calls
+
+
+def test_crash_mid_upload_resumes_the_same_reel(api: FakeGraphState, tmp_path: Path) -> None:
+    class DiesOnUpload(GraphClient):
+        def upload(self, *args: object, **kwargs: object) -> dict:  # type: ignore[override]
+            raise SimulatedCrash
+
+    package = make_package(tmp_path)
+    with pytest.raises(SimulatedCrash):
+        make_publisher(api, tmp_path, client_cls=DiesOnUpload).publish(package)
+    make_publisher(api, tmp_path).publish(package)
+    [reel] = api.reels.values()  # one start only
+    assert reel["finished"] and reel["bytes"] == package.video_path.read_bytes()
+
+
+def test_rate_limited_finish_backs_off(api: FakeGraphState, tmp_path: Path) -> None:
+    api.fail_next("video_reels", code=32, times=1)
+    sleeps: list[float] = []
+    make_publisher(api, tmp_path, sleeps).publish(make_package(tmp_path))
+    assert sleeps == [1.0] and len(api.reels) == 1
+
+
+def test_processing_failure_is_reported(api: FakeGraphState, tmp_path: Path) -> None:
+    api.fail_processing = "video too long for a Reel"
+    with pytest.raises(GraphError, match="too long") as caught:
+        make_publisher(api, tmp_path).publish(make_package(tmp_path))
+    assert not caught.value.retryable
+
+
+def test_expired_token(api: FakeGraphState, tmp_path: Path) -> None:
+    sleeps: list[float] = []
+    publisher = make_publisher(api, tmp_path, sleeps)  # holds the token that is about to expire
+    api.expire_token()
+    with pytest.raises(GraphError) as caught:
+        publisher.publish(make_package(tmp_path))
+    assert caught.value.code == 190 and not caught.value.retryable and sleeps == []
+
+
+def test_plays_and_plug_in(api: FakeGraphState, tmp_path: Path) -> None:
+    from integrations.publishers import make_publishers
+
+    [publisher] = make_publishers(["facebook"], facebook_page_token=api.token, facebook_page_id=PAGE,
+                                  facebook_api_base_url=api.base_url, facebook_state_dir=tmp_path / "s")
+    assert isinstance(publisher, FacebookPublisher)
+    publisher.poll_interval_s = 0.0
+    video_id = publisher.publish(make_package(tmp_path)).external_id
+    api.insights[video_id] = {"blue_reels_play_count": 321, "post_video_avg_time_watched": 8000}
+    assert publisher.post_metrics([video_id]) == {video_id: {"views": 321.0, "avg_watch_s": 8.0}}
+    assert publisher.limits()["max_duration_s"] == 90
