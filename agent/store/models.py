@@ -454,3 +454,46 @@ class CampaignPublication(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     claimed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+# ─── Spend gate for paid generation (issue 14) ────────────────────────────────────────────────────────────────────
+# No paid generation starts without an APPROVED estimate here (agent/services/spend.py); actual spend is recorded
+# per render against the estimate it was approved under.
+
+
+class SpendEstimate(Base):
+    """An estimate for a paid render pass: calls × unit prices, a time, who asked and who decided."""
+
+    __tablename__ = "spend_estimates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
+    backend: Mapped[str] = mapped_column(String(40), default="generative")
+    episodes: Mapped[list[int]] = mapped_column(JSON, default=list)  # episode numbers it pays for
+    calls: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the breakdown (kind → count, unit, price)
+    amount_usd: Mapped[float] = mapped_column(default=0.0)
+    minutes: Mapped[float] = mapped_column(default=0.0)
+    cap_usd: Mapped[float] = mapped_column(default=0.0)  # the season's cap when it was asked
+    status: Mapped[str] = mapped_column(String(20), default="PENDING")  # PENDING | APPROVED | CANCELLED
+    requested_by: Mapped[str] = mapped_column(String(40), default="")
+    decided_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    message_ts: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the card that asks for it
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class SpendRecord(Base):
+    """Money actually spent: one row per paid call batch of one render, against its approved estimate."""
+
+    __tablename__ = "spend_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estimate_id: Mapped[int] = mapped_column(ForeignKey("spend_estimates.id", ondelete="CASCADE"), index=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
+    episode_number: Mapped[int] = mapped_column(Integer)
+    render_id: Mapped[int | None] = mapped_column(ForeignKey("renders.id", ondelete="SET NULL"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(20))  # keyframe | veo | tts
+    units: Mapped[float] = mapped_column(default=0.0)  # images, seconds of video, lines
+    amount_usd: Mapped[float] = mapped_column(default=0.0)
+    seconds: Mapped[float] = mapped_column(default=0.0)  # wall time the calls took (the measured rates)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
