@@ -9,13 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from agent.brain.arcwriter import cast_names, digest, pick_template, write_season
-from agent.brain.briefparse import parse_brief
 from agent.brain.revise import revise
-from agent.brain.router import route
+from agent.brain.router import looks_like_injection, route
 from agent.brain.tone import ToneVerdict, offline_tone
 from agent.domain import Arc, Brief, EpisodeScript, PersonaBrief
-from agent.ports import Interpretation, PersonaDraft
+from agent.ports import Intent, Interpretation, PersonaDraft
+from agent.understanding.brief import read_brief
+from agent.understanding.classifier import THRESHOLD, classifier
 
+FULL_BRIEF = set(Brief.model_fields)
+# Classifier labels that map onto the graph's intents (the rest are read by the stage handlers themselves).
+LABEL_INTENTS = {"proceed": Intent.PROCEED, "defer": Intent.PROCEED, "undo": Intent.UNDO, "status": Intent.STATUS,
+                 "help": Intent.HELP, "start_over": Intent.START_OVER, "schedule": Intent.SCHEDULE,
+                 "brief_info": Intent.ANSWER, "revise_episode": Intent.REVISE}
 LOOKS: tuple[str, ...] = (
     "late 20s, dark curly hair pulled back, warm brown eyes, tired but sharp, a cardigan over work clothes",
     "early 30s, cropped black hair, freckles, steady gaze, a denim jacket and a silver ring she keeps turning",
@@ -31,8 +37,12 @@ class OfflineBrain:
     name = "offline"
 
     def extract_brief(self, text: str, known: dict[str, Any]) -> dict[str, Any]:
-        """Rule-based brief fields from free text, merged over `known` (validation happens later)."""
-        return parse_brief(text, known)
+        """Brief fields from labels, prose and numbers, merged over `known` (validation happens later).
+
+        Prose (brand/product/audience/tone cues) is read while the brief is being written; once the season has a
+        whole brief, only labels and numbers change it, so "make it darker" is never mistaken for a new tone.
+        """
+        return read_brief(text, known, prose=not FULL_BRIEF <= set(known))
 
     def write_arc(self, brief: Brief, bible: PersonaBrief) -> Arc:
         """A templated season sized to the brief, free of the bible's banned words."""
@@ -65,8 +75,21 @@ class OfflineBrain:
         return drafts
 
     def interpret(self, text: str, stage: str) -> Interpretation:
-        """Keyword routing; anything unclear or instruction-like is UNKNOWN so the agent asks again."""
-        return route(text, stage)
+        """Keyword routing for the exact phrasings, then the trained classifier for everything else.
+
+        Instruction-like text stays UNKNOWN (the router decides that first); a classifier reading below the
+        confidence threshold is UNKNOWN too, so the agent asks (with an example) rather than guess.
+        """
+        routed = route(text, stage)
+        if routed.intent != Intent.UNKNOWN or not text.strip() or looks_like_injection(text):
+            return routed
+        prediction = classifier().predict(text)
+        intent = LABEL_INTENTS.get(prediction.label)
+        if intent is None or prediction.confidence < THRESHOLD:
+            return routed
+        if intent == Intent.ANSWER and stage not in ("brief", "intake"):
+            intent = Intent.REVISE
+        return Interpretation(intent=intent, note=text.strip())
 
     def judge_tone(self, text: str, bible: PersonaBrief) -> ToneVerdict:
         """The transparent heuristic judge (labelled offline in the thread)."""

@@ -101,7 +101,8 @@ def route(text: str, stage: str) -> Interpretation:
     if choice is not None:
         lock = re.match(r"^\s*(lock|go\s+with|take|i'?ll\s+take)", lowered)
         return Interpretation(intent=Intent.PROCEED if lock else Intent.ANSWER, choice=choice, note=cleaned)
-    if PROCEED.match(lowered) and not NEGATION.search(lowered) and len(lowered.split()) <= 8:
+    if PROCEED.match(lowered) and not NEGATION.search(lowered) and len(lowered.split()) <= 8 \
+            and not (stage not in FREE_ANSWER_STAGES and looks_like_brief_info(cleaned)):  # "ok then 12 episodes"
         return Interpretation(intent=Intent.PROCEED, note=cleaned)
     if stage in FREE_ANSWER_STAGES and looks_like_brief_info(cleaned):
         return Interpretation(intent=Intent.ANSWER, note=cleaned)

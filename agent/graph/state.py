@@ -22,6 +22,7 @@ class SeasonState(TypedDict, total=False):
     asked: list[str]  # optional brief fields already asked about (asked once; silence then means "you decide")
     arc_history: list[dict[str, Any]]  # undo stack: {"version": arc version to return to, "brief": brief or None}
     look_draft: dict[str, Any]  # the look being tuned (locked into an immutable version on "lock it")
+    last_ask: str  # the last question asked (asked again → an example answer and the brief form come with it)
     cast_ids: list[int]  # persona ids offered for the lead, in the order shown (option 1, 2, 3, …)
 
 

@@ -59,6 +59,18 @@ class RecordingChannel:
         self.said.append(Said("say", text))
         return self._posted(thread)
 
+    def post_status(self, thread: ThreadRef, view: Any, board_png: Path | None = None) -> PostedMessage:
+        """Record the status answer by its text (and the board as an upload)."""
+        self.said.append(Said("say", view.to_text()))
+        if board_png is not None:
+            self.upload(thread, board_png, f"Season board — {view.title}")
+        return self._posted(thread)
+
+    def offer_brief_form(self, thread: ThreadRef, prefill: dict[str, Any]) -> PostedMessage:
+        """Record the brief-form offer (a button in Slack) with what it is prefilled with."""
+        self.said.append(Said("form", repr(sorted(prefill.items()))))
+        return self._posted(thread)
+
     def post_campaign(self, thread: ThreadRef, card: Any) -> PostedMessage:
         """Record a campaign message."""
         self.said.append(Said("card", card.to_text()))

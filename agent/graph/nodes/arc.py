@@ -16,6 +16,7 @@ from agent.brain.briefparse import looks_like_brief_info
 from agent.brain.castswap import parse_swap, swap_character
 from agent.context import TurnContext
 from agent.domain import Arc, Brief
+from agent.graph.nodes.apply import apply_arc_actions, needs_many, not_done_line
 from agent.graph.nodes.briefing import brief_problems, label
 from agent.graph.nodes.cast import offer_cast
 from agent.graph.nodes.common import ask_again, say
@@ -26,9 +27,10 @@ from agent.graph.state import SeasonState
 from agent.ports import Intent
 from agent.services import arcs, seasons
 from agent.store.models import Season
+from agent.understanding.understand import understand
 
 
-def _current_version(ctx: TurnContext, season_id: int) -> int:
+def current_version(ctx: TurnContext, season_id: int) -> int:
     with ctx.app.store.session() as session:
         latest = arcs.latest_version(session, season_id)
         return latest.version if latest else 0
@@ -38,6 +40,10 @@ def arc_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
     """Revise or accept the arc."""
     text: str = interrupt({"stage": "arc"})
     ctx = runtime.context
+    arc_now, _brief, _bible = load_season(ctx, state["season_id"])
+    actions = understand(text, "arc", len(arc_now.episodes) if arc_now else None)
+    if arc_now is not None and needs_many(actions):  # several requests in one message: all applied, one reply
+        return apply_arc_actions(ctx, dict(state), actions)
     interp = ctx.app.brain.interpret(text, "arc")
     handled = off_script(ctx, dict(state), text, interp, "arc")
     if handled is not None:
@@ -46,7 +52,7 @@ def arc_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
     arc, brief, bible = load_season(ctx, season_id)
     assert arc is not None and brief is not None
     history = list(state.get("arc_history", []))
-    undo_point = {"version": _current_version(ctx, season_id), "brief": None}
+    undo_point = {"version": current_version(ctx, season_id), "brief": None}
     if interp.intent == Intent.PROCEED:
         ids = offer_cast(ctx, season_id, brief, arc)
         return Command(goto="cast", update={"stage": "cast", "cast_ids": ids})
@@ -74,7 +80,7 @@ def arc_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
                  f"revised. _(now v{version})_\n{checks_block(findings, tone)}\nSay *undo* to bring {old} back.")
         return Command(goto="arc", update={"arc_history": history + [undo_point]})
     if looks_like_brief_info(text):
-        changed = _change_brief(ctx, season_id, brief, text)
+        changed = change_brief(ctx, season_id, brief, text)
         if changed is not None:
             return Command(goto="arc", update={
                 "arc_history": history + [{**undo_point, "brief": brief.model_dump(mode="json")}],
@@ -83,10 +89,14 @@ def arc_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
     if interp.intent == Intent.REVISE:
         return ask_again(ctx, "arc", f"Which episode should change (1–{len(arc.episodes)})? e.g. \"make episode 3 "
                                      f"{interp.note.split()[-1] if interp.note else 'darker'}\".")
+    refused = not_done_line([a for a in actions if a.kind == "out_of_scope"], "arc")
+    if refused:
+        say(ctx, refused + "\nSay *looks good* to move on to casting, or name an episode to change.")
+        return Command(goto="arc")
     return ask_again(ctx, "arc", "Say *looks good* to move on to casting, or name an episode to change.")
 
 
-def _change_brief(ctx: TurnContext, season_id: int, brief: Brief, text: str) -> dict[str, Any] | None:
+def change_brief(ctx: TurnContext, season_id: int, brief: Brief, text: str) -> dict[str, Any] | None:
     """A change of mind about the brief: validate, save, rewrite the arc; None when nothing (valid) changed."""
     current = brief.model_dump(mode="json")
     fields = ctx.app.brain.extract_brief(text, current)

@@ -41,6 +41,10 @@ WELCOME = ("Tell me about the season: brand, product, audience, how many episode
            "Anything you leave out I'll decide and tell you.")
 
 
+EXAMPLE = ("For example: _We're Lumen Coffee and we make a cold-brew can for night-shift nurses — 8 episodes of "
+           "40 seconds, cosy romance._ Or use the brief form.")
+
+
 def _still_open(fields: dict[str, Any], asked: list[str]) -> str:
     """The once-only list of optional fields left to us, with their defaults."""
     fresh = [f for f in open_fields(fields) if f not in asked]
@@ -71,18 +75,20 @@ def intake(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
             return handled
         if not known or interp.intent not in (Intent.ANSWER, Intent.PROCEED):
             missing = missing_required(known)
-            say(ctx, WELCOME if not known else "I'm not sure what you'd like me to do. " + (
-                " ".join(QUESTIONS[f] for f in missing) if missing else "Say *you decide* to use my defaults.")
-                + " (Say *help* for the steps.)")
-            return Command(goto="intake")
+            reason = _why_not(text, known, missing)
+            return _say_once(ctx, state, "welcome" if not known else f"unclear:{','.join(missing)}",
+                             WELCOME if not known else reason + (
+                                 " " + " ".join(QUESTIONS[f] for f in missing) if missing
+                                 else " Say *you decide* to use my defaults.") + " (Say *help* for the steps.)")
     missing = missing_required(fields)
     try:  # placeholders for the missing required fields, so every other value is checked now
         brief = Brief.model_validate({**fields, **{f: "?" for f in missing}})
     except ValidationError as error:
-        keep = {k: v for k, v in fields.items() if k not in bad_fields(error)}
+        bad = bad_fields(error)  # a refused correction keeps the value it tried to replace
+        keep = {k: v for k, v in fields.items() if k not in bad} | {k: known[k] for k in bad if k in known}
         return _ask(ctx, fields, keep, asked, error, missing)
     if missing:
-        return _ask(ctx, fields, fields, asked, None, missing)
+        return _ask(ctx, fields, fields, asked, None, missing, repeated=state.get("last_ask") == _ask_key(missing))
     problems = brief_problems(brief)
     if problems:
         lines = "\n".join(f"• *{label(f)}*: {reason}" for f, reason in problems.items())
@@ -107,8 +113,41 @@ def intake(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
                                        "arc_history": [], "asked": asked})
 
 
+def _ask_key(missing: list[str]) -> str:
+    return "missing:" + ",".join(missing)
+
+
+def _why_not(text: str, known: dict[str, Any], missing: list[str]) -> str:
+    """The reason a message at the brief stage changed nothing — never a bare "I'm not sure"."""
+    from agent.understanding.understand import understand
+
+    actions = understand(text, "brief")
+    out = next((a for a in actions if a.kind == "out_of_scope"), None)
+    if out is not None:
+        return f"I can't do that: {getattr(out, 'reason', '')}."
+    if any(a.kind in ("proceed", "defer") for a in actions) and missing:
+        return f"I can't start writing yet: the {' and the '.join(missing)} are the things I can't decide for you."
+    return "I couldn't find any brief details in that."
+
+
+def _say_once(ctx: TurnContext, state: SeasonState, key: str, text: str) -> Command:
+    """Ask; if the very same question was the last thing asked, add an example answer and the brief form."""
+    if state.get("last_ask") == key:
+        text += f"\n{EXAMPLE}"
+        offer_brief_form(ctx, dict(state.get("brief_draft", {})))
+    say(ctx, text)
+    return Command(goto="intake", update={"last_ask": key})
+
+
+def offer_brief_form(ctx: TurnContext, prefill: dict[str, Any]) -> None:
+    """Offer the brief form (a modal in Slack) prefilled with what was understood; channels without forms skip it."""
+    offer = getattr(ctx.app.channel, "offer_brief_form", None)
+    if callable(offer):
+        offer(ctx.thread, {k: v for k, v in prefill.items() if isinstance(v, str | int)})
+
+
 def _ask(ctx: TurnContext, fields: dict[str, Any], keep: dict[str, Any], asked: list[str],
-         error: ValidationError | None, missing: list[str]) -> Command:
+         error: ValidationError | None, missing: list[str], repeated: bool = False) -> Command:
     """Say what is wrong (with reasons) and what is missing (only that), plus the open fields once."""
     parts: list[str] = []
     if error is not None:
@@ -121,7 +160,10 @@ def _ask(ctx: TurnContext, fields: dict[str, Any], keep: dict[str, Any], asked: 
         parts.append(f"• {QUESTIONS[field]}{deferred}")
     parts.append("Reply with " + ("the corrected values" if error is not None else "that") + " and I'll carry on."
                  + _still_open(fields, asked))
+    if repeated:
+        parts.append(EXAMPLE)
+        offer_brief_form(ctx, keep)
     say(ctx, "\n".join(parts))
-    return Command(goto="intake", update={"brief_draft": keep,
+    return Command(goto="intake", update={"brief_draft": keep, "last_ask": _ask_key(missing) if error is None else "",
                                           "asked": list(dict.fromkeys(asked + open_fields(fields)))})
 
