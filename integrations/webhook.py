@@ -5,8 +5,10 @@ Signature: `X-Cliffhanger-Signature: sha256=<hex HMAC-SHA256(secret, "{timestamp
 (`verify_signature` below is the reference implementation). `Idempotency-Key` carries the publication key: the
 sweep calls a publisher once per key, but after a crash it may call again, and only the receiver can dedupe that.
 
-Destinations must be https and must not resolve to private, loopback or link-local addresses (an agent that can be
-talked into POSTing to 169.254.169.254 is a server-side request forgery), unless `allow_insecure_local=True`.
+Destinations must be https and must not resolve to private, loopback, link-local, CGNAT, unique-local or
+tunnel-embedded addresses (an agent that can be talked into POSTing to 169.254.169.254 is a server-side request
+forgery), unless `allow_insecure_local=True`; the request then goes to the very address that was checked
+(integrations/egress.py pins it), so DNS rebinding cannot switch it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import hashlib
 import hmac
 import ipaddress
 import json
-import socket
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -27,13 +28,13 @@ from pydantic_settings import SettingsConfigDict
 
 from agent.plugins import PluginSettings
 from agent.ports import PublishPackage, PublishResult
+from integrations.egress import Pinned, RefusedAddressError, Resolver, pin, system_resolver
 
 SIGNATURE_HEADER = "X-Cliffhanger-Signature"
 TIMESTAMP_HEADER = "X-Cliffhanger-Timestamp"
 KEY_HEADER = "Idempotency-Key"
 DEFAULT_TOLERANCE_S = 300
 
-Resolver = Callable[[str, int], list[str]]
 
 
 class WebhookError(RuntimeError):
@@ -63,41 +64,27 @@ def verify_signature(secret: str, body: bytes, headers: Mapping[str, str], *,
     return hmac.compare_digest(sign(secret, timestamp, body), signature)
 
 
-def _resolve(host: str, port: int) -> list[str]:
-    """Every address a host name resolves to."""
-    return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
-
-
-def _internal(address: str) -> bool:
-    """Private, loopback, link-local, reserved, multicast or unspecified (IPv4-mapped IPv6 unwrapped)."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast \
-        or ip.is_unspecified
-
-
-def check_destination(url: str, *, allow_insecure_local: bool = False, resolve: Resolver = _resolve) -> None:
-    """Refuse anything but https to a public address (tests and local demos opt out explicitly).
-
-    The check resolves the name itself; a DNS answer that changes between this check and the request (rebinding)
-    is not covered — put an egress proxy in front for that.
-    """
+def check_destination(url: str, *, allow_insecure_local: bool = False, resolve: Resolver = system_resolver) -> Pinned:
+    """Refuse anything but https to a public address (tests and local demos opt out explicitly); returns where to
+    connect — the checked address, pinned (integrations/egress.py), so a second DNS answer can't redirect us."""
     parsed = urlparse(url)
     if allow_insecure_local:
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
             raise UnsafeDestinationError(f"'{url}' is not an http(s) URL")
-        return
-    if parsed.scheme != "https" or not parsed.hostname:
+    elif parsed.scheme != "https" or not parsed.hostname:
         raise UnsafeDestinationError(f"webhook URLs must be https:// (got '{url}')")
     try:
-        addresses = resolve(parsed.hostname, parsed.port or 443)
-    except OSError as exc:
-        raise UnsafeDestinationError(f"cannot resolve '{parsed.hostname}': {exc}") from exc
-    inside = [a for a in addresses if _internal(a)]
-    if not addresses or inside:
-        raise UnsafeDestinationError(f"'{parsed.hostname}' resolves to a private or local address "
-                                     f"({', '.join(inside) or 'none'}); webhooks go to public hosts only")
+        return pin(url, resolve=resolve, allow_internal=allow_insecure_local)
+    except RefusedAddressError as exc:
+        raise UnsafeDestinationError(str(exc)) from exc
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 class WebhookPublisher:
@@ -107,7 +94,7 @@ class WebhookPublisher:
 
     def __init__(self, url: str, secret: str, *, allow_insecure_local: bool = False,
                  http: httpx.Client | None = None, timeout_s: float = 10.0, clock: Callable[[], float] = time.time,
-                 resolve: Resolver = _resolve) -> None:
+                 resolve: Resolver = system_resolver) -> None:
         if not secret:
             raise ValueError("a webhook needs a signing secret (receivers verify with verify_signature)")
         check_destination(url, allow_insecure_local=allow_insecure_local, resolve=resolve)
@@ -123,12 +110,14 @@ class WebhookPublisher:
 
     def publish(self, package: PublishPackage) -> PublishResult:
         """Send once; a non-2xx answer (redirects included: they are not followed) raises WebhookError."""
-        check_destination(self.url, allow_insecure_local=self._allow_local, resolve=self._resolve)
+        target = check_destination(self.url, allow_insecure_local=self._allow_local, resolve=self._resolve)
         body = self.body(package)
         timestamp = str(int(self._clock()))
+        extensions = {} if _is_ip(target.sni_hostname) else {"sni_hostname": target.sni_hostname}
         try:
-            response = self._http.post(self.url, content=body, headers={
-                "Content-Type": "application/json", "User-Agent": "cliffhanger-webhook/1",
+            response = self._http.post(target.url, content=body, extensions=extensions, headers={
+                "Host": target.host_header, "Content-Type": "application/json",
+                "User-Agent": "cliffhanger-webhook/1",
                 TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: sign(self._secret, timestamp, body),
                 KEY_HEADER: package.idempotency_key})
         except httpx.HTTPError as exc:

@@ -21,7 +21,7 @@ def cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[s
     """`python -m agent.cli …` with a clean environment (only what the test sets)."""
     base = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "CLIFFHANGER_HOME": str(tmp_path / "home"),
             "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "agent.cli", *args], cwd=ROOT, env={**base, **env},
+    return subprocess.run([sys.executable, "-m", "agent.cli", *args], check=False, cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
 
