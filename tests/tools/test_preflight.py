@@ -1,0 +1,107 @@
+"""Preflight: per-platform limits, quota, disclosures, captions and numbering — pure, from plain facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent.ports import PublishPackage
+from tools.preflight import EpisodeFacts, collect_limits, preflight
+
+
+def season(count: int = 10, duration: float = 60.0, **overrides: object) -> list[EpisodeFacts]:
+    episodes = [EpisodeFacts(number=n, title=f"Ep {n}", duration_s=duration, width=1080, height=1920,
+                             caption=f"The Cup (Ep {n}) — who took it?", hashtags=["#BeanThere", "#minidrama"])
+                for n in range(1, count + 1)]
+    for key, value in overrides.items():
+        number, field = key.split("_", 1)
+        setattr(episodes[int(number.lstrip("e")) - 1], field, value)
+    return episodes
+
+
+def levels(view: object, platform: str, topic: str) -> list[str]:
+    [found] = [p for p in view.platforms if p.platform == platform]  # type: ignore[attr-defined]
+    return [c.level for c in found.checks if c.topic == topic]
+
+
+def test_duration_limits_differ_per_platform() -> None:
+    view = preflight("Midnight Latte", season(e4_duration_s=120.0), ["tiktok", "youtube", "facebook"])
+    assert levels(view, "tiktok", "duration") == ["ok"]
+    assert levels(view, "youtube", "duration") == ["ok"]  # Shorts run up to 180 s
+    assert levels(view, "facebook", "duration") == ["block"]  # Reels on Pages: 90 s
+    assert view.blocked and "Ep 4 runs 120 s; Facebook Reels takes at most 90 s" in view.to_text()
+
+
+def test_an_accounts_own_limit_overrides_the_rule() -> None:
+    view = preflight("S", season(), ["tiktok"], {"tiktok": {"max_duration_s": 50, "posts_per_day": 15}})
+    assert levels(view, "tiktok", "duration") == ["block"] * 10
+
+
+def test_landscape_and_odd_frames() -> None:
+    view = preflight("S", season(e2_width=1920, e2_height=1080, e3_width=1080, e3_height=1350),
+                     ["youtube", "tiktok"])
+    assert levels(view, "youtube", "aspect") == ["block", "warn"]
+    assert levels(view, "tiktok", "aspect") == ["warn", "warn"]
+
+
+def test_quota_left_from_the_client() -> None:
+    view = preflight("S", season(), ["youtube", "instagram"], {
+        "youtube": {"quota_left": 4, "ai_label_field": "status.containsSyntheticMedia"},
+        "instagram": {"problem": "Instagram error 190: session expired"}})
+    assert levels(view, "youtube", "quota") == ["warn"]
+    assert "only 4 upload(s) left today on YouTube Shorts for 10 episodes" in view.to_text()
+    assert levels(view, "instagram", "quota") == ["warn"] and "session expired" in view.to_text()
+    assert view.platforms[0].quota_left == 4
+
+
+def test_ai_disclosure_flags() -> None:
+    limits = {"youtube": {"ai_label_field": "status.containsSyntheticMedia"}, "tiktok": {}}
+    view = preflight("S", season(), ["youtube", "tiktok", "instagram"], limits)
+    assert levels(view, "youtube", "disclosure") == ["ok"]
+    assert levels(view, "tiktok", "disclosure") == ["warn"]  # the TikTok publisher doesn't declare is_aigc
+    assert "post_info.is_aigc" in view.to_text()
+    assert levels(view, "instagram", "disclosure") == ["note"]
+    human = [e.model_copy(update={"ai_generated": False}) for e in season()]
+    assert levels(preflight("S", human, ["tiktok"]), "tiktok", "disclosure") == ["ok"]
+
+
+def test_caption_and_hashtag_lengths() -> None:
+    view = preflight("S", season(e1_caption="x" * 2300, e2_hashtags=[f"#t{i}" for i in range(35)]),
+                     ["instagram", "tiktok"])
+    assert levels(view, "instagram", "caption") == ["warn"] and levels(view, "instagram", "hashtags") == ["warn"]
+    assert levels(view, "tiktok", "caption") == ["warn"] and levels(view, "tiktok", "hashtags") == []
+
+
+def test_part_numbering_where_there_is_no_series(tmp_path: Path) -> None:
+    from integrations.facebook.captions import reel_caption
+
+    episodes = season(e3_caption="No number here")
+    view = preflight("S", episodes, ["youtube", "instagram", "tiktok"])
+    assert levels(view, "youtube", "numbering") == ["ok"]  # the season playlist
+    assert levels(view, "tiktok", "numbering") == ["warn"] and "Ep 3 don't say which part" in view.to_text()
+    [instagram] = [p for p in view.platforms if p.platform == "instagram"]
+    # the caption preflight shows is the one the Reels publisher sends
+    package = PublishPackage(season_id=1, season_title="S", episode_number=1, episode_title="Ep 1",
+                             video_path=tmp_path / "v.mp4", cover_path=None, caption=episodes[0].caption,
+                             hashtags=episodes[0].hashtags, unlock="free", destination="instagram",
+                             publish_at="2026-12-01T23:00:00+00:00", approvals=[], idempotency_key="k",
+                             episode_count=10)
+    assert instagram.example_caption.replace("\n\n", " ") == reel_caption(package).replace("\n\n", " ")
+
+
+def test_limits_are_collected_duck_typed_and_failures_become_findings() -> None:
+    class Fine:
+        def limits(self) -> dict[str, object]:
+            return {"quota_left": 3}
+
+    class Broken:
+        def limits(self) -> dict[str, object]:
+            raise RuntimeError("no network")
+
+    found = collect_limits({"a": Fine(), "b": Broken(), "c": object()})
+    assert found == {"a": {"quota_left": 3}, "b": {"problem": "RuntimeError: no network"}, "c": {}}
+
+
+def test_a_clean_season_reads_ready() -> None:
+    limits = {"youtube": {"quota_left": 90, "ai_label_field": "status.containsSyntheticMedia"}}
+    view = preflight("Midnight Latte", season(), ["youtube"], limits)
+    assert not view.blocked and "YouTube Shorts — ready · quota left: 90" in view.to_text()
