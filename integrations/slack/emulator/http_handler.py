@@ -2,7 +2,7 @@
 
 Routes:
 - ``POST|GET /api/<method>``  → a registered handler (or the recording catch-all), JSON answer, HTTP 200;
-  HTTP 429 + ``Retry-After`` when a rate limit was scripted for that method.
+  HTTP 429 + ``Retry-After`` when a rate limit was scripted for that method, a 5xx when a fault was.
 - ``POST /upload/<file_id>``  → the raw bytes step of ``files_upload_v2``; answers ``OK - <size>`` like Slack.
 - ``GET /files/<file_id>/<name>`` → the uploaded bytes (url_private of the file object).
 - ``POST /response/<id>``     → an interaction's response_url (ephemeral / in-channel / replace / delete).
@@ -105,6 +105,10 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         if retry_after is not None:
             self._finish_api(method, params, token, 429, {"ok": False, "error": "ratelimited"},
                              {"Retry-After": str(retry_after)})
+            return
+        failure = emulator.faults.take(method, params)  # a scripted 5xx (see faults.py)
+        if failure is not None:
+            self._finish_api(method, params, token, failure, {"ok": False, "error": "internal_error"})
             return
         if emulator.require_token and not token and not method.startswith("oauth."):  # oauth.*: client credentials
             self._finish_api(method, params, token, 200, {"ok": False, "error": "not_authed"})

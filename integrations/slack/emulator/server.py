@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from integrations.slack.emulator.faults import Faults, Predicate
 from integrations.slack.emulator.http_handler import EmulatorHTTPServer
 from integrations.slack.emulator.methods import Handler, method_handlers
 from integrations.slack.emulator.rate_limits import RateLimits
@@ -48,6 +49,7 @@ class SlackEmulator:
         self.workspace = workspace or Workspace()
         self.store = EmulatorStore(ts_start=ts_start, files_dir=files_dir)
         self.rate_limits = RateLimits()
+        self.faults = Faults()
         self.handlers: dict[str, Handler] = method_handlers()
         self.require_token = require_token
         self._port = port
@@ -109,6 +111,11 @@ class SlackEmulator:
     def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         """Make the next ``times`` calls of ``method`` (``"*"`` for any) answer 429 with ``Retry-After``."""
         self.rate_limits.limit(method, times, retry_after)
+
+    def fail(self, method: str, times: int = 1, status: int = 500, when: Predicate | None = None) -> None:
+        """Make the next ``times`` calls of ``method`` (matching ``when``; ``times=-1``: until cleared) answer
+        HTTP ``status`` — a Slack outage for one method, e.g. ``files.getUploadURLExternal``."""
+        self.faults.fail(method, times, status, when)
 
     # -- reading the record ---------------------------------------------------------------------------
     @property
