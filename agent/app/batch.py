@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from agent.app import wording
 from agent.app.events import BatchAnswered, BatchAsked, Event, Told
 from agent.app.followups import deliver, prepare
 from agent.app.votes import events_of
 from agent.context import AppContext
 from agent.ports import BatchQuestion, Notice, Tone
+from agent.services.approvals import latest_render
 from agent.services.batch import (
     BatchError,
     cancel_batch,
@@ -25,7 +29,7 @@ from agent.services.batch import (
     request_batch,
 )
 from agent.services.review import Outcome
-from agent.store.models import BatchApproval, Season
+from agent.store.models import BatchApproval, ReviewMessage, Season
 
 YES = re.compile(r"^\s*(?:yes|yep|yeah|y|do it|go ahead)\b[\s,.!]*(?:(?:please\s+)?approve\b(?P<rest>.*))?$|"
                  r"^\s*approve them\b[\s.!]*$", re.IGNORECASE)
@@ -36,14 +40,33 @@ def ask(app: AppContext, *, season_id: int, user_id: str, numbers: list[int]) ->
     """Record a pending batch and ask the person to answer it; nothing is approved yet."""
     with app.store.session() as session:
         season = session.get_one(Season, season_id)
+        unseen = _unseen(session, season, numbers)  # nobody approves a cut they could not watch
         try:
-            q = request_batch(session, season, user_id, numbers)
+            if unseen and not set(numbers) - set(unseen):
+                raise BatchError("Nothing to approve: " + "; ".join(_unseen_reason(n) for n in unseen) + ".")
+            q = request_batch(session, season, user_id, [n for n in numbers if n not in unseen])
         except BatchError as error:
             return _refused(app, season_id, user_id, str(error))
-        question = BatchQuestion(batch_id=q.batch_id, asker=user_id, episodes=q.episodes, skipped=q.skipped)
+        question = BatchQuestion(batch_id=q.batch_id, asker=user_id, episodes=q.episodes,
+                                 skipped=[*(_unseen_reason(n) for n in unseen), *q.skipped])
         delivery = prepare(session, [BatchAsked(season_id, question)])
     deliver(app, delivery)
     return delivery.events
+
+
+def _unseen(session: Session, season: Season, numbers: list[int]) -> list[int]:
+    """Requested episodes whose newest render finished but whose card never reached the thread."""
+    unseen = []
+    for episode in season.episodes:
+        render = latest_render(episode) if episode.number in numbers else None
+        if render is not None and render.status == "DONE" and session.scalar(
+                select(ReviewMessage.id).where(ReviewMessage.render_id == render.id)) is None:
+            unseen.append(episode.number)
+    return unseen
+
+
+def _unseen_reason(number: int) -> str:
+    return f"Ep {number}'s card never reached the thread (say *post ep {number} again*)"
 
 
 def answer(app: AppContext, *, batch_id: int, user_id: str, confirm: bool) -> list[Event]:

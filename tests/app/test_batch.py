@@ -59,3 +59,12 @@ def test_batch_and_release_words_cannot_collide() -> None:
     assert parse_release("publish") == (True, None)
     for batch_word in ("yes", "yes, approve 4–6", "approve 4-6", "confirm", "no"):
         assert parse_release(batch_word) == (False, None)
+
+
+def test_a_batch_leaves_out_an_episode_nobody_could_watch(harness: Harness, tmp_path: Path) -> None:
+    season = build_season(harness.app.store, tmp_path, episodes=3, unposted=(2,))
+    [asked] = handle_text(harness.app, season_id=season.season_id, user_id=APPROVER, text="approve 1-3") or []
+    assert isinstance(asked, BatchAsked) and [n for n, _ in asked.question.episodes] == [1, 3]
+    assert any("Ep 2's card never reached the thread" in s for s in asked.question.skipped)
+    [told] = handle_text(harness.app, season_id=season.season_id, user_id=APPROVER, text="approve 2") or []
+    assert isinstance(told, Told) and "post ep 2 again" in told.text.plain()
