@@ -2,14 +2,14 @@
 note typed in the thread. One database session records it and reads what the follow-ups need; then the one
 follow-up step runs. Returns the domain events for the entry point to render.
 
-The gate itself (approvers, superseded cuts, quorum, roles, audit) is `agent.services.review`; this layer adds what
-an entry point must never decide alone: a render is votable only when it finished and its card is in the thread,
-and an approval taken back after publication is audited and answered instead of silently ignored.
+The gate itself (approvers, superseded cuts, unfinished renders and cards that never reached the thread, quorum,
+roles, audit) is `agent.services.review`; this layer turns its decisions into events, so every entry point
+reports a refusal the same way (privately, with the reason) and an approval taken back after publication is
+answered in the thread.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent.app import wording
@@ -27,11 +27,10 @@ from agent.context import AppContext
 from agent.ports import Notice
 from agent.services.approvals import latest_render
 from agent.services.review import Decision, Outcome, handle_reaction, vote, withdraw
-from agent.services.seasons import audit
-from agent.store.models import Render, ReviewMessage, Season
+from agent.store.models import Render, Season
 
 REFUSALS = {Outcome.NOT_APPROVER: "not_approver", Outcome.SUPERSEDED: "superseded",
-            Outcome.ALREADY_PUBLISHED: "already_published"}
+            Outcome.ALREADY_PUBLISHED: "already_published", Outcome.NOT_READY: "not_ready"}
 
 
 def events_of(session: Session, decision: Decision, voter: str, via: str, *, removal: bool = False) -> list[Event]:
@@ -40,13 +39,11 @@ def events_of(session: Session, decision: Decision, voter: str, via: str, *, rem
         return []
     season_id, render_id, number = decision.season_id, decision.render_id, decision.episode_number or 0
     render = session.get(Render, render_id)
-    if decision.outcome == Outcome.ALREADY_PUBLISHED and removal:
-        audit(session, season_id, voter, "review.withdrawn_after_publish",
-              {"render": render_id, "episode": number, "via": via})
+    if decision.outcome == Outcome.ALREADY_PUBLISHED and removal:  # the gate audited it; the thread is told
         return [WithdrawnAfterPublish(season_id, render_id, number, voter, via)]
     if decision.outcome in REFUSALS:
         return [VoteRefused(season_id, number, voter, REFUSALS.get(decision.outcome, decision.outcome.value),
-                            _refusal_text(session, decision, via), render_id)]
+                            _refusal_text(decision), render_id)]
     if decision.outcome == Outcome.APPROVED:
         episode_id = render.episode_id if render is not None else 0
         return [Approved(season_id, render_id, number, voter, via, episode_id)]
@@ -58,36 +55,13 @@ def events_of(session: Session, decision: Decision, voter: str, via: str, *, rem
         still = render is not None and render.episode.status in DONE_STATES
         return [Withdrawn(season_id, render_id, number, voter, via, still)]
     if decision.message:  # an outcome this layer doesn't know yet: still tell the person why
-        return [VoteRefused(season_id, number, voter, decision.outcome.value, wording.from_text(decision.message),
-                            render_id)]
+        return [VoteRefused(season_id, number, voter, decision.outcome.value, _refusal_text(decision), render_id)]
     return []
 
 
-def _refusal_text(session: Session, decision: Decision, via: str) -> Notice:
-    """The refusal in domain words (people as references), whatever wording the gate used."""
-    number = decision.episode_number or 0
-    if decision.outcome == Outcome.NOT_APPROVER:
-        season = session.get(Season, decision.season_id)
-        return wording.not_approver(number, [a.user_id for a in season.approvers] if season else [], via)
-    if decision.outcome == Outcome.SUPERSEDED:
-        return wording.superseded(number)
-    if decision.outcome == Outcome.ALREADY_PUBLISHED:
-        return wording.already_published(number)
-    return wording.from_text(decision.message or f"Your vote on Ep {number} wasn't recorded.")
-
-
-def votable(session: Session, render: Render, voter: str) -> VoteRefused | None:
-    """A render can be voted on only once it finished and its card is in the thread (nobody approves a cut they
-    could not watch); None when it can."""
-    episode = render.episode
-    if render.status != "DONE":
-        return VoteRefused(episode.season_id, episode.number, voter, "not_ready",
-                           wording.not_ready(episode.number, render.status), render.id)
-    posted = session.scalar(select(ReviewMessage.id).where(ReviewMessage.render_id == render.id))
-    if posted is None:
-        return VoteRefused(episode.season_id, episode.number, voter, "not_posted",
-                           wording.not_posted(episode.number), render.id)
-    return None
+def _refusal_text(decision: Decision) -> Notice:
+    """The gate's reason, with people as references (the gate is the one place that words a refusal)."""
+    return wording.from_text(decision.message or f"Your vote on Ep {decision.episode_number} wasn't recorded.")
 
 
 def record_reaction(app: AppContext, *, channel_id: str, ts: str, user_id: str, reaction: str,
@@ -114,13 +88,8 @@ def vote_on_render(app: AppContext, *, render_id: int, user_id: str, approve: bo
         render = session.get(Render, render_id)
         if render is None:
             return []
-        refused = votable(session, render, user_id)
-        events: list[Event]
-        if refused is not None:
-            events = [refused]
-        else:
-            decision = vote(session, render=render, user_id=user_id, approve=approve, via=via, note=note)
-            events = events_of(session, decision, user_id, via)
+        decision = vote(session, render=render, user_id=user_id, approve=approve, via=via, note=note)
+        events: list[Event] = events_of(session, decision, user_id, via)
         delivery = prepare(session, events)
     deliver(app, delivery)
     return delivery.events
@@ -139,8 +108,6 @@ def vote_on_episode(app: AppContext, *, season_id: int, number: int, user_id: st
             what = f"Ep {number} doesn't exist." if episode is None else f"Ep {number} has no render yet."
             events = [VoteRefused(season_id, number, user_id, "no_episode" if episode is None else "not_ready",
                                   Notice(template=what))]
-        elif (refused := votable(session, render, user_id)) is not None:
-            events = [refused]
         else:
             decision = vote(session, render=render, user_id=user_id, approve=approve, via=via, note=note)
             events = events_of(session, decision, user_id, via)

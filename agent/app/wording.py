@@ -51,37 +51,6 @@ def people(users: list[str], prefix: str = "p") -> tuple[str, dict[str, str]]:
     return ", ".join("{" + name + "}" for name in fields), fields
 
 
-def not_approver(episode: int, approvers: list[str], via: str) -> Notice:
-    """Why a vote from someone not on the list doesn't count, and how to fix it."""
-    names, fields = people(approvers)
-    what = "reaction" if via == "reaction" else "vote"
-    return Notice(template=f"Your {what} on Ep {episode} doesn't count: only this season's approvers ({names}) "
-                           "can approve or ask for changes. Ask one of them to add you (\"add @you as approver\").",
-                  users=fields)
-
-
-def superseded(episode: int) -> Notice:
-    """A vote on an older cut."""
-    return Notice(template=f"That is an older version of Ep {episode}; vote on the newest card in the thread.")
-
-
-def already_published(episode: int) -> Notice:
-    """A vote after publication."""
-    return Notice(template=f"Ep {episode} is already published.")
-
-
-def not_ready(episode: int, status: str) -> Notice:
-    """A vote on a render that hasn't finished (the terminal's `:+1: 3` while it renders)."""
-    return Notice(template=f"Ep {episode} isn't ready for review yet (its render is {status.lower()}): approve it or "
-                           "ask for changes once its card is in the thread.", tone=Tone.WARNING)
-
-
-def not_posted(episode: int) -> Notice:
-    """A vote on a render nobody could see (its upload failed)."""
-    return Notice(template=f"Ep {episode} rendered, but its card never reached the thread, so nobody could watch "
-                           f"it: say *post ep {episode} again* first, then vote on the card.", tone=Tone.WARNING)
-
-
 def thread_notice(event: Event) -> Notice | None:
     """What the whole thread is told about a vote event (None: the card says it all)."""
     if isinstance(event, ChangesRequested):

@@ -69,7 +69,7 @@ def test_terminal_vote_on_a_render_still_running_is_refused_and_says_why(harness
         row.thread_key, row.team_id, row.channel_id = "local:terminal:t1", "local", "terminal"
     assert terminal_review_command(harness.app, ":+1: 3", "t1")
     out = console.export_text()
-    assert "(only you) ⚠ Ep 3 isn't ready for review yet (its render is running)" in out
+    assert "(only you) Your vote on Ep 3 wasn't recorded: it is running, not finished." in out
     with harness.app.store.session() as session:
         assert session.scalars(select(Approval)).all() == []
         episode = session.scalar(select(Episode).where(Episode.number == 3))
@@ -82,8 +82,8 @@ def test_a_render_whose_card_never_reached_the_thread_cannot_be_approved(harness
     season = build_season(harness.app.store, tmp_path, episodes=2, unposted=(2,))
     [refused] = vote_on_episode(harness.app, season_id=season.season_id, number=2, user_id=APPROVER, approve=True,
                                 via="terminal")
-    assert isinstance(refused, VoteRefused) and refused.reason == "not_posted"
-    assert "post ep 2 again" in refused.text.plain()
+    assert isinstance(refused, VoteRefused) and refused.reason == "not_ready"
+    assert "its card isn't in the thread yet" in refused.text.plain() and "post ep 2 again" in refused.text.plain()
     with harness.app.store.session() as session:
         assert session.scalars(select(Approval)).all() == []
 
