@@ -87,6 +87,16 @@ def confirm_release(app: AppContext, *, season_id: int, actor: str, number: int 
     return delivery.events
 
 
+def confirm_release_slots(app: AppContext, *, actor: str, slot_ids: list[int]) -> list[Event]:
+    """The Publish button: its slots name the season (a click carries no thread to trust)."""
+    with app.store.session() as session:
+        slot = next((s for s in (session.get(Slot, i) for i in slot_ids) if s is not None), None)
+        season_id = session.get_one(Episode, slot.episode_id).season_id if slot is not None else None
+    if season_id is None:
+        return []
+    return confirm_release(app, season_id=season_id, actor=actor, slot_ids=slot_ids)
+
+
 def release_question(app: AppContext, season_id: int, slot_ids: tuple[int, ...]) -> ReleaseQuestion | None:
     """The confirm-mode question for due slots (episode, when, who can release)."""
     from tools.publish_notices import local_time

@@ -319,3 +319,84 @@ def season_title(season: Season8) -> str:
         row = session.get(Season, season.season_id)
         assert row is not None
         return row.title
+
+
+def test_a_bystander_cannot_make_themselves_an_approver(season: Season8) -> None:
+    stack = season.stack
+    bystander = ScriptedPerson(stack, OTHER_ID, thread_ts=season.marketer.thread_ts)
+    refusal = bystander.say(f"add <@{OTHER_ID}> as approver", expect="can change who approves")
+    assert f"<@{OTHER_ID}>" in refusal["text"] and f"<@{MARKETER_ID}>" in refusal["text"]
+    bystander.say("quorum 1", expect="can change who approves")
+    with stack.runtime.context.store.session() as session:
+        row = session.get(Season, season.season_id)
+        assert row is not None and OTHER_ID not in {a.user_id for a in row.approvers}
+        refused = session.scalars(select(AuditEntry).where(AuditEntry.season_id == season.season_id,
+                                                           AuditEntry.action == "approvers.change_refused")).all()
+    assert [(a.actor, a.detail["reason"]) for a in refused] == [(OTHER_ID, "not_allowed")] * 2
+
+
+def test_a_failed_upload_is_told_and_post_ep_again_puts_the_card_back(season: Season8) -> None:
+    stack, send = season.stack, season.stack.sender
+    old_render, _old_ts = season.cards[6]
+    stack.emulator.fail("files.getUploadURLExternal", times=-1, status=503,
+                        when=lambda params: str(params.get("filename", "")).startswith("ep06-"))
+    after = season.now_ts()
+    season.approver.say("Ep 6: make the logo bigger", expect="look/shot change")
+    told = season.bot_says("couldn't upload", after=after, timeout=180)
+    assert "Ep 6" in told["text"] and "post ep 6 again" in told["text"]
+    _status, renders = season.episode(6)
+    assert renders[-1].id != old_render and renders[-1].status == "DONE"  # rendered, but nobody has seen it
+    # Nobody can approve what never reached the thread: a batch refuses it (privately, with the way out).
+    send.user_message(APPROVER_ID, DRAMA_CHANNEL_ID, "approve 6", thread_ts=season.marketer.thread_ts)
+    stack.emulator.wait_for_call("chat.postEphemeral", lambda c: c.params.get("user") == APPROVER_ID
+                                 and "post ep 6 again" in c.params["text"], 30)
+    assert season.episode(6)[0] != "APPROVED"
+
+    stack.emulator.faults.clear()
+    after = season.now_ts()
+    season.approver.say("post ep 6 again", expect="posted again")
+    new_render, new_ts = season.new_card(6, old_render, timeout=60)
+    assert new_render == renders[-1].id
+    send.reaction_added(APPROVER_ID, "+1", DRAMA_CHANNEL_ID, new_ts)
+    season.status_is(6, "APPROVED")
+
+
+def test_confirm_mode_has_a_publish_button_and_a_late_withdrawal_is_answered(season: Season8) -> None:
+    from datetime import timedelta
+
+    from agent.app.releases import publish_due
+    from agent.store.models import Slot
+
+    stack, send = season.stack, season.stack.sender
+    _render, ts = season.cards[1]
+    send.reaction_added(APPROVER_ID, "+1", DRAMA_CHANNEL_ID, ts)  # Ep 1 was withdrawn in the first test
+    season.status_is(1, "APPROVED")
+    for number in range(2, 9):
+        season.status_is(number, "APPROVED", timeout=60)
+    season.marketer.say("schedule daily at 6pm New York, ask me before each one goes out", expect="Scheduled")
+    with stack.runtime.context.store.session() as session:
+        first = min(s.publish_at for s in session.scalars(select(Slot).join(Episode).where(
+            Episode.season_id == season.season_id, Episode.number == 1)))
+    after = season.now_ts()
+    publish_due(stack.runtime.context, first + timedelta(seconds=30))  # the sweep, on a simulated clock
+    question = season.bot_says("press *Publish*", after=after)
+    assert "release_publish" in str(question.get("blocks")) and "confirm" not in question["text"].lower()
+
+    send.block_action(OTHER_ID, "release_publish", None, DRAMA_CHANNEL_ID, question["ts"])
+    stack.emulator.wait_for_call("chat.postEphemeral", lambda c: c.params.get("user") == OTHER_ID
+                                 and "approvers can release" in c.params["text"], 30)
+    send.block_action(APPROVER_ID, "release_publish", None, DRAMA_CHANNEL_ID, question["ts"])
+    season.bot_says("released Ep 1", after=question["ts"])
+    publish_due(stack.runtime.context, first + timedelta(minutes=1))
+    season.status_is(1, "PUBLISHED")
+
+    # Taking the :+1: back after publishing changes nothing, but it is audited and answered in the thread.
+    after = season.now_ts()
+    send.reaction_removed(APPROVER_ID, "+1", DRAMA_CHANNEL_ID, ts)
+    answer = season.bot_says("took back their approval of Ep 1", after=after)
+    assert "already published" in answer["text"] and f"<@{APPROVER_ID}>" in answer["text"]
+    assert season.episode(1)[0] == "PUBLISHED"
+    with stack.runtime.context.store.session() as session:
+        audited = session.scalars(select(AuditEntry).where(AuditEntry.season_id == season.season_id,
+                                                           AuditEntry.action == "review.withdrawn_after_publish"))
+        assert [a.actor for a in audited] == [APPROVER_ID]
