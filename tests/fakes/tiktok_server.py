@@ -59,6 +59,12 @@ class FakeTikTokState:
     upload_gate: threading.Event | None = None  # set: uploads hang until it is set, then die with the client
     upload_arrived: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stats: dict[str, dict[str, int]] = field(default_factory=dict)  # Display API figures per post id (issue 15)
+
+    def set_stats(self, post_id: str, views: int, likes: int = 0, comments: int = 0, shares: int = 0) -> None:
+        """What /v2/video/query/ answers for a post (a simulated audience)."""
+        self.stats[str(post_id)] = {"view_count": views, "like_count": likes, "comment_count": comments,
+                                    "share_count": shares}
 
     def fail_next(self, path: str, status: int = 429, times: int = 1, code: str | None = None) -> None:
         """Answer `status` (with TikTok error `code`) to the next `times` calls on `path` (an API path, or
@@ -126,7 +132,8 @@ class _Handler(BaseHTTPRequestHandler):
         routes = {"/v2/post/publish/creator_info/query/": self._creator_info,
                   "/v2/post/publish/video/init/": lambda p: self._init(p, "direct"),
                   "/v2/post/publish/inbox/video/init/": lambda p: self._init(p, "inbox"),
-                  "/v2/post/publish/status/fetch/": self._status}
+                  "/v2/post/publish/status/fetch/": self._status,
+                  "/v2/video/query/": self._video_query}
         handler = routes.get(path)
         if handler is None:
             self._reply(404, _envelope(code="not_found", message=path))
@@ -184,6 +191,17 @@ class _Handler(BaseHTTPRequestHandler):
             data.update(status="PUBLISH_COMPLETE", publicaly_available_post_id=[7_300_000_000_000_000 + len(
                 [p for p in state.posts.values() if p.complete])])
         self._reply(200, _envelope(data))
+
+    def _video_query(self, payload: dict[str, Any]) -> None:
+        """Display API: the requested fields of the listed posts that exist (unknown ids are left out)."""
+        fields = (parse_qs(urlparse(self.path).query).get("fields") or [""])[0].split(",")
+        ids = [str(i) for i in (payload.get("filters") or {}).get("video_ids") or []]
+        if not ids or len(ids) > 20:
+            self._reply(400, _envelope(code="invalid_params", message="1 to 20 video_ids"))
+            return
+        videos = [{"id": i, **{k: v for k, v in self.server.state.stats[i].items() if k in fields}}
+                  for i in ids if i in self.server.state.stats]
+        self._reply(200, _envelope({"videos": videos, "cursor": 0, "has_more": False}))
 
     def do_PUT(self) -> None:
         parsed = urlparse(self.path)
