@@ -1,4 +1,5 @@
-"""The publication ledger: one row per (slot, publisher), claimed atomically, leased, retried with backoff.
+"""The publication ledger — the one for every kind of item: one row per (slot, publisher) for an episode, per
+(asset version, publisher) for a campaign asset (no slot); claimed atomically, leased, retried with backoff.
 
 State machine of a Publication row:
 
@@ -24,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from agent.domain import EpisodeStatus, SeasonStatus
 from agent.ports import PublishResult
+from agent.redaction import redact
 from agent.store.db import Store
-from agent.store.models import AuditEntry, Episode, Publication, Season, Slot
+from agent.store.models import AuditEntry, Episode, Publication, Render, Season, Slot
 
 LEASE = timedelta(minutes=10)  # an IN_PROGRESS row whose lease passed belongs to a crashed worker
 MAX_ATTEMPTS = 3
@@ -43,24 +45,34 @@ def idempotency_key(slot_id: int, publisher: str) -> str:
     return f"slot{slot_id}:{publisher}"
 
 
+def item_key(render_id: int, publisher: str) -> str:
+    """The key of a slot-less item's publication (a campaign asset version) — same format as before unification."""
+    return f"campaign{render_id}:{publisher}"
+
+
+def stored_error(text: str | None) -> str:
+    """Error text as the ledger keeps it: secrets redacted, bounded (it is shown in threads and status)."""
+    return redact(text or "unknown error")[:2000]
+
+
 def has_publication(session: Session, slot_id: int, statuses: tuple[str, ...]) -> bool:
     """Does this slot have a publication in one of these states?"""
     return session.scalars(select(Publication.id).where(Publication.slot_id == slot_id,
                                                         Publication.status.in_(statuses))).first() is not None
 
 
-def claim(session: Session, store: Store, slot_id: int, render_id: int, publisher: str, now: datetime) -> str:
-    """Take the (slot, publisher) publication: 'claimed', or why not ('published', 'busy', 'waiting', 'spent').
+def claim_key(session: Session, store: Store, *, key: str, render_id: int, publisher: str, now: datetime,
+              slot_id: int | None = None, publish_at: datetime | None = None) -> str:
+    """Take one publication by its key: 'claimed', or why not ('published', 'busy', 'waiting', 'spent').
 
     INSERT … ON CONFLICT DO NOTHING on the unique key, then a conditional UPDATE whose rowcount says who won — the
     database decides, so two sweeps on two machines cannot both win. On PostgreSQL a FOR UPDATE SKIP LOCKED read
     lets the loser move on instead of queueing behind the winner's transaction.
     """
-    key = idempotency_key(slot_id, publisher)
     insert = pg_insert if store.is_postgres else sqlite_insert
     session.execute(insert(Publication).values(
         slot_id=slot_id, render_id=render_id, publisher=publisher, idempotency_key=key, status=PENDING,
-        attempts=0, created_at=now).on_conflict_do_nothing(index_elements=["idempotency_key"]))
+        attempts=0, created_at=now, publish_at=publish_at).on_conflict_do_nothing(index_elements=["idempotency_key"]))
     if store.is_postgres and session.execute(select(Publication.id).where(Publication.idempotency_key == key)
                                              .with_for_update(skip_locked=True)).first() is None:
         return "busy"
@@ -69,57 +81,90 @@ def claim(session: Session, store: Store, slot_id: int, render_id: int, publishe
                     and_(Publication.status == FAILED, Publication.attempts < MAX_ATTEMPTS, due),
                     and_(Publication.status == IN_PROGRESS,
                          or_(Publication.lease_until.is_(None), Publication.lease_until < now)))
-    taken = session.execute(
-        update(Publication).where(Publication.idempotency_key == key, claimable)
-        .values(status=IN_PROGRESS, attempts=Publication.attempts + 1, lease_until=now + LEASE,
-                render_id=render_id, next_attempt_at=None)
-        .execution_options(synchronize_session=False))
+    values: dict[str, Any] = {"status": IN_PROGRESS, "attempts": Publication.attempts + 1,
+                              "lease_until": now + LEASE, "render_id": render_id, "next_attempt_at": None}
+    if publish_at is not None:
+        values["publish_at"] = publish_at
+    taken = session.execute(update(Publication).where(Publication.idempotency_key == key, claimable).values(**values)
+                            .execution_options(synchronize_session=False))
     if taken.rowcount == 1:  # type: ignore[attr-defined]
         return "claimed"
     status = session.scalar(select(Publication.status).where(Publication.idempotency_key == key))
     return {PUBLISHED: "published", GAVE_UP: "spent", FAILED: "waiting", PENDING: "waiting"}.get(status or "", "busy")
 
 
+def claim(session: Session, store: Store, slot_id: int, render_id: int, publisher: str, now: datetime) -> str:
+    """Take an episode's (slot, publisher) publication (see claim_key)."""
+    return claim_key(session, store, key=idempotency_key(slot_id, publisher), render_id=render_id,
+                     publisher=publisher, now=now, slot_id=slot_id)
+
+
+def _settle(pub: Publication, now: datetime, result: PublishResult | None, error: str | None, permanent: bool,
+            note: dict[str, Any] | None) -> None:
+    """The state machine's step after an attempt: PUBLISHED, FAILED with backoff, or GAVE_UP."""
+    pub.lease_until = None
+    if result is not None:
+        pub.status, pub.external_id, pub.location = PUBLISHED, result.external_id, result.location
+        pub.published_at, pub.error, pub.next_attempt_at = now, None, None
+        if note:
+            pub.external_state = {**(pub.external_state or {}), **note}
+    elif permanent or pub.attempts >= MAX_ATTEMPTS:
+        pub.status, pub.error, pub.next_attempt_at = GAVE_UP, stored_error(error), None
+    else:
+        pub.status, pub.error = FAILED, stored_error(error)
+        pub.next_attempt_at = now + RETRY_BACKOFF * 2 ** max(0, pub.attempts - 1)
+
+
 def finish(store: Store, key: str, now: datetime, result: PublishResult | None, error: str | None, *,
            permanent: bool = False, note: dict[str, Any] | None = None) -> Publication:
-    """Record the outcome, roll episode/season status forward, audit it; returns the (detached) row.
+    """Record the outcome (error text redacted), roll episode/season status forward, audit it; returns the
+    (detached) row.
 
     A transient error schedules the next attempt with exponential backoff; a permanent one (or the last attempt)
     gives up, which only a re-schedule undoes.
     """
     with store.session() as session:
         pub = session.scalars(select(Publication).where(Publication.idempotency_key == key)).one()
-        episode = session.get_one(Episode, session.get_one(Slot, pub.slot_id).episode_id)
         if pub.status == PUBLISHED:  # a re-claimer after our lease expired finished first
+            session.expunge(pub)
             return pub
-        pub.lease_until = None
-        if result is not None:
-            pub.status, pub.external_id, pub.location = PUBLISHED, result.external_id, result.location
-            pub.published_at, pub.error, pub.next_attempt_at = now, None, None
-            if note:
-                pub.external_state = {**(pub.external_state or {}), **note}
-        elif permanent or pub.attempts >= MAX_ATTEMPTS:
-            pub.status, pub.error, pub.next_attempt_at = GAVE_UP, (error or "unknown error")[:2000], None
-        else:
-            pub.status, pub.error = FAILED, (error or "unknown error")[:2000]
-            pub.next_attempt_at = now + RETRY_BACKOFF * 2 ** max(0, pub.attempts - 1)
+        _settle(pub, now, result, error, permanent, note)
         session.flush()
-        slot_ids = list(session.scalars(select(Slot.id).where(Slot.episode_id == episode.id)))
-        if all(has_publication(session, sid, (PUBLISHED,)) for sid in slot_ids):
-            episode.status = EpisodeStatus.PUBLISHED
-        elif pub.status == GAVE_UP:
-            episode.status = EpisodeStatus.FAILED
-        statuses = set(session.scalars(select(Episode.status).where(Episode.season_id == episode.season_id)))
-        season = session.get_one(Season, episode.season_id)
-        season.status = SeasonStatus.COMPLETE if statuses == {"PUBLISHED"} else SeasonStatus.PUBLISHING
-        session.add(AuditEntry(season_id=episode.season_id, actor=f"publisher:{pub.publisher}", action=(
-            "episode.published" if pub.status == PUBLISHED else "episode.publish_failed"), detail={
-            "episode": episode.number, "slot_id": pub.slot_id, "render_id": pub.render_id, "key": key,
-            "external_id": pub.external_id, "location": pub.location, "error": pub.error, "attempt": pub.attempts,
-            "status": pub.status, **({"note": note} if note else {})}))
+        if pub.slot_id is None:
+            _audit_item(session, pub, key)
+        else:
+            _roll_episode_forward(session, pub, key, note)
         session.flush()
         session.expunge(pub)
         return pub
+
+
+def _audit_item(session: Session, pub: Publication, key: str) -> None:
+    """A slot-less item (campaign asset): the audit trail is the whole story; episode states are untouched."""
+    item = session.get_one(Render, pub.render_id)
+    episode = session.get_one(Episode, item.episode_id)
+    session.add(AuditEntry(season_id=episode.season_id, actor=f"publisher:{pub.publisher}", action=(
+        "campaign.published" if pub.status == PUBLISHED else "campaign.publish_failed"), detail={
+        "episode": episode.number, "kind": item.kind, "asset": item.id, "key": key, "location": pub.location,
+        "error": pub.error, "attempt": pub.attempts, "status": pub.status}))
+
+
+def _roll_episode_forward(session: Session, pub: Publication, key: str, note: dict[str, Any] | None) -> None:
+    """An episode slot: the episode is PUBLISHED once every slot is, FAILED when one gives up; the season follows."""
+    episode = session.get_one(Episode, session.get_one(Slot, pub.slot_id).episode_id)
+    slot_ids = list(session.scalars(select(Slot.id).where(Slot.episode_id == episode.id)))
+    if all(has_publication(session, sid, (PUBLISHED,)) for sid in slot_ids):
+        episode.status = EpisodeStatus.PUBLISHED
+    elif pub.status == GAVE_UP:
+        episode.status = EpisodeStatus.FAILED
+    statuses = set(session.scalars(select(Episode.status).where(Episode.season_id == episode.season_id)))
+    season = session.get_one(Season, episode.season_id)
+    season.status = SeasonStatus.COMPLETE if statuses == {"PUBLISHED"} else SeasonStatus.PUBLISHING
+    session.add(AuditEntry(season_id=episode.season_id, actor=f"publisher:{pub.publisher}", action=(
+        "episode.published" if pub.status == PUBLISHED else "episode.publish_failed"), detail={
+        "episode": episode.number, "slot_id": pub.slot_id, "render_id": pub.render_id, "key": key,
+        "external_id": pub.external_id, "location": pub.location, "error": pub.error, "attempt": pub.attempts,
+        "status": pub.status, **({"note": note} if note else {})}))
 
 
 def note_once(store: Store, season_id: int, action: str, detail: dict[str, Any], *, ever: bool = False) -> bool:

@@ -1,6 +1,11 @@
-"""The one place that decides whether a render is approved (quorum of the season's approvers, not withdrawn).
+"""The one gate: whether a reviewable item (an episode cut or a campaign asset — both `Render` rows) may go out.
 
-Publishing, scheduling, status and the review cards all ask here, so the rule cannot drift between them.
+The rule, for every kind: the item is finished, it is the current version, its card really is in the thread (a
+ReviewMessage row exists — nobody approves what nobody saw), a quorum of the season's listed approvers approved it
+without withdrawing, every sign-off role is present and no approver's change request is open. Kind-specific checks
+live here too: a campaign asset flagged by the Persona Brief (when made, or by today's bible) is never approved.
+Publishing, scheduling, status and the cards all ask `why_not_approved`, so the rule and its explanation cannot
+drift apart.
 """
 
 from __future__ import annotations
@@ -8,8 +13,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agent.services.seasons import audit
-from agent.store.models import Approval, Approver, ChangeRequest, Episode, Render, Season
+from agent.services.assets import is_current
+from agent.services.seasons import audit, current_bible
+from agent.store.models import Approval, Approver, ChangeRequest, Episode, Render, ReviewMessage, Season
+
+DONE, FLAGGED = "DONE", "FLAGGED"
 
 
 def counted_approvers(session: Session, render: Render, season: Season) -> list[str]:
@@ -46,13 +54,69 @@ def open_change_requesters(session: Session, render: Render, season: Season) -> 
     return [user for user in dict.fromkeys(rows) if user in allowed]
 
 
+def is_current_item(session: Session, render: Render) -> bool:
+    """No newer version of the same item exists (a newer cut of the episode, or a newer version of the asset)."""
+    if render.is_episode:
+        return latest_render(render.episode) is render
+    return is_current(session, render)
+
+
+def card_posted(session: Session, render: Render) -> bool:
+    """Is this item's card in the thread? (A render whose upload failed is finished but not reviewable.)"""
+    return session.scalar(select(ReviewMessage.id).where(ReviewMessage.render_id == render.id).limit(1)) is not None
+
+
+def lint_now(session: Session, render: Render, season: Season) -> list[str]:
+    """Banned words in an asset's copy under the *current* bible (it may have changed since generation)."""
+    from agent.brain.lint import lint_text
+
+    if render.is_episode or not render.text:
+        return []
+    return [str(f) for f in lint_text(render.text, current_bible(session, season), f"{render.kind} v{render.version}")]
+
+
+def item_label(render: Render) -> str:
+    """"Ep 3" or "the Ep 3 quote v2": how messages name an item."""
+    number = render.episode.number
+    return f"Ep {number}" if render.is_episode else f"the Ep {number} {render.kind} v{render.version}"
+
+
+def not_ready_reason(session: Session, render: Render, season: Season) -> str:
+    """Why nobody can vote on this item yet ('' when its card is in the thread and it is current and finished)."""
+    if render.status == FLAGGED:
+        remaining = "; ".join((render.lint or {}).get("remaining", [])) or "banned words"
+        return f"it is flagged by the Persona Brief ({remaining}) — ask me to redo it"
+    if render.status != DONE:
+        return f"it is {render.status.lower()}, not finished"
+    if not is_current_item(session, render):
+        return "a newer version exists"
+    if not card_posted(session, render):
+        what = f"say *post ep {render.episode.number} again*" if render.is_episode else "I'll post it again"
+        return f"its card isn't in the thread yet (the upload didn't go through — {what})"
+    if findings := lint_now(session, render, season):
+        return "it is flagged by the Persona Brief (" + "; ".join(findings) + ") — ask me to redo it"
+    return ""
+
+
+def why_not_approved(session: Session, render: Render, season: Season) -> str:
+    """The one "why this won't publish yet" for any item, in words for the thread ('' when it is approved)."""
+    if reason := not_ready_reason(session, render, season):
+        return reason
+    quorum = max(1, season.quorum)
+    counted = counted_approvers(session, render, season)
+    problems = []
+    if len(counted) < quorum:
+        problems.append(f"it has {len(counted)} of {quorum} required approval(s) from the season's approvers")
+    if roles := missing_roles(session, render, season):
+        problems.append(f"it still needs sign-off from {', '.join(roles)}")
+    if requesters := open_change_requesters(session, render, season):
+        problems.append("changes were asked for by " + ", ".join(requesters))
+    return " and ".join(problems)
+
+
 def is_render_approved(session: Session, render: Render, season: Season) -> bool:
-    """Quorum reached, every required role signed off, and no approver's change request still open."""
-    if render.status != "DONE":
-        return False
-    approvers = counted_approvers(session, render, season)
-    return (len(approvers) >= max(1, season.quorum) and not missing_roles(session, render, season)
-            and not open_change_requesters(session, render, season))
+    """Approved for publishing: the gate of `why_not_approved` has nothing to say."""
+    return not why_not_approved(session, render, season)
 
 
 def approved_render(session: Session, episode: Episode) -> Render | None:

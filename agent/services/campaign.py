@@ -1,10 +1,10 @@
 """The surround-sound campaign: plan assets for approved episodes, run one asset job safely, post them for review.
 
-Same ledger discipline as production (DESIGN §6): an asset version is a row with a state and a lease, claimed by a
-conditional UPDATE, so a re-enqueued or duplicated job never generates twice. Planning is idempotent and driven by
-the database (approved episodes without current assets), so it can run from the sweep, a periodic task or right
-after an approval without double work. Approvals, change requests and publishing live in campaign_review and
-campaign_publish.
+An asset version is a `Render` of another kind, so it runs on production's job state machine (agent/store/jobs.py:
+claimed by a conditional UPDATE under a lease, so a re-enqueued or duplicated job never generates twice). Planning
+is idempotent and driven by the database (approved episodes without current assets), so it can run from the sweep,
+a periodic task or right after an approval without double work. Votes go through the one gate
+(agent.services.review); timing and packages are campaign_publish; the ledger is tools/publish_ledger.py.
 """
 
 from __future__ import annotations
@@ -14,71 +14,44 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from agent.artifacts import LocalArtifactStore, resolve_ref
-from agent.domain import Cadence, EpisodeScript, LeadLock, Line, LookSpec
+from agent.domain import EpisodeScript, LeadLock, Line, LookSpec
 from agent.ports import ArtifactStore, PostedMessage, ReviewChannel, ThreadRef
 from agent.services.approvals import approved_render
+from agent.services.assets import (
+    DONE,
+    FAILED,
+    FINISHED,
+    FLAGGED,
+    QUEUED,
+    RUNNING,
+    is_current,
+    is_published,
+    latest_assets,
+    new_version,
+    release_at,
+    release_day,
+    script_of,
+)
+from agent.services.campaign_review import build_campaign_card
 from agent.services.seasons import audit, current_bible
 from agent.store.db import Store
-from agent.store.models import CampaignAsset, CampaignMessage, Episode, Look, Render, Season, Slot, utcnow
+from agent.store.jobs import claim_job, job_error
+from agent.store.models import EPISODE, Episode, Look, Render, ReviewMessage, Season, utcnow
 from tools.campaign.asset import KINDS, TEASER
 from tools.campaign.build import CampaignInputs, generate
-from tools.campaign.teaser import day_label
+
+__all__ = ["DONE", "FAILED", "FINISHED", "FLAGGED", "QUEUED", "RUNNING", "is_current", "latest_assets", "new_version",
+           "release_at", "release_day"]
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
 DOORBELL_GRACE = timedelta(minutes=1)  # QUEUED this long without a worker taking it: ring again (claims dedupe)
 MAX_ATTEMPTS = 3
-QUEUED, RUNNING, DONE, FLAGGED, FAILED = "QUEUED", "RUNNING", "DONE", "FLAGGED", "FAILED"
-FINISHED = (DONE, FLAGGED, FAILED)
-
-
-def latest_assets(session: Session, episode_id: int) -> dict[str, CampaignAsset]:
-    """The current version of each asset kind of an episode (older versions are superseded)."""
-    rows = session.scalars(select(CampaignAsset).where(CampaignAsset.episode_id == episode_id)
-                           .order_by(CampaignAsset.kind, CampaignAsset.version))
-    return {row.kind: row for row in rows}
-
-
-def is_current(session: Session, asset: CampaignAsset) -> bool:
-    """True when no newer version of this asset kind exists."""
-    return latest_assets(session, asset.episode_id).get(asset.kind) is asset
-
-
-def release_at(session: Session, episode_id: int) -> datetime | None:
-    """When the episode drops: its earliest slot (campaign timing is relative to it)."""
-    return session.scalar(select(Slot.publish_at).where(Slot.episode_id == episode_id).order_by(Slot.publish_at))
-
-
-def release_day(session: Session, episode: Episode) -> str | None:
-    """The day label viewers read on the teaser card, in the season's time zone (None until scheduled)."""
-    at = release_at(session, episode.id)
-    if at is None:
-        return None
-    zone = Cadence.model_validate(episode.season.cadence or {}).timezone
-    return day_label(at, zone)
-
-
-def new_version(session: Session, episode: Episode, render: Render, kind: str, inputs: dict[str, Any],
-                note: str = "") -> CampaignAsset:
-    """Queue the next version of one asset kind (older versions stay for the audit trail, superseded)."""
-    current = latest_assets(session, episode.id).get(kind)
-    asset = CampaignAsset(episode_id=episode.id, render_id=render.id, kind=kind, inputs=inputs, note=note,
-                          version=(current.version + 1) if current else 1, status=QUEUED)
-    session.add(asset)
-    session.flush()
-    return asset
-
-
-def _published(session: Session, asset: CampaignAsset) -> bool:
-    from agent.services.campaign_publish import is_published
-
-    return is_published(session, asset.id)
 
 
 def plan_episode(session: Session, episode: Episode) -> list[int]:
@@ -98,10 +71,10 @@ def plan_episode(session: Session, episode: Episode) -> list[int]:
         asset = current.get(kind)
         if kind == TEASER and day is None:
             continue
-        carried = dict(asset.inputs) if asset is not None and asset.render_id == render.id else {}
-        if asset is None or asset.render_id != render.id:
+        carried = dict(asset.inputs) if asset is not None and asset.source_render_id == render.id else {}
+        if asset is None or asset.source_render_id != render.id:
             reason = "approved episode" if asset is None else f"episode re-approved (render {render.id})"
-        elif kind == TEASER and asset.inputs.get("day") != day and not _published(session, asset):
+        elif kind == TEASER and asset.inputs.get("day") != day and not is_published(session, asset.id):
             reason = f"release moved to {day}"
         else:
             continue
@@ -138,9 +111,9 @@ def stalled_assets(store: Store, now: datetime | None = None) -> list[int]:
     by a listener without a queue handle): QUEUED for longer than a minute. A duplicate ring is harmless."""
     now = now or utcnow()
     with store.session() as session:
-        return list(session.scalars(select(CampaignAsset.id).where(or_(
-            (CampaignAsset.status == RUNNING) & (CampaignAsset.lease_until < now),
-            (CampaignAsset.status == QUEUED) & (CampaignAsset.created_at < now - DOORBELL_GRACE)))))
+        return list(session.scalars(select(Render.id).where(Render.kind != EPISODE, or_(
+            (Render.status == RUNNING) & (Render.lease_until < now),
+            (Render.status == QUEUED) & (Render.created_at < now - DOORBELL_GRACE)))))
 
 
 def campaign_tick(store: Store, enqueue: Callable[[int], None], now: datetime | None = None) -> list[int]:
@@ -152,40 +125,30 @@ def campaign_tick(store: Store, enqueue: Callable[[int], None], now: datetime | 
 
 
 def claim_asset(store: Store, asset_id: int, now: datetime | None = None) -> bool:
-    """Atomically take an asset job: QUEUED, or RUNNING with an expired lease."""
-    now = now or utcnow()
-    with store.session() as session:
-        result = session.execute(
-            update(CampaignAsset)
-            .where(CampaignAsset.id == asset_id, or_(CampaignAsset.status == QUEUED,
-                                                      (CampaignAsset.status == RUNNING)
-                                                      & (CampaignAsset.lease_until < now)))
-            .values(status=RUNNING, lease_until=now + LEASE, attempts=CampaignAsset.attempts + 1))
-        return result.rowcount == 1  # type: ignore[attr-defined]
+    """Atomically take an asset job (the one render job claim)."""
+    return claim_job(store, asset_id, now, LEASE)
 
 
-def _script_of(session: Session, episode: Episode) -> EpisodeScript:
-    """The script the viewer saw: the approved (else latest) render's script version, else the latest script."""
-    render = approved_render(session, episode) or (episode.renders[-1] if episode.renders else None)
-    row = next((v for v in episode.scripts if render is not None and v.id == render.script_version_id), None)
-    row = row or episode.scripts[-1]
-    return EpisodeScript.model_validate(row.script)
+def _viewer_script(session: Session, episode: Episode) -> EpisodeScript:
+    """The script the viewer saw: the approved (else latest) cut's script version, else the latest script."""
+    return script_of(session, episode, approved_render(session, episode) or (episode.renders[-1] if episode.renders
+                                                                              else None))
 
 
-def build_inputs(session: Session, asset: CampaignAsset, artifacts_dir: Path, preset: str,
+def build_inputs(session: Session, asset: Render, artifacts_dir: Path, preset: str,
                  artifacts: ArtifactStore | None = None) -> CampaignInputs:
     """Read one job's inputs once: scripts, the render's locked look, the lead lock, the bible, the day.
 
     The episode video is resolved through the artifact store: the teaser is cut on this machine from a render that
     another worker may have made.
     """
-    render = session.get_one(Render, asset.render_id)
+    render = session.get_one(Render, asset.source_render_id)
     episode = session.get_one(Episode, asset.episode_id)
     season = episode.season
     brief = season.brief or {}
     extra = asset.inputs.get("quote_line")
     return CampaignInputs(
-        number=episode.number, scripts=[_script_of(session, ep) for ep in season.episodes if ep.scripts],
+        number=episode.number, scripts=[_viewer_script(session, ep) for ep in season.episodes if ep.scripts],
         look=LookSpec.model_validate(session.get_one(Look, render.look_id).spec),
         lead=LeadLock.model_validate(season.lead), bible=current_bible(session, season),
         out_dir=artifacts_dir / f"season-{season.id}" / "campaign", version=asset.version,
@@ -203,26 +166,25 @@ def run_campaign_asset(store: Store, asset_id: int, *, artifacts_dir: Path, chan
     if not claim_asset(store, asset_id):
         return "skipped"
     with store.session() as session:
-        asset = session.get_one(CampaignAsset, asset_id)
+        asset = session.get_one(Render, asset_id)
         kind, episode_id = asset.kind, asset.episode_id
     try:
         with store.session() as session:
-            inputs = build_inputs(session, session.get_one(CampaignAsset, asset_id), artifacts_dir, preset,
-                                  artifacts)
+            inputs = build_inputs(session, session.get_one(Render, asset_id), artifacts_dir, preset, artifacts)
         output = generate(kind, inputs)
     except Exception as exc:  # recorded on the row, then the queue retries (up to MAX_ATTEMPTS claims)
         log.exception("campaign asset %s (%s) failed", asset_id, kind)
         with store.session() as session:
-            row = session.get_one(CampaignAsset, asset_id)
+            row = session.get_one(Render, asset_id)
             row.status = QUEUED if row.attempts < MAX_ATTEMPTS else FAILED
-            row.error, row.lease_until = f"{type(exc).__name__}: {exc}"[:2000], None
+            row.error, row.lease_until = job_error(exc), None
         raise
     store_files = artifacts or LocalArtifactStore(artifacts_dir)  # shared with posters/publishers on other machines
     with store.session() as session:
         season_id = session.get_one(Episode, episode_id).season_id
     refs = [store_files.put(Path(p), f"season-{season_id}/campaign/{Path(p).name}") for p in output.files]
     with store.session() as session:
-        row = session.get_one(CampaignAsset, asset_id)
+        row = session.get_one(Render, asset_id)
         row.files = refs
         row.text, row.meta = output.text, output.meta
         row.lint = {"found": output.found, "remaining": output.remaining, "regenerated": bool(output.found)}
@@ -238,22 +200,19 @@ def post_ready(store: Store, episode_id: int, channel: ReviewChannel,
                artifacts: ArtifactStore | None = None) -> PostedMessage | None:
     """Post the episode's finished, not-yet-posted current assets as one message — once every queued one is done.
 
-    The assets are claimed for posting with a conditional UPDATE, so two workers finishing at the same moment
-    cannot post the same assets twice.
+    The assets are claimed for posting with a conditional UPDATE on `card_ts`, so two workers finishing at the same
+    moment cannot post the same assets twice; the message gets one ReviewMessage row per asset it shows.
     """
-    from agent.services.campaign_review import build_campaign_card
-
     marker = f"posting:{uuid.uuid4().hex}"
     with store.session() as session:
         current = latest_assets(session, episode_id)
         if any(a.status in (QUEUED, RUNNING) for a in current.values()):
             return None
-        ids = [a.id for a in current.values() if a.status in (DONE, FLAGGED) and a.message_ts is None]
+        ids = [a.id for a in current.values() if a.status in (DONE, FLAGGED) and a.card_ts is None]
         if not ids:
             return None
-        taken = session.execute(update(CampaignAsset).where(CampaignAsset.id.in_(ids),
-                                                            CampaignAsset.message_ts.is_(None))
-                                .values(message_ts=marker).execution_options(synchronize_session=False))
+        taken = session.execute(update(Render).where(Render.id.in_(ids), Render.card_ts.is_(None))
+                                .values(card_ts=marker).execution_options(synchronize_session=False))
         if taken.rowcount != len(ids):  # type: ignore[attr-defined]
             session.rollback()
             return None
@@ -261,16 +220,17 @@ def post_ready(store: Store, episode_id: int, channel: ReviewChannel,
         episode = session.get_one(Episode, episode_id)
         season = session.get_one(Season, episode.season_id)
         thread = ThreadRef(channel_id=season.channel_id, thread_ts=season.thread_ts)
-        card = build_campaign_card(session, episode, [session.get_one(CampaignAsset, i) for i in ids], artifacts)
+        card = build_campaign_card(session, episode, [session.get_one(Render, i) for i in ids], artifacts)
     try:
         posted = channel.post_campaign(thread, card)
     except Exception:
         with store.session() as session:
-            session.execute(update(CampaignAsset).where(CampaignAsset.message_ts == marker).values(message_ts=None))
+            session.execute(update(Render).where(Render.card_ts == marker).values(card_ts=None))
         raise
     with store.session() as session:
-        session.execute(update(CampaignAsset).where(CampaignAsset.message_ts == marker)
-                        .values(message_ts=posted.ts))
-        session.add(CampaignMessage(season_id=card.season_id, episode_id=episode_id, channel_id=posted.channel_id,
-                                    message_ts=posted.ts, thread_ts=thread.thread_ts, asset_ids=ids))
+        session.execute(update(Render).where(Render.card_ts == marker).values(card_ts=posted.ts))
+        kinds = {row.id: row.kind for row in session.execute(select(Render.id, Render.kind).where(Render.id.in_(ids)))}
+        for asset_id in ids:
+            session.add(ReviewMessage(render_id=asset_id, channel_id=posted.channel_id, message_ts=posted.ts,
+                                      thread_ts=thread.thread_ts, kind=kinds[asset_id]))
     return posted

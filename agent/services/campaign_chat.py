@@ -13,24 +13,18 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from agent.ports import PostedMessage, ReviewChannel, ThreadRef
-from agent.services.campaign import latest_assets
+from agent.ports import ReviewChannel, ThreadRef
+from agent.services.assets import latest_assets
 from agent.services.campaign_publish import (
     asset_publish_at,
     campaign_offsets,
     describe_offset,
     set_campaign_plan,
 )
-from agent.services.campaign_review import (
-    CampaignDecision,
-    CampaignOutcome,
-    asset_state,
-    build_campaign_card,
-    handle_campaign_reaction,
-    request_change,
-)
+from agent.services.campaign_review import asset_state
+from agent.services.review import Decision, Outcome, handle_reaction, items_of_message, refresh_cards, vote
 from agent.store.db import Store
-from agent.store.models import CampaignAsset, CampaignMessage, Episode, Season
+from agent.store.models import EPISODE, Episode, Season
 from tools.campaign.asset import BTS, CAROUSEL, KINDS, LABELS, QUOTE, TEASER, WRITEUP
 
 KIND_WORDS: dict[str, str] = {
@@ -79,25 +73,21 @@ def campaign_status(store: Store, season_id: int) -> str:
     return "\n".join(lines) if len(lines) > 1 else lines[0] + "\nNo campaign assets yet (they follow approvals)."
 
 
-def apply_campaign_decision(store: Store, channel: ReviewChannel, decision: CampaignDecision, user_id: str,
+REFUSED = (Outcome.NOT_APPROVER, Outcome.NOT_READY, Outcome.SUPERSEDED, Outcome.ALREADY_PUBLISHED)
+
+
+def apply_campaign_decision(store: Store, channel: ReviewChannel, decision: Decision, user_id: str,
                             enqueue: Callable[[int], None]) -> None:
     """Refresh the messages that show the assets, tell people what happened, ring the doorbell for new versions."""
-    if decision.outcome == CampaignOutcome.IGNORED or decision.season_id is None:
+    if decision.outcome == Outcome.IGNORED or decision.season_id is None:
         return
     with store.session() as session:
         season = session.get_one(Season, decision.season_id)
         thread = ThreadRef(channel_id=season.channel_id, thread_ts=season.thread_ts)
-        refresh = []
-        for message_id in decision.refresh_messages:
-            message = session.get_one(CampaignMessage, message_id)
-            assets = [a for i in message.asset_ids if (a := session.get(CampaignAsset, i)) is not None]
-            card = build_campaign_card(session, session.get_one(Episode, message.episode_id), assets)
-            refresh.append((PostedMessage(channel_id=message.channel_id, ts=message.message_ts), card))
-    for posted, card in refresh:
-        channel.update_campaign(posted, card)
+    refresh_cards(store, channel, decision.refresh_cards)
     for asset_id in decision.enqueue:
         enqueue(asset_id)
-    if decision.outcome in (CampaignOutcome.NOT_APPROVER, CampaignOutcome.REFUSED) and decision.message:
+    if decision.outcome in REFUSED and decision.message:
         channel.notify_user(thread, user_id, decision.message)
     elif decision.message:
         channel.say(thread, decision.message)
@@ -107,11 +97,23 @@ def campaign_reaction(store: Store, channel: ReviewChannel, enqueue: Callable[[i
                       ts: str, user_id: str, reaction: str, added: bool) -> bool:
     """The reaction listener's entry: True when (channel, ts) is a campaign message and the vote was handled."""
     with store.session() as session:
-        decision = handle_campaign_reaction(session, channel_id, ts, user_id, reaction, added)
-        is_campaign = session.scalar(select(CampaignMessage.id).where(
-            CampaignMessage.channel_id == channel_id, CampaignMessage.message_ts == ts)) is not None
+        items = items_of_message(session, channel_id, ts)
+        is_campaign = bool(items) and all(item.kind != EPISODE for item in items)
+        decision = handle_reaction(session, channel_id=channel_id, ts=ts, user_id=user_id, reaction=reaction,
+                                   added=added) if is_campaign else Decision(Outcome.IGNORED)
     apply_campaign_decision(store, channel, decision, user_id, enqueue)
     return is_campaign
+
+
+def request_change(store: Store, season_id: int, number: int, kind: str, *, user_id: str,
+                   note: str) -> Decision | None:
+    """"Ep 3 quote: use …" — a change request on one asset through the one gate (None: no such asset yet)."""
+    with store.session() as session:
+        episode = session.scalar(select(Episode).where(Episode.season_id == season_id, Episode.number == number))
+        asset = latest_assets(session, episode.id).get(kind) if episode is not None else None
+        if asset is None:
+            return None
+        return vote(session, render=asset, user_id=user_id, approve=False, via="typed", note=note)
 
 
 def campaign_command(store: Store, channel: ReviewChannel, enqueue: Callable[[int], None], *, season_id: int,
@@ -126,12 +128,9 @@ def campaign_command(store: Store, channel: ReviewChannel, enqueue: Callable[[in
         return True
     if match := CHANGE.match(text):
         number, kind, note = int(match.group(1)), KIND_WORDS[match.group(2).lower()], match.group(3).strip()
-        with store.session() as session:
-            episode = session.scalar(select(Episode).where(Episode.season_id == season_id, Episode.number == number))
-            asset = latest_assets(session, episode.id).get(kind) if episode is not None else None
-            if asset is None:
-                return False  # not a campaign asset (yet): an episode note for the conversation
-            decision = request_change(session, asset, user_id=user_id, note=note)
+        decision = request_change(store, season_id, number, kind, user_id=user_id, note=note)
+        if decision is None:
+            return False  # not a campaign asset (yet): an episode note for the conversation
         apply_campaign_decision(store, channel, decision, user_id, enqueue)
         return True
     changes = parse_plan(text)

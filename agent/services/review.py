@@ -1,6 +1,11 @@
-"""The review gate: reactions and buttons become approvals or change requests — deterministically, never via the model.
+"""The review gate for every kind of item: votes become approvals or change requests — deterministically, never via
+the model.
 
-Every decision lands in the audit log. A non-approver's vote is refused with a reason the Slack layer shows them.
+An episode cut and a campaign asset are both `Render` rows, so one `vote` records both: the rule of whether the
+item counts as approved is agent.services.approvals; what differs per kind is only the follow-up (an episode's
+status; a change request naming an asset queues a new version of that asset only). A message showing several
+items (a campaign message) has one ReviewMessage row per item, and a reaction on it votes on each. Every decision
+lands in the audit log; a refused vote comes back with its reason for the person.
 """
 
 from __future__ import annotations
@@ -12,11 +17,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent.domain import EpisodeStatus
-from agent.ports import PostedMessage, ReviewCard, ReviewChannel
-from agent.services.approvals import counted_approvers, is_render_approved, latest_render, missing_roles
+from agent.ports import CampaignCard, PostedMessage, ReviewCard, ReviewChannel
+from agent.services.approvals import (
+    counted_approvers,
+    is_current_item,
+    is_render_approved,
+    latest_render,
+    missing_roles,
+    not_ready_reason,
+)
+from agent.services.assets import is_published
+from agent.services.campaign_review import build_campaign_card, request_asset_change
 from agent.services.seasons import audit
 from agent.store.db import Store
 from agent.store.models import Approval, ChangeRequest, Episode, Render, ReviewMessage, Season, utcnow
+from tools.campaign.asset import LABELS
 
 APPROVE_REACTIONS = {"+1", "thumbsup"}
 CHANGE_REACTIONS = {"-1", "thumbsdown"}
@@ -31,7 +46,9 @@ class Outcome(StrEnum):
     CHANGES_REQUESTED = "changes_requested"
     NOT_APPROVER = "not_approver"
     SUPERSEDED = "superseded"
-    ALREADY_PUBLISHED = "already_published"
+    ALREADY_PUBLISHED = "already_published"  # also: an approval removed after publishing (audited; `message` says so)
+    NOT_READY = "not_ready"  # unfinished, flagged, or its card never reached the thread (`message` says which)
+    NEEDS_NOTE = "needs_note"  # a campaign asset's :-1: without saying what to change
     IGNORED = "ignored"  # not a review message or not a review reaction
 
 
@@ -47,6 +64,9 @@ class Decision:
     message: str = ""
     refresh_cards: list[int] = field(default_factory=list)
     note: str = ""  # a change request's note, when it came with one (the modal)
+    kind: str = "episode"  # the item's kind ("episode", "teaser", "quote", …)
+    render_ids: list[int] = field(default_factory=list)  # every item the vote touched (a campaign message: several)
+    enqueue: list[int] = field(default_factory=list)  # new asset versions to generate (ring the doorbell)
 
 
 def normalise_reaction(name: str) -> str:
@@ -55,36 +75,63 @@ def normalise_reaction(name: str) -> str:
 
 
 def review_message_for(session: Session, channel_id: str, ts: str) -> ReviewMessage | None:
-    """The approval card posted at (channel, ts), if that message is one."""
-    return session.scalar(
-        select(ReviewMessage).where(ReviewMessage.channel_id == channel_id, ReviewMessage.message_ts == ts)
-    )
+    """The (first) item row of the review message posted at (channel, ts), if that message is one."""
+    return session.scalar(select(ReviewMessage).where(ReviewMessage.channel_id == channel_id,
+                                                      ReviewMessage.message_ts == ts).order_by(ReviewMessage.id))
+
+
+def items_of_message(session: Session, channel_id: str, ts: str) -> list[Render]:
+    """Every item the message at (channel, ts) shows (one for an episode card, several for a campaign message)."""
+    ids = session.scalars(select(ReviewMessage.render_id).where(ReviewMessage.channel_id == channel_id,
+                                                                ReviewMessage.message_ts == ts)
+                          .order_by(ReviewMessage.id)).all()
+    return [render for i in dict.fromkeys(ids) if (render := session.get(Render, i)) is not None]
+
+
+def _published(session: Session, render: Render) -> bool:
+    if render.is_episode:
+        return render.episode.status == EpisodeStatus.PUBLISHED
+    return is_published(session, render.id)
+
+
+def _label(render: Render) -> str:
+    if render.is_episode:
+        return f"Ep {render.episode.number}"
+    return f"the Ep {render.episode.number} {LABELS.get(render.kind, render.kind).lower()} v{render.version}"
 
 
 def vote(session: Session, *, render: Render, user_id: str, approve: bool, via: str, note: str = "") -> Decision:
-    """Record an approval or a change request from `user_id` on `render`."""
+    """Record an approval or a change request from `user_id` on any item; refused ones say why."""
     episode = render.episode
     season = episode.season
     base = {"render_id": render.id, "episode_number": episode.number, "season_id": season.id,
-            "thread_ts": season.thread_ts}
-    detail = {"render": render.id, "episode": episode.number, "via": via}
+            "thread_ts": season.thread_ts, "kind": render.kind, "render_ids": [render.id]}
+    detail = {"render": render.id, "episode": episode.number, "via": via,
+              **({} if render.is_episode else {"kind": render.kind, "version": render.version})}
+    label = _label(render)
     if user_id not in {a.user_id for a in season.approvers}:
         names = ", ".join(f"<@{a.user_id}>" for a in season.approvers)
         audit(session, season.id, user_id, "review.refused", {**detail, "reason": "not_approver"})
         what = "reaction" if via == "reaction" else "vote"
         return Decision(
             Outcome.NOT_APPROVER,
-            message=f"Your {what} on Ep {episode.number} doesn't count: only this season's approvers ({names}) "
+            message=f"Your {what} on {label} doesn't count: only this season's approvers ({names}) "
             "can approve or ask for changes. Ask one of them to add you (\"add @you as approver\").",
             **base,
         )
-    if latest_render(episode) is not render:
+    if not is_current_item(session, render):
         audit(session, season.id, user_id, "review.refused", {**detail, "reason": "superseded"})
-        return Decision(Outcome.SUPERSEDED, message=f"That is an older version of Ep {episode.number}; "
+        return Decision(Outcome.SUPERSEDED, message=f"That is an older version of {label}; "
                         "vote on the newest card in the thread.", **base)
-    if episode.status == EpisodeStatus.PUBLISHED:
+    if _published(session, render):
         audit(session, season.id, user_id, "review.refused", {**detail, "reason": "published"})
-        return Decision(Outcome.ALREADY_PUBLISHED, message=f"Ep {episode.number} is already published.", **base)
+        return Decision(Outcome.ALREADY_PUBLISHED, message=f"{label[:1].upper()}{label[1:]} is already published.",
+                        **base)
+    if not approve and not render.is_episode:
+        return _asset_change(session, render, user_id, note, via, base, detail)
+    if reason := not_ready_reason(session, render, season):  # nobody approves what nobody could see
+        audit(session, season.id, user_id, "review.refused", {**detail, "reason": "not_ready", "why": reason})
+        return Decision(Outcome.NOT_READY, message=f"Your vote on {label} wasn't recorded: {reason}.", **base)
     if not approve:
         request_changes(session, render=render, user_id=user_id, note=note, via=via)
         return Decision(Outcome.CHANGES_REQUESTED, refresh_cards=[render.id], note=note.strip(), **base)
@@ -103,9 +150,34 @@ def vote(session: Session, *, render: Render, user_id: str, approve: bool, via: 
     audit(session, season.id, user_id, "review.approved",
           {**detail, "resolved_own_request": True} if changed_mind else detail)
     if is_render_approved(session, render, season):
-        episode.status = EpisodeStatus.APPROVED
+        if render.is_episode:
+            episode.status = EpisodeStatus.APPROVED
         return Decision(Outcome.APPROVED, refresh_cards=[render.id], **base)
     return Decision(Outcome.COUNTED, refresh_cards=[render.id], **base)
+
+
+def needs_note(user_id: str, number: int, kinds: list[str]) -> str:
+    """Ask which asset and what to change (a :-1: on a campaign message says neither)."""
+    example = "quote" if "quote" in kinds else kinds[0]
+    return (f"<@{user_id}> wants changes on the Ep {number} campaign. Reply with the asset and the note, e.g. "
+            f"“Ep {number} {example}: use \"…\"” ({' / '.join(kinds)}); I'll redo only that one.")
+
+
+def _asset_change(session: Session, asset: Render, user_id: str, note: str, via: str, base: dict,
+                  detail: dict) -> Decision:
+    """A change request on a campaign asset: with a note, a new version of that asset only; without, ask for one."""
+    episode = asset.episode
+    if not note.strip():
+        return Decision(Outcome.NEEDS_NOTE, message=needs_note(user_id, episode.number, [asset.kind]), **base)
+    fresh, problem = request_asset_change(session, asset, user_id=user_id, note=note)
+    if fresh is None:
+        audit(session, episode.season_id, user_id, "review.refused", {**detail, "reason": "change", "why": problem})
+        return Decision(Outcome.NOT_READY, message=problem, **base)
+    audit(session, episode.season_id, user_id, "review.changes_requested",
+          {**detail, "note": note, "scope": "asset", "new": fresh.id})
+    return Decision(Outcome.CHANGES_REQUESTED, refresh_cards=[asset.id], note=note.strip(), enqueue=[fresh.id],
+                    message=f"Redoing the Ep {episode.number} {LABELS.get(asset.kind, asset.kind).lower()} "
+                            f"(v{fresh.version}) — only that asset; it comes back here for approval.", **base)
 
 
 def request_changes(session: Session, *, render: Render, user_id: str, note: str, via: str) -> ChangeRequest:
@@ -140,41 +212,75 @@ def request_changes(session: Session, *, render: Render, user_id: str, note: str
 
 
 def withdraw(session: Session, *, render: Render, user_id: str, via: str) -> Decision:
-    """Withdraw an approval (reaction removed) — refused once the episode is published."""
+    """Withdraw an approval (reaction removed). After publishing it changes nothing, but it is audited and answered."""
     episode = render.episode
     season = episode.season
     base = {"render_id": render.id, "episode_number": episode.number, "season_id": season.id,
-            "thread_ts": season.thread_ts}
-    if episode.status == EpisodeStatus.PUBLISHED:
-        return Decision(Outcome.ALREADY_PUBLISHED, **base)
+            "thread_ts": season.thread_ts, "kind": render.kind, "render_ids": [render.id]}
     existing = session.scalar(select(Approval).where(Approval.render_id == render.id, Approval.user_id == user_id))
+    if _published(session, render):
+        audit(session, season.id, user_id, "review.withdrawn_after_publish",
+              {"render": render.id, "episode": episode.number, "kind": render.kind, "via": via,
+               "had_approved": existing is not None and existing.withdrawn_at is None})
+        label = _label(render)
+        return Decision(Outcome.ALREADY_PUBLISHED, message=(
+            f"{label[:1].upper()}{label[1:]} is already published, so taking back an approval doesn't unpublish it. "
+            "I've noted it in the audit log; to take it down, remove it on the platform."), **base)
     if existing is None or existing.withdrawn_at is not None:
         return Decision(Outcome.IGNORED, **base)
     existing.withdrawn_at = utcnow()
     session.flush()
-    audit(session, season.id, user_id, "review.withdrawn", {"render": render.id, "episode": episode.number, "via": via})
-    if episode.status in (EpisodeStatus.APPROVED, EpisodeStatus.SCHEDULED) and not is_render_approved(
-        session, render, season
-    ):
+    audit(session, season.id, user_id, "review.withdrawn", {"render": render.id, "episode": episode.number,
+                                                            "kind": render.kind, "via": via})
+    if render.is_episode and episode.status in (EpisodeStatus.APPROVED, EpisodeStatus.SCHEDULED) and not \
+            is_render_approved(session, render, season):
         episode.status = EpisodeStatus.IN_REVIEW
     return Decision(Outcome.WITHDRAWN, refresh_cards=[render.id], **base)
+
+
+def _combine(decisions: list[Decision]) -> Decision:
+    """One answer for a vote on a message showing several items (a campaign message)."""
+    live = [d for d in decisions if d.outcome != Outcome.IGNORED]
+    if not live:
+        return Decision(Outcome.IGNORED)
+    for outcome in (Outcome.NOT_APPROVER, Outcome.NEEDS_NOTE):
+        if first := next((d for d in live if d.outcome == outcome), None):
+            first.render_ids = [i for d in live for i in d.render_ids]
+            return first
+    order = (Outcome.APPROVED, Outcome.COUNTED, Outcome.WITHDRAWN, Outcome.CHANGES_REQUESTED)
+    best = next((d for o in order for d in live if d.outcome == o), live[0])
+    refused = [d.message for d in live if d.outcome not in order and d.message]
+    result = Decision(best.outcome, render_id=best.render_id, episode_number=best.episode_number,
+                      season_id=best.season_id, thread_ts=best.thread_ts, kind=best.kind,
+                      message=" ".join(refused) if best.outcome in order else best.message,
+                      refresh_cards=list(dict.fromkeys(i for d in decisions for i in d.render_ids)),
+                      render_ids=[i for d in live for i in d.render_ids],
+                      enqueue=[i for d in live for i in d.enqueue])
+    return result
 
 
 def handle_reaction(
     session: Session, *, channel_id: str, ts: str, user_id: str, reaction: str, added: bool
 ) -> Decision:
-    """A reaction on an approval card: :+1: approves, :-1: asks for changes, removal withdraws."""
+    """A reaction on a review message: :+1: approves, :-1: asks for changes, removal withdraws — on every item the
+    message shows."""
     name = normalise_reaction(reaction)
-    posted = review_message_for(session, channel_id, ts)
-    if posted is None or name not in APPROVE_REACTIONS | CHANGE_REACTIONS:
+    items = items_of_message(session, channel_id, ts)
+    if not items or name not in APPROVE_REACTIONS | CHANGE_REACTIONS:
         return Decision(Outcome.IGNORED)
-    render = session.get(Render, posted.render_id)
-    assert render is not None
+    if not added and name not in APPROVE_REACTIONS:
+        return Decision(Outcome.IGNORED)
     if not added:
-        if name in APPROVE_REACTIONS:
-            return withdraw(session, render=render, user_id=user_id, via="reaction")
-        return Decision(Outcome.IGNORED)
-    return vote(session, render=render, user_id=user_id, approve=name in APPROVE_REACTIONS, via="reaction")
+        decisions = [withdraw(session, render=item, user_id=user_id, via="reaction") for item in items]
+    elif name in CHANGE_REACTIONS and len(items) > 1:  # which of the assets? the note says — ask for it once
+        decisions = [vote(session, render=items[0], user_id=user_id, approve=False, via="reaction")]
+        if decisions[0].outcome == Outcome.NEEDS_NOTE:
+            decisions[0].message = needs_note(user_id, items[0].episode.number, [i.kind for i in items])
+            decisions[0].render_ids = [i.id for i in items]
+    else:
+        decisions = [vote(session, render=item, user_id=user_id, approve=name in APPROVE_REACTIONS, via="reaction")
+                     for item in items]
+    return decisions[0] if len(decisions) == 1 else _combine(decisions)
 
 
 def open_change_requests(session: Session, season: Season) -> list[tuple[ChangeRequest, Episode]]:
@@ -221,7 +327,7 @@ def build_card(session: Session, render: Render) -> ReviewCard:
         cover_path=Path(render.cover_path) if render.cover_path else None,
         continuity_summary=str(report.get("summary", "")),
         continuity_passed=bool(report.get("passed", True)),
-        version=sum(1 for r in episode.renders if r.id <= render.id),
+        version=render.version,
         state=state,
         approved_by=counted_approvers(session, render, season),
         changes_by=list(dict.fromkeys(changes)),
@@ -231,26 +337,43 @@ def build_card(session: Session, render: Render) -> ReviewCard:
 
 
 def posted_cards(session: Session, render_ids: list[int]) -> list[tuple[PostedMessage, ReviewCard]]:
-    """(where the card is, what it should show now) for each posted render in `render_ids`."""
+    """(where the card is, what it should show now) for each posted episode render in `render_ids`."""
     cards = []
     for render_id in dict.fromkeys(render_ids):
         render = session.get(Render, render_id)
-        posted = session.scalar(select(ReviewMessage).where(ReviewMessage.render_id == render_id))
-        if render is not None and posted is not None:
+        posted = session.scalar(select(ReviewMessage).where(ReviewMessage.render_id == render_id)
+                                .order_by(ReviewMessage.id.desc()))
+        if render is not None and render.is_episode and posted is not None:
             cards.append((PostedMessage(channel_id=posted.channel_id, ts=posted.message_ts),
                           build_card(session, render)))
     return cards
 
 
+def posted_campaign_cards(session: Session, render_ids: list[int]) -> list[tuple[PostedMessage, CampaignCard]]:
+    """(message, what it should show now) for each campaign message showing any of these assets."""
+    rows = session.scalars(select(ReviewMessage).where(ReviewMessage.render_id.in_(list(render_ids)),
+                                                       ReviewMessage.kind != "episode")).all()
+    cards = []
+    for channel_id, ts in dict.fromkeys((r.channel_id, r.message_ts) for r in rows):
+        items = items_of_message(session, channel_id, ts)
+        if items:
+            cards.append((PostedMessage(channel_id=channel_id, ts=ts),
+                          build_campaign_card(session, items[0].episode, items)))
+    return cards
+
+
 def refresh_cards(store: Store, channel: ReviewChannel, render_ids: list[int]) -> int:
-    """Update the approval cards of these renders in place (approved by …, superseded …); returns how many."""
+    """Update the cards of these items in place (approved by …, superseded …); returns how many messages."""
     if not render_ids:
         return 0
     with store.session() as session:
         cards = posted_cards(session, render_ids)
+        campaign = posted_campaign_cards(session, render_ids)
     for message, card in cards:
         channel.update_card(message, card)
-    return len(cards)
+    for message, campaign_card in campaign:
+        channel.update_campaign(message, campaign_card)
+    return len(cards) + len(campaign)
 
 
 def older_posted_renders(session: Session, episode: Episode) -> list[int]:

@@ -9,8 +9,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 
 def utcnow() -> datetime:
@@ -143,8 +155,13 @@ class Episode(Base):
     scripts: Mapped[list[ScriptVersion]] = relationship(
         back_populates="episode", cascade="all, delete-orphan", order_by="ScriptVersion.version"
     )
-    renders: Mapped[list[Render]] = relationship(
-        back_populates="episode", cascade="all, delete-orphan", order_by="Render.id"
+    renders: Mapped[list[Render]] = relationship(  # the episode's own cuts only (kind "episode")
+        primaryjoin="and_(Episode.id == Render.episode_id, Render.kind == 'episode')",
+        back_populates="episode", cascade="all, delete-orphan", order_by="Render.id",
+    )
+    assets: Mapped[list[Render]] = relationship(  # its campaign assets, every version (the database cascades)
+        primaryjoin="and_(Episode.id == Render.episode_id, Render.kind != 'episode')",
+        viewonly=True, order_by="Render.id",
     )
 
 
@@ -164,16 +181,30 @@ class ScriptVersion(Base):
     episode: Mapped[Episode] = relationship(back_populates="scripts")
 
 
+EPISODE = "episode"  # Render.kind of an episode cut; campaign kinds are in tools/campaign/asset.py
+
+
 class Render(Base):
-    """A rendered file for (script version × look version × lead lock); approvals belong to one render."""
+    """A render is any produced, reviewable output — an episode cut or a campaign asset — in one version.
+
+    Every kind shares one job state machine (QUEUED → RUNNING under a lease → DONE / FLAGGED / FAILED, claimed by a
+    conditional UPDATE), one approval gate (approvals, change requests, review messages) and one publication
+    ledger. An episode cut comes from (script version × look version × lead lock); a campaign asset comes from an
+    approved cut (`source_render_id`) and keeps its inputs, files, copy and lint findings here.
+    """
 
     __tablename__ = "renders"
+    __table_args__ = (UniqueConstraint("episode_id", "kind", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
-    script_version_id: Mapped[int] = mapped_column(ForeignKey("script_versions.id"))
-    look_id: Mapped[int] = mapped_column(ForeignKey("looks.id"))
-    input_hash: Mapped[str] = mapped_column(String(64), index=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default=EPISODE)
+    version: Mapped[int] = mapped_column(Integer)  # per (episode, kind); assigned at flush when left empty
+    script_version_id: Mapped[int | None] = mapped_column(ForeignKey("script_versions.id"), nullable=True)
+    look_id: Mapped[int | None] = mapped_column(ForeignKey("looks.id"), nullable=True)
+    source_render_id: Mapped[int | None] = mapped_column(ForeignKey("renders.id", ondelete="CASCADE"),
+                                                         nullable=True)  # the episode cut an asset was made from
+    input_hash: Mapped[str] = mapped_column(String(64), index=True, default="")
     status: Mapped[str] = mapped_column(String(20), default="QUEUED")
     video_path: Mapped[str | None] = mapped_column(String(500), nullable=True)
     cover_path: Mapped[str | None] = mapped_column(String(500), nullable=True)
@@ -183,7 +214,14 @@ class Render(Base):
     width: Mapped[int | None] = mapped_column(Integer, nullable=True)
     height: Mapped[int | None] = mapped_column(Integer, nullable=True)
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # an asset's generation inputs
+    files: Mapped[list[str]] = mapped_column(JSON, default=list)  # an asset's artifact references
+    text: Mapped[str] = mapped_column(Text, default="")  # an asset's copy
+    lint: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # banned words found / remaining
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")  # why this version exists
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)  # redacted (agent.redaction) before storing
+    card_ts: Mapped[str | None] = mapped_column(String(80), nullable=True)  # posting claim, then the card's ts
     lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -192,19 +230,52 @@ class Render(Base):
     episode: Mapped[Episode] = relationship(back_populates="renders")
     approvals: Mapped[list[Approval]] = relationship(back_populates="render", cascade="all, delete-orphan")
 
+    @property
+    def is_episode(self) -> bool:
+        """An episode cut (as opposed to a campaign asset)."""
+        return self.kind == EPISODE
+
+
+@event.listens_for(Session, "before_flush")
+def _number_versions(session: Session, _context: Any, _instances: Any) -> None:
+    """Give new renders without a version the next one of their (episode, kind): re-renders never collide."""
+    taken: dict[tuple[int | None, str], int] = {}
+    for obj in session.new:
+        if not isinstance(obj, Render) or obj.version is not None:
+            continue
+        kind = obj.kind or EPISODE
+        obj.kind = kind
+        episode_id = obj.episode_id if obj.episode_id is not None else (obj.episode.id if obj.episode else None)
+        key = (episode_id, kind)
+        if key not in taken:
+            newest = None if episode_id is None else session.scalar(
+                select(func.max(Render.version)).where(Render.episode_id == episode_id, Render.kind == kind)
+                .execution_options(autoflush=False))
+            pending = [o.version for o in session.new if isinstance(o, Render) and o.version is not None
+                       and (o.episode_id == episode_id or (o.episode is not None and o.episode.id == episode_id))
+                       and (o.kind or EPISODE) == kind]
+            taken[key] = max([newest or 0, *pending])
+        taken[key] += 1
+        obj.version = taken[key]
+
 
 class ReviewMessage(Base):
-    """Maps a posted approval message (channel, ts) back to its render and thread (reactions carry no thread_ts)."""
+    """One reviewable item shown in one posted message (channel, ts); reactions carry no thread_ts, so this maps
+    them back. A message showing five campaign assets is five rows, and a :+1: on it votes on each.
+
+    Its existence is also the proof that the item's card really is in the thread: approvals count only then.
+    """
 
     __tablename__ = "review_messages"
-    __table_args__ = (UniqueConstraint("channel_id", "message_ts"),)
+    __table_args__ = (UniqueConstraint("channel_id", "message_ts", "render_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     render_id: Mapped[int] = mapped_column(ForeignKey("renders.id", ondelete="CASCADE"), index=True)
     channel_id: Mapped[str] = mapped_column(String(40))
     message_ts: Mapped[str] = mapped_column(String(40))
     thread_ts: Mapped[str] = mapped_column(String(40))
-    kind: Mapped[str] = mapped_column(String(20), default="episode")
+    kind: Mapped[str] = mapped_column(String(20), default=EPISODE)  # the item's kind (copied: cards are per kind)
+    posted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Approval(Base):
@@ -257,20 +328,23 @@ class Slot(Base):
 
 
 class Publication(Base):
-    """One (slot, publisher) publication; the idempotency key makes a second sweep a no-op."""
+    """One publication of one item by one publisher — an episode's (slot, publisher), or a campaign asset version's
+    (render, publisher) with no slot. The idempotency key makes every later sweep a no-op; tools/publish_ledger.py
+    is the one state machine over these rows."""
 
     __tablename__ = "publications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"))
-    render_id: Mapped[int] = mapped_column(ForeignKey("renders.id"))
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"), nullable=True)
+    render_id: Mapped[int] = mapped_column(ForeignKey("renders.id"), index=True)
     publisher: Mapped[str] = mapped_column(String(40))
     idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="PENDING")
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     location: Mapped[str | None] = mapped_column(String(500), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)  # redacted before storing
+    publish_at: Mapped[datetime | None] = mapped_column(nullable=True)  # when it was due (assets: release + offset)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
@@ -352,77 +426,7 @@ class BatchApproval(Base):
 
 
 # ─── Surround-sound campaign (issue 7) ──────────────────────────────────────────────────────────────────────────
-# Campaign assets are versioned like renders: a change request makes a new version of that one asset, and an
-# approval belongs to one asset version. Migration: agent/store/migrations/versions/0002_campaign.py.
-
-
-class CampaignAsset(Base):
-    """One version of one campaign asset (teaser, carousel, quote, writeup, bts) of an approved episode render."""
-
-    __tablename__ = "campaign_assets"
-    __table_args__ = (UniqueConstraint("episode_id", "kind", "version"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"), index=True)
-    render_id: Mapped[int] = mapped_column(ForeignKey("renders.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    status: Mapped[str] = mapped_column(String(20), default="QUEUED")
-    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    files: Mapped[list[str]] = mapped_column(JSON, default=list)
-    text: Mapped[str] = mapped_column(Text, default="")
-    lint: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    note: Mapped[str] = mapped_column(Text, default="")
-    error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    message_ts: Mapped[str | None] = mapped_column(String(80), nullable=True)
-    lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
-
-
-class CampaignMessage(Base):
-    """A posted campaign message (channel, ts) and the asset versions it shows; reactions on it vote on those."""
-
-    __tablename__ = "campaign_messages"
-    __table_args__ = (UniqueConstraint("channel_id", "message_ts"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"), index=True)
-    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
-    channel_id: Mapped[str] = mapped_column(String(40))
-    message_ts: Mapped[str] = mapped_column(String(40))
-    thread_ts: Mapped[str] = mapped_column(String(40))
-    asset_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class CampaignApproval(Base):
-    """An approver's approval of one asset version (withdrawn approvals keep their row)."""
-
-    __tablename__ = "campaign_approvals"
-    __table_args__ = (UniqueConstraint("asset_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    asset_id: Mapped[int] = mapped_column(ForeignKey("campaign_assets.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[str] = mapped_column(String(40))
-    via: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(nullable=True)
-
-
-class CampaignChange(Base):
-    """A change request on one asset version; resolved when the regenerated version is planned."""
-
-    __tablename__ = "campaign_changes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    asset_id: Mapped[int] = mapped_column(ForeignKey("campaign_assets.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[str] = mapped_column(String(40))
-    note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
+# Campaign assets are renders of another kind (teaser, carousel, quote, writeup, bts); only the timing plan is theirs.
 
 
 class CampaignPlan(Base):
@@ -435,25 +439,6 @@ class CampaignPlan(Base):
     offsets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_by: Mapped[str] = mapped_column(String(40), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class CampaignPublication(Base):
-    """One (asset version, publisher) publication; the idempotency key makes every later sweep a no-op."""
-
-    __tablename__ = "campaign_publications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    asset_id: Mapped[int] = mapped_column(ForeignKey("campaign_assets.id", ondelete="CASCADE"), index=True)
-    publisher: Mapped[str] = mapped_column(String(40))
-    idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="PENDING")
-    publish_at: Mapped[datetime | None] = mapped_column(nullable=True)
-    external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    location: Mapped[str | None] = mapped_column(String(500), nullable=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    claimed_at: Mapped[datetime | None] = mapped_column(nullable=True)
-    published_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 # ─── Spend gate for paid generation (issue 14) ────────────────────────────────────────────────────────────────────

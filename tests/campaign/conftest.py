@@ -21,6 +21,7 @@ from agent.store.models import (
     Look,
     PersonaBriefVersion,
     Render,
+    ReviewMessage,
     ScriptVersion,
     Season,
 )
@@ -141,6 +142,7 @@ def season_id(store: Store, tmp_path: Path, lead_lock: LeadLock, tiny_video: Pat
                             status="DONE", video_path=str(video), duration_s=12.0, width=1080, height=1920)
             s.add(render)
             s.flush()
+            s.add(ReviewMessage(render_id=render.id, channel_id="C_DRAMA", message_ts=f"2.{n}", thread_ts="1.0"))
             if n < 6:
                 s.add(Approval(render_id=render.id, user_id=APPROVER, via="reaction"))
         return season.id

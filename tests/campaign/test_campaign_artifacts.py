@@ -11,7 +11,7 @@ from sqlalchemy import select
 from agent.services.campaign import plan_campaign, run_campaign_asset
 from agent.services.campaign_publish import publish_campaign_due
 from agent.store.db import Store
-from agent.store.models import CampaignAsset, Episode
+from agent.store.models import Episode, Render
 from integrations.campaign_outbox import CampaignOutboxPublisher
 from tests.campaign.conftest import RecordingChannel
 from tests.campaign.test_service import RELEASE, approve, message_ts, slot
@@ -24,11 +24,11 @@ def test_campaign_files_go_to_the_bucket_and_publish_from_another_machine(
     slot(store, 1)
     ids = plan_campaign(store, season_id)
     with store.session() as session:
-        ep1 = [i for i in ids if session.get_one(Episode, session.get_one(CampaignAsset, i).episode_id).number == 1]
+        ep1 = [i for i in ids if session.get_one(Episode, session.get_one(Render, i).episode_id).number == 1]
     for asset_id in ep1:
         run_campaign_asset(store, asset_id, artifacts_dir=tmp_path / "artifacts", channel=channel, artifacts=worker)
     with store.session() as session:
-        refs = [f for i in ep1 for f in session.scalar(select(CampaignAsset.files).where(CampaignAsset.id == i))]
+        refs = [f for i in ep1 for f in session.scalar(select(Render.files).where(Render.id == i))]
     assert refs and all(ref.startswith(f"s3://{s3.bucket}/") for ref in refs)
     assert {ref.split("/", 3)[3] for ref in refs} <= s3.keys()
     posted = [f for card in channel.campaigns for item in card.items for f in item.files]

@@ -23,6 +23,7 @@ from agent.store.models import (
     Look,
     Publication,
     Render,
+    ReviewMessage,
     ScriptVersion,
     Season,
     Slot,
@@ -88,6 +89,7 @@ def make_season(store: Store, tmp_path: Path, *, episodes: int = 3, approved: tu
                             status="DONE", video_path=str(video), cover_path=str(cover))
             s.add(render)
             s.flush()
+            s.add(ReviewMessage(render_id=render.id, channel_id="C1", message_ts=f"2.{n}", thread_ts="1.0"))
             if n in approved:
                 s.add(Approval(render_id=render.id, user_id=approve_as, via="reaction"))
         return season.id
