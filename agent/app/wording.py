@@ -54,6 +54,8 @@ def people(users: list[str], prefix: str = "p") -> tuple[str, dict[str, str]]:
 def thread_notice(event: Event) -> Notice | None:
     """What the whole thread is told about a vote event (None: the card says it all)."""
     if isinstance(event, ChangesRequested):
+        if event.note and event.via in ("thread", "typed"):
+            return None  # the note is in the thread already, in the person's own words
         if event.note:
             return Notice(template=f"{{voter}} asked for changes on Ep {event.episode}: “{{note}}”",
                           users={"voter": event.voter}, values={"note": event.note})
