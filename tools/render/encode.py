@@ -40,6 +40,7 @@ class Segment:
     duration: float
     margin: int = 0
     direction: int = 1
+    move: str = ""  # "" = the legacy drift; static | pan | handheld | push-in | pull-out (tools.render.camera)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,11 @@ def _segment_filter(i: int, seg: Segment, plan: EncodePlan) -> str:
     frames = round(seg.duration * plan.fps)
     chain = [YUV.format(fmt="yuv420p"), f"loop=loop={frames - 1}:size=1:start=0",
              f"setpts=N/{plan.fps}/TB"]
-    if seg.margin:
+    if seg.move:
+        from tools.render.camera import move_filter
+
+        chain.append(move_filter(seg.move, seg.margin, seg.direction, frames, plan.width, plan.height, plan.fps))
+    elif seg.margin:
         m, d = seg.margin, seg.direction
         # linear drift across the whole margin: x from m-d·m to m+d·m over the shot, y a third of that
         x = f"{m}+{d}*{m}*(2*n/{max(frames - 1, 1)}-1)"
