@@ -22,6 +22,13 @@ def local_from_settings(*, voice: Voice | None = None, **_values: Any) -> VideoB
     return LocalRenderer(voice=voice)
 
 
+def animatic_from_settings(*, voice: Voice | None = None, **_values: Any) -> VideoBackend:
+    """The animatic drama renderer (storyboard, cast, locations, music), speaking with the given voice."""
+    from tools.render.animatic import AnimaticRenderer
+
+    return AnimaticRenderer(voice=voice)
+
+
 def make_backend(name: str, settings: Any, voice: Voice | None = None) -> VideoBackend:
     """Build the named backend for these Settings (the voice from CLIFFHANGER_VOICE unless given)."""
     from agent import plugins
