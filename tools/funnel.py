@@ -19,8 +19,9 @@ from pydantic import BaseModel, Field
 from tools.render.fonts import load_font
 
 WIDTH, PANEL_H, HEADER_H, FOOTER_H = 1200, 430, 110, 40
-BG, INK, MUTED, BAR, BEST, WORST, GRID = ("#101820", "#f4f1ea", "#9aa5b1", "#4f8fd8", "#3fbf7f", "#e0565b",
-                                          "#24303c")
+BG, INK, MUTED, BAR, BEST, WORST, GRID, FRESH = ("#101820", "#f4f1ea", "#9aa5b1", "#4f8fd8", "#3fbf7f",
+                                                 "#e0565b", "#24303c", "#34506e")
+FRESH_HOURS = 48
 PLATFORM_LABELS = {"tiktok": "TikTok", "youtube": "YouTube Shorts", "instagram": "Instagram Reels",
                    "facebook": "Facebook Reels", "outbox": "Outbox"}
 
@@ -36,6 +37,7 @@ class EpisodePoint(BaseModel):
     shares: int | None = None
     avg_watch_s: float | None = None
     carried: float | None = None  # share of this episode's viewers who watched the next one (0–1)
+    fresh: bool = False  # out for less than FRESH_HOURS: its views are still coming in, so its carry-in is provisional
 
     @property
     def drop_off(self) -> float | None:
@@ -100,6 +102,10 @@ class SeasonFunnel(BaseModel):
             if funnel.kept_overall is not None:
                 last = max(p.number for p in funnel.points if p.views is not None)
                 lines.append(f"  {funnel.kept_overall:.0%} of Ep 1's audience reached Ep {last}.")
+            fresh = [p.number for p in funnel.points if p.fresh and p.views is not None]
+            if fresh:
+                lines.append(f"  Ep {', '.join(map(str, fresh))} only just came out: "
+                             "their numbers are still coming in.")
         return "\n".join(lines)
 
 
@@ -110,7 +116,9 @@ def build_funnel(platform: str, points: Iterable[EpisodePoint]) -> PlatformFunne
     for here, there in pairwise(done):
         if here.views and there.views is not None and there.number == here.number + 1:
             here.carried = min(1.0, there.views / here.views)
-    measured = [p for p in done if p.carried is not None]
+    nexts = {p.number: p for p in done}
+    # an episode out for a day or so has not had its audience yet: its carry-in is shown, not judged
+    measured = [p for p in done if p.carried is not None and not nexts[p.number + 1].fresh]
     viewed = [p for p in done if p.views]
     funnel = PlatformFunnel(platform=platform, points=done)
     if measured:
@@ -141,7 +149,8 @@ def _panel(draw: ImageDraw.ImageDraw, funnel: PlatformFunnel, top: int) -> None:
     draw.line([(40, chart_bottom), (WIDTH - 40, chart_bottom)], fill=GRID, width=2)
     for index, point in enumerate(funnel.points):
         x0 = 40 + index * slot + (slot - bar_w) / 2
-        colour = BEST if point.number == funnel.best else WORST if point.number == funnel.worst else BAR
+        colour = BEST if point.number == funnel.best else WORST if point.number == funnel.worst else (
+            FRESH if point.fresh else BAR)
         if point.views is None:
             draw.text((x0, chart_bottom - 26), "—", font=small, fill=MUTED)
         else:
@@ -152,7 +161,8 @@ def _panel(draw: ImageDraw.ImageDraw, funnel: PlatformFunnel, top: int) -> None:
         draw.text((x0 + bar_w / 2, chart_bottom + 10), f"Ep {point.number}", font=tiny, fill=MUTED, anchor="ma")
         if point.carried is not None:  # between this bar and the next: the share that came back
             xm = 40 + (index + 1) * slot
-            draw.text((xm, chart_bottom + 36), f"{point.carried:.0%}", font=tiny,
+            provisional = (funnel.point(point.number + 1) or point).fresh
+            draw.text((xm, chart_bottom + 36), f"{'~' if provisional else ''}{point.carried:.0%}", font=tiny,
                       fill=BEST if point.number == funnel.best else WORST if point.number == funnel.worst else MUTED,
                       anchor="ma")
 
@@ -164,7 +174,8 @@ def render_funnel(season: SeasonFunnel, out_path: Path) -> Path:
     image = Image.new("RGB", (WIDTH, height), BG)
     draw = ImageDraw.Draw(image)
     draw.text((40, 30), f"{season.season_title} — season funnel", font=load_font("DejaVuSans-Bold", 40), fill=INK)
-    draw.text((40, 80), "views per episode · % = viewers who came back for the next episode · green best, red worst",
+    draw.text((40, 80), "views per episode · % = viewers who came back for the next episode · green best, red "
+              "worst · dim = out < 2 days",
               font=load_font("DejaVuSans", 18), fill=MUTED)
     if not panels:
         draw.text((40, HEADER_H + 40), "No figures yet.", font=load_font("DejaVuSans", 28), fill=MUTED)

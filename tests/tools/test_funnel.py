@@ -56,3 +56,13 @@ def test_simulated_week_grows_and_keeps_a_funnel_shape() -> None:
     assert all(week[d][1] >= week[d - 1][1] for d in range(1, 7))  # cumulative views only grow
     funnel = build_funnel("tiktok", points(*[week[-1].get(n) for n in range(1, 9)]))
     assert funnel.points[0].views and funnel.points[0].views > funnel.points[6].views  # type: ignore[operator]
+
+
+def test_an_episode_just_out_is_shown_but_not_judged() -> None:
+    season = points(1000, 700, 650, 200)
+    season[3].fresh = True  # out since this morning: most of its audience hasn't come yet
+    funnel = build_funnel("tiktok", season)
+    assert round(funnel.points[2].carried or 0, 2) == 0.31  # shown…
+    assert funnel.worst == 1 and funnel.best == 2  # …but Ep 3 isn't called the weakest for it
+    text = SeasonFunnel(season_title="S", platforms=[funnel]).to_text()
+    assert "Ep 4 only just came out" in text
