@@ -482,3 +482,23 @@ class SpendRecord(Base):
     amount_usd: Mapped[float] = mapped_column(default=0.0)
     seconds: Mapped[float] = mapped_column(default=0.0)  # wall time the calls took (the measured rates)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PostMetric(Base):
+    """One reading of a published post's figures (issue 15): the metrics job adds a row per pull, so the thread can
+    show the latest figures and how they grew. Absent figures stay NULL (not every platform reports every one)."""
+
+    __tablename__ = "post_metrics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(40))
+    external_id: Mapped[str] = mapped_column(String(200))
+    captured_at: Mapped[datetime] = mapped_column(default=utcnow)
+    views: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    likes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    comments: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    shares: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    avg_watch_s: Mapped[float | None] = mapped_column(nullable=True)
+    completion_rate: Mapped[float | None] = mapped_column(nullable=True)  # 0–1, where the platform says
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # every figure as the platform named it
