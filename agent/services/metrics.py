@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -22,7 +23,7 @@ from sqlalchemy import func, select
 from agent.redaction import redact
 from agent.store.db import Store
 from agent.store.models import Episode, PostMetric, Publication, Season, Slot, utcnow
-from tools.funnel import FRESH_HOURS, EpisodePoint, SeasonFunnel, build_funnel
+from tools.funnel import FRESH_HOURS, EpisodePoint, SeasonFunnel, build_funnel, render_funnel
 from tools.publish_ledger import as_utc
 
 PUBLISHED = "PUBLISHED"  # tools/publish_ledger's state for a publication that went out
@@ -172,3 +173,42 @@ def weekly_digest(store: Store, season_id: int, *, now: datetime | None = None) 
     gained = {f.platform: f.total_views - next((b.total_views for b in before.platforms if b.platform == f.platform),
                                                0) for f in current.platforms}
     return Digest(funnel=current, gained=gained, since=since)
+
+
+class FunnelAnswer(BaseModel):
+    """What "how are we doing?" answers with: the funnel's sentences and its chart."""
+
+    text: str
+    png: Path | None  # None until some post has figures (the text then says so)
+    funnel: SeasonFunnel
+
+
+def how_are_we_doing(store: Store, season_id: int, out_dir: Path, *, now: datetime | None = None,
+                     platforms: Iterable[str] | None = None) -> FunnelAnswer:
+    """The season funnel as text + PNG (`<out_dir>/funnel-season-<id>.png`), for the thread or the digest."""
+    funnel = season_funnel(store, season_id, platforms=platforms, as_of=now)
+    png = render_funnel(funnel, out_dir / f"funnel-season-{season_id}.png") if funnel.has_figures else None
+    return FunnelAnswer(text=funnel.to_text(), png=png, funnel=funnel)
+
+
+def publication_figures(store: Store, season_id: int) -> dict[int, list[dict[str, Any]]]:
+    """Per episode number, each destination's publication and its latest figures (for report.json and status)."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    with store.session() as session:
+        newest = (select(PostMetric.publication_id, func.max(PostMetric.id).label("last_id"))
+                  .group_by(PostMetric.publication_id).subquery())
+        rows = session.execute(
+            select(Episode.number, Publication, PostMetric)
+            .join(Slot, Slot.id == Publication.slot_id).join(Episode, Episode.id == Slot.episode_id)
+            .outerjoin(newest, newest.c.publication_id == Publication.id)
+            .outerjoin(PostMetric, PostMetric.id == newest.c.last_id)
+            .where(Episode.season_id == season_id).order_by(Episode.number, Publication.publisher)).all()
+        for number, pub, metric in rows:
+            figures = None if metric is None else {
+                "views": metric.views, "likes": metric.likes, "comments": metric.comments, "shares": metric.shares,
+                "avg_watch_s": metric.avg_watch_s, "as_of": as_utc(metric.captured_at).isoformat()}
+            found[number].append({"destination": pub.publisher, "status": pub.status,
+                                  "external_id": pub.external_id, "location": pub.location,
+                                  "published_at": as_utc(pub.published_at).isoformat() if pub.published_at else None,
+                                  "figures": figures})
+    return dict(found)

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from agent.services.metrics import metrics_sources, pull_metrics, season_funnel, weekly_digest
+from agent.services.metrics import (
+    how_are_we_doing,
+    metrics_sources,
+    publication_figures,
+    pull_metrics,
+    season_funnel,
+    weekly_digest,
+)
 from agent.store.db import Store
 from agent.store.models import Episode, Look, PostMetric, Publication, Render, ScriptVersion, Season, Slot
 from integrations.facebook.graph import GraphClient
@@ -109,6 +116,20 @@ def test_figures_land_per_post_and_read_back_as_a_funnel(store: Store, tiktok: F
 
     digest = weekly_digest(store, season_id, now=NOW + timedelta(hours=1))
     assert digest.gained["tiktok"] == 2_000 and "TikTok +2,000" in digest.to_text()
+
+    answer = how_are_we_doing(store, season_id, tmp_path / "out", now=NOW)
+    assert answer.png is not None and answer.png.read_bytes().startswith(b"\x89PNG")
+    assert "Best cliffhanger: Ep 1" in answer.text
+    figures = publication_figures(store, season_id)
+    assert [(p["destination"], (p["figures"] or {}).get("views")) for p in figures[2]] == [
+        ("tiktok", 8_000), ("youtube", 810)]
+    assert figures[3][1]["status"] == "PENDING" and figures[3][1]["figures"] is None
+
+
+def test_no_figures_yet_says_so_without_a_chart(store: Store, tmp_path: Path) -> None:
+    season_id = published_season(store, {"tiktok": ["7300000000000000001"]})
+    answer = how_are_we_doing(store, season_id, tmp_path, now=NOW)
+    assert answer.png is None and answer.text.startswith("No figures yet")
 
 
 def test_a_failing_platform_is_named_and_the_others_still_land(store: Store, tiktok: FakeTikTokState,
