@@ -74,6 +74,19 @@ class WithdrawnAfterPublish(VoteEvent):
 
 
 @dataclass(frozen=True)
+class CampaignVoted(Event):
+    """A vote on a campaign message (teaser, carousel, quote…): the same gate; its messages are refreshed, new asset
+    versions generated, and `text` told — privately when `private` (a refusal)."""
+
+    voter: str
+    outcome: str
+    render_ids: tuple[int, ...] = ()
+    enqueue: tuple[int, ...] = ()
+    text: Notice | None = None
+    private: bool = False
+
+
+@dataclass(frozen=True)
 class AllApproved(Event):
     """Every episode of the season is approved (or further along)."""
 

@@ -21,6 +21,7 @@ from agent.app.events import (
     ApproversChanged,
     BatchAnswered,
     BatchAsked,
+    CampaignVoted,
     CardsChanged,
     ChangeRefused,
     ChangesRequested,
@@ -42,8 +43,8 @@ from agent.app.events import (
 )
 from agent.context import AppContext
 from agent.domain import EpisodeStatus
-from agent.ports import PostedMessage, ReviewCard, ThreadRef
-from agent.services.review import posted_cards
+from agent.ports import CampaignCard, PostedMessage, ReviewCard, ThreadRef
+from agent.services.review import posted_campaign_cards, posted_cards
 from agent.store.models import Season
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class Delivery:
     events: list[Event]
     threads: dict[int, ThreadRef] = field(default_factory=dict)
     cards: list[tuple[PostedMessage, ReviewCard]] = field(default_factory=list)
+    campaign_cards: list[tuple[PostedMessage, CampaignCard]] = field(default_factory=list)
 
 
 def all_approved(season: Season) -> bool:
@@ -69,6 +71,7 @@ def prepare(session: Session, events: list[Event]) -> Delivery:
     """Cards to refresh, threads, and an AllApproved event when an approval just completed the season."""
     events = list(events)
     refresh: list[int] = []
+    campaign = [i for e in events if isinstance(e, CampaignVoted) for i in e.render_ids]
     for event in events:
         if isinstance(event, REFRESHING):
             refresh.append(event.render_id)
@@ -85,7 +88,8 @@ def prepare(session: Session, events: list[Event]) -> Delivery:
         approved_now = any(isinstance(e, Approved) and e.season_id == season_id for e in events)
         if approved_now and all_approved(season):
             events.append(AllApproved(season_id, len(season.episodes)))
-    return Delivery(events, threads, posted_cards(session, refresh) if refresh else [])
+    return Delivery(events, threads, posted_cards(session, refresh) if refresh else [],
+                    posted_campaign_cards(session, campaign) if campaign else [])
 
 
 def deliver(app: AppContext, delivery: Delivery) -> None:
@@ -95,9 +99,14 @@ def deliver(app: AppContext, delivery: Delivery) -> None:
     channel = app.channel
     for message, card in delivery.cards:
         channel.update_card(message, card)
+    for message, campaign_card in delivery.campaign_cards:
+        channel.update_campaign(message, campaign_card)
     for event in delivery.events:
         if isinstance(event, Approved) and event.episode_id:
             on_episode_approved(app.store, event.episode_id, app.enqueue_campaign)  # the surround campaign
+        elif isinstance(event, CampaignVoted):
+            for asset_id in event.enqueue:  # new asset versions to generate
+                app.enqueue_campaign(asset_id)
     for event in delivery.events:
         thread = delivery.threads.get(event.season_id)
         if thread is None:
@@ -114,6 +123,11 @@ def _tell(app: AppContext, thread: ThreadRef, event: Event) -> None:
         channel.notify_user(thread, event.user, event.text)
     elif isinstance(event, ReleaseRefused):
         channel.notify_user(thread, event.by, event.text)
+    elif isinstance(event, CampaignVoted) and event.text is not None:
+        if event.private:
+            channel.notify_user(thread, event.voter, event.text)
+        else:
+            channel.say(thread, event.text)
     elif isinstance(event, VoteEvent | AllApproved):
         notice = wording.thread_notice(event)
         if notice is not None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from agent.app import wording
 from agent.app.events import (
     Approved,
+    CampaignVoted,
     ChangesRequested,
     Event,
     VoteCounted,
@@ -27,7 +28,7 @@ from agent.context import AppContext
 from agent.ports import Notice
 from agent.services.approvals import latest_render
 from agent.services.review import Decision, Outcome, handle_reaction, vote, withdraw
-from agent.store.models import Render, Season
+from agent.store.models import EPISODE, Render, Season
 
 REFUSALS = {Outcome.NOT_APPROVER: "not_approver", Outcome.SUPERSEDED: "superseded",
             Outcome.ALREADY_PUBLISHED: "already_published", Outcome.NOT_READY: "not_ready"}
@@ -37,6 +38,11 @@ def events_of(session: Session, decision: Decision, voter: str, via: str, *, rem
     """The domain events of one gate decision (read in the session that recorded it)."""
     if decision.outcome == Outcome.IGNORED or decision.season_id is None or decision.render_id is None:
         return []
+    if decision.kind != EPISODE:  # a campaign asset: same gate, its own messages
+        return [CampaignVoted(decision.season_id, voter, decision.outcome.value,
+                              tuple(decision.refresh_cards or decision.render_ids), tuple(decision.enqueue),
+                              _refusal_text(decision) if decision.message else None,
+                              decision.outcome in REFUSALS)]
     season_id, render_id, number = decision.season_id, decision.render_id, decision.episode_number or 0
     render = session.get(Render, render_id)
     if decision.outcome == Outcome.ALREADY_PUBLISHED and removal:  # the gate audited it; the thread is told
@@ -66,13 +72,8 @@ def _refusal_text(decision: Decision) -> Notice:
 
 def record_reaction(app: AppContext, *, channel_id: str, ts: str, user_id: str, reaction: str,
                     added: bool) -> list[Event]:
-    """A reaction on a message: :+1: approves, :-1: asks for changes, removing :+1: withdraws (an episode card),
-    or the campaign's own rules (a campaign message)."""
-    from agent.services.campaign_chat import campaign_reaction
-
-    if campaign_reaction(app.store, app.channel, app.enqueue_campaign, channel_id=channel_id, ts=ts,
-                         user_id=user_id, reaction=reaction, added=added):
-        return []  # a campaign message: its service records and answers
+    """A reaction (or a button standing for one) on a review message — an episode card or a campaign message:
+    :+1: approves, :-1: asks for changes, removing :+1: withdraws."""
     with app.store.session() as session:
         decision = handle_reaction(session, channel_id=channel_id, ts=ts, user_id=user_id, reaction=reaction,
                                    added=added)

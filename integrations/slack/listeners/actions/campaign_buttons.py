@@ -6,19 +6,19 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from agent.services.campaign_chat import campaign_reaction
+from agent.app.votes import record_reaction
 from integrations.slack.blocks.campaign_card import CAMPAIGN_APPROVE_ACTION, CAMPAIGN_CHANGES_ACTION
 from integrations.slack.deps import SlackDeps
 
 
 def _vote(deps: SlackDeps, body: dict[str, Any], reaction: str) -> None:
-    """A click is a vote on the message it sits on; the campaign review service decides (approvers, quorum…)."""
+    """A click is a vote on the message it sits on: the same use case as a reaction on it (one gate)."""
     channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
     message_ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts")
     if not channel_id or not message_ts:
         return
-    campaign_reaction(deps.app.store, deps.app.channel, deps.app.enqueue_campaign, channel_id=channel_id,
-                      ts=message_ts, user_id=body["user"]["id"], reaction=reaction, added=True)
+    record_reaction(deps.app, channel_id=channel_id, ts=message_ts, user_id=body["user"]["id"], reaction=reaction,
+                    added=True)
 
 
 def register(app: App, deps: SlackDeps) -> None:
