@@ -9,14 +9,15 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageColor
+from PIL import ImageColor
 from pydantic import ValidationError
 
 from agent.domain import CaptionStyle, Framing, LookSpec, Palette
+from agent.uploads import UploadError, svg_to_png
+from agent.uploads import inspect as inspect_upload
 
 AA_NORMAL, AA_LARGE = 4.5, 3.0
 COLOUR_SETTING = re.compile(r"\b(background|primary|accent|text|caption)(?:\s+colou?r)?\b\s*(?::|=|to|is)?\s*"
@@ -157,33 +158,23 @@ def _stored(path: Path, folder: Path, suffix: str) -> Path:
 
 
 def validate_font_upload(path: Path, folder: Path) -> Path:
-    """A TTF/OTF the renderer can draw with, stored by hash; LookError with the reason otherwise."""
-    from tools.render.fonts import validate_font_file
-
-    if path.suffix.lower() not in FONT_EXTS:
-        raise LookError(f"“{path.name}” is not a font — upload a .ttf or .otf file")
+    """A TTF/OTF (by content, agent/uploads.py) the renderer can draw with, stored by hash; LookError otherwise."""
     try:
-        validate_font_file(path)
-    except ValueError as exc:
-        raise LookError(f"“{path.name}” can't be used as a font: it is not a readable TrueType/OpenType file "
-                        "(try exporting it again as .ttf)") from exc
-    return _stored(path, folder, path.suffix.lower())
+        upload = inspect_upload(path, {"font"}, "font")
+    except UploadError as exc:
+        raise LookError(str(exc)) from None
+    return _stored(path, folder, upload.suffix)
 
 
 def validate_logo_upload(path: Path, folder: Path) -> Path:
-    """A PNG (or an SVG rasterised to PNG) the renderer can place, stored by hash."""
-    suffix = path.suffix.lower()
-    if suffix not in LOGO_EXTS:
-        raise LookError(f"“{path.name}” is not a logo I can use — upload a PNG or an SVG")
-    if suffix == ".svg":
-        return _svg_to_png(path, folder)
+    """A PNG (or an SVG rasterised to PNG) the renderer can place, stored by hash; the type comes from the bytes."""
     try:
-        with Image.open(path) as image:
-            image.verify()
-        with Image.open(path) as image:
-            fmt, size = image.format, image.size
-    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for broken files
-        raise LookError(f"“{path.name}” is not a readable PNG ({type(exc).__name__})") from None
+        upload = inspect_upload(path, {"image", "svg"}, "logo")
+    except UploadError as exc:
+        raise LookError(str(exc)) from None
+    if upload.kind == "svg":
+        return _svg_to_png(path, folder)
+    fmt, size = upload.format, upload.size or (0, 0)
     if fmt != "PNG":
         raise LookError(f"“{path.name}” is a {fmt}, not a PNG — export the logo as PNG (transparent) or SVG")
     if min(size) < MIN_LOGO_PX:
@@ -193,22 +184,11 @@ def validate_logo_upload(path: Path, folder: Path) -> Path:
 
 
 def _svg_to_png(path: Path, folder: Path) -> Path:
-    """Check the SVG is an SVG without scripts or external references, then rasterise it (resvg, no network)."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+    """Sanitise (no files, http or nested documents can be read) and rasterise the SVG: agent/uploads.py."""
     try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        raise LookError(f"“{path.name}” is not valid SVG ({exc})") from None
-    if not root.tag.endswith("svg"):
-        raise LookError(f"“{path.name}” does not start with an <svg> element")
-    if re.search(r"<script\b|(?:xlink:)?href\s*=\s*[\"']https?:", text, re.IGNORECASE):
-        raise LookError(f"“{path.name}” contains scripts or external links — export a plain SVG")
-    import resvg_py
-
-    try:
-        png = bytes(resvg_py.svg_to_bytes(svg_string=text, width=512))
-    except ValueError as exc:
-        raise LookError(f"“{path.name}” could not be drawn ({exc})") from None
+        png = svg_to_png(path, width=512)
+    except UploadError as exc:
+        raise LookError(str(exc)) from None
     digest = hashlib.sha256(png).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{digest}.png"

@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent.context import AppContext
 from agent.store.models import Persona
+from agent.uploads import UploadError, save_portrait
+from agent.uploads import inspect as inspect_upload
 
 CREATE = re.compile(r"^\s*(?:create|add|make|new)\s+(?:a\s+)?(?:new\s+)?persona\s+(?:named\s+|called\s+)?"
                     r"(?P<name>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\s*(?:[:,—-]\s*(?P<description>.+))?$",
@@ -98,16 +99,12 @@ def create(session: Session, app: AppContext, team_id: str, name: str, descripti
 
 
 def validate_portrait(path: Path) -> tuple[int, int]:
-    """An uploaded portrait must be a real image of usable size; returns its size."""
-    if path.suffix.lower() not in IMAGE_EXTS:
-        raise PersonaError(f"“{path.name}” is not an image I can use as a portrait — upload a PNG or JPEG")
+    """An uploaded portrait must be a real image (by content, agent/uploads.py: size and pixel limits) of usable
+    size; returns its size."""
     try:
-        with Image.open(path) as image:
-            image.verify()
-        with Image.open(path) as image:
-            size = image.size
-    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for broken files
-        raise PersonaError(f"“{path.name}” is not a readable image ({type(exc).__name__})") from None
+        size = inspect_upload(path, {"image"}, "portrait").size or (0, 0)
+    except UploadError as exc:
+        raise PersonaError(str(exc)) from None
     if min(size) < MIN_PORTRAIT_PX:
         raise PersonaError(f"“{path.name}” is {size[0]}×{size[1]} px — a portrait needs at least "
                            f"{MIN_PORTRAIT_PX} px on each side (1024 px looks best)")
@@ -125,8 +122,7 @@ def from_upload(session: Session, app: AppContext, team_id: str, name: str, path
     seed = stable_seed(f"{team_id}:{name}:upload")
     target = app.settings.artifacts_dir / "portraits" / f"upload-{seed}.png"
     target.parent.mkdir(parents=True, exist_ok=True)
-    with Image.open(path) as image:
-        image.convert("RGB").save(target)
+    save_portrait(path, target)  # downscaled: renders never reload a huge bitmap
     persona = Persona(team_id=team_id, name=name, description=description or f"{name} (uploaded portrait).",
                       portrait_path=str(target), portrait_hash=image_hash(target), seed=seed, voice="none")
     session.add(persona)

@@ -33,6 +33,7 @@ from agent.services.production import plan_renders, report_progress
 from agent.services.render_inputs import share_look
 from agent.services.seasons import SeasonError
 from agent.store.models import Season
+from agent.uploads import content_suffix
 
 
 def show_look(ctx: TurnContext, season_id: int, look: LookSpec) -> None:
@@ -54,7 +55,7 @@ def _apply_uploads(ctx: TurnContext, season_id: int, look: LookSpec) -> tuple[Lo
     folder = ctx.app.settings.artifacts_dir / f"season-{season_id}" / "brand"
     changes: list[str] = []
     for path in files_of(ctx):
-        suffix = path.suffix.lower()
+        suffix = content_suffix(path) or path.suffix.lower()  # the bytes decide, not the name (agent/uploads.py)
         if suffix in LOGO_EXTS:
             look = look.model_copy(update={"logo_path": str(validate_logo_upload(path, folder))})
             changes.append(f"logo {path.name}")

@@ -15,6 +15,7 @@ from agent.graph.state import files_of
 from agent.services import personas
 from agent.services.personas import PersonaError
 from agent.store.models import Season
+from agent.uploads import content_suffix
 
 
 def _team(ctx: TurnContext, season_id: int) -> str:
@@ -53,7 +54,7 @@ def handle_pool(ctx: TurnContext, state: dict, text: str, here: str) -> Command 
         say(ctx, personas.describe_text(member))
         ctx.app.channel.upload(ctx.thread, Path(member.portrait_path), title=member.name)
         return Command(goto=here)
-    uploads = [f for f in files_of(ctx) if f.suffix.lower() in personas.IMAGE_EXTS]
+    uploads = [f for f in files_of(ctx) if (content_suffix(f) or f.suffix.lower()) in personas.IMAGE_EXTS]
     match = personas.CREATE.match(text)
     if match is None and not (uploads and here == "cast"):
         return None

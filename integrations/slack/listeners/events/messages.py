@@ -68,7 +68,7 @@ def run_turn(deps: SlackDeps, client: WebClient, event: dict[str, Any], team_id:
         files: list[Path] = []
         if event.get("files"):
             dest = deps.app.settings.artifacts_dir / "uploads" / f"{channel}-{event['ts']}"
-            files = download_attachments(event["files"], client.token, dest)
+            files = download_attachments(event["files"], client.token, dest, api_base_url=client.base_url)
         deps.conversation.handle(team_id=team_id, channel_id=channel, thread_ts=thread_ts,
                                  user_id=event.get("user", ""), text=text, files=files)
     except AttachmentError as error:
