@@ -1,7 +1,7 @@
 """Whether an episode may go out, and what goes out: the approval check with its reasons, and the package.
 
-The approval *rule* (quorum of listed approvers, not withdrawn, every sign-off role present) lives in
-agent/services/approvals.py and nowhere else; this module only asks it and explains a "no" in words for the thread.
+The approval *rule* and its explanation (finished, current, card in the thread, quorum of listed approvers, not
+withdrawn, every sign-off role present) live in agent/services/approvals.py and nowhere else; this module only asks.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from agent.artifacts import resolve_ref
 from agent.ports import ArtifactStore, PublishPackage
-from agent.services.approvals import counted_approvers, is_render_approved, missing_roles
-from agent.store.models import Approval, Episode, Render, Season, Slot
+from agent.services.approvals import counted_approvers, why_not_approved
+from agent.store.models import EPISODE, Approval, Episode, Render, Season, Slot
 from tools.publish_ledger import as_utc, idempotency_key
 
 
@@ -31,14 +31,16 @@ class ApprovalCheck:
 
 def _latest_render(session: Session, episode: Episode) -> Render | None:
     """Newest render by id, queried (not the cached relationship) so a render added this session is seen."""
-    return session.scalars(select(Render).where(Render.episode_id == episode.id).order_by(Render.id.desc())).first()
+    return session.scalars(select(Render).where(Render.episode_id == episode.id, Render.kind == EPISODE)
+                           .order_by(Render.id.desc())).first()
 
 
 def check_approval(session: Session, episode: Episode) -> ApprovalCheck:
-    """Ask approvals.is_render_approved about the latest render; explain a refusal.
+    """Ask the one gate (approvals.why_not_approved) about the latest render; its answer is the reason.
 
     An approval belongs to one render, so a re-render invalidates older approvals; withdrawn approvals and approvals
-    from people not on the approver list never count; missing sign-off roles block like a missing quorum.
+    from people not on the approver list never count; a card that never reached the thread, missing sign-off roles
+    and open change requests block like a missing quorum.
     """
     season = session.get_one(Season, episode.season_id)
     quorum = max(1, season.quorum)
@@ -52,17 +54,12 @@ def check_approval(session: Session, episode: Episode) -> ApprovalCheck:
     rows = tuple(session.scalars(select(Approval).where(
         Approval.render_id == latest.id, Approval.withdrawn_at.is_(None), Approval.user_id.in_(counted))
         .order_by(Approval.created_at, Approval.id)))
-    if is_render_approved(session, latest, season):
+    reason = why_not_approved(session, latest, season)
+    if not reason:
         return ApprovalCheck(latest, rows, quorum, True)
-    problems = []
-    if len(set(counted)) < quorum:
-        problems.append(f"its latest render (#{latest.id}) has {len(set(counted))} of {quorum} required "
-                        "approval(s) from the season's approvers")
-    roles = missing_roles(session, latest, season)
-    if roles:
-        problems.append(f"it still needs sign-off from {', '.join(roles)}")
-    return ApprovalCheck(latest, rows, quorum, False,
-                         " and ".join(problems) or f"its latest render (#{latest.id}) is not approved")
+    if reason.startswith("it has "):
+        reason = f"its latest render (#{latest.id}) has " + reason.removeprefix("it has ")
+    return ApprovalCheck(latest, rows, quorum, False, reason)
 
 
 def approved_render(session: Session, episode: Episode) -> Render | None:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from agent.ports import Publisher
 from agent.store.db import Store
-from agent.store.models import Episode, Publication, Render, Slot
+from agent.store.models import EPISODE, Episode, Publication, Render, Slot
 from tools.publish_ledger import PUBLISHED, as_utc
 
 
@@ -48,7 +48,7 @@ def check_plan(store: Store, season_id: int, publishers: Mapping[str, Publisher]
         rows = session.execute(select(Slot, Episode).join(Episode, Slot.episode_id == Episode.id)).all()
         published = set(session.scalars(select(Publication.slot_id).where(Publication.status == PUBLISHED)))
         durations = {ep_id: dur for ep_id, dur in session.execute(
-            select(Render.episode_id, Render.duration_s).order_by(Render.id))}  # last (newest) render wins
+            select(Render.episode_id, Render.duration_s).where(Render.kind == EPISODE).order_by(Render.id))}  # last (newest) render wins
     for platform in sorted({slot.platform for slot, ep in rows if ep.season_id == season_id}):
         publisher = publishers.get(platform)
         limits = _limits(publisher) if publisher is not None else None

@@ -1,7 +1,8 @@
 """Batch approval ("approve 4–6"): asked by an approver, recorded only after an explicit confirmation.
 
 The request pins the render ids it was asked about: an approval belongs to one render, so an episode re-rendered
-between the question and the "yes" is refused (superseded) instead of approving a cut nobody saw. Each episode gets
+between the question and the "yes" is refused (superseded) instead of approving a cut nobody saw — and an episode
+whose card never reached the thread (its upload failed) is left out of the question and refused at confirmation. Each episode gets
 its own Approval row (via="batch") through the same `vote` as a reaction, so quorum, roles and audit all apply.
 """
 
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent.domain import EpisodeStatus
-from agent.services.approvals import counted_approvers, latest_render
+from agent.services.approvals import card_posted, counted_approvers, latest_render
 from agent.services.review import Decision, vote
 from agent.services.seasons import audit
 from agent.store.models import BatchApproval, Season, utcnow
@@ -73,6 +74,8 @@ def request_batch(session: Session, season: Season, user_id: str, numbers: list[
                 EpisodeStatus.IN_REVIEW, EpisodeStatus.RENDERED, EpisodeStatus.CHANGES_REQUESTED,
                 EpisodeStatus.APPROVED):
             skipped.append(f"Ep {number} isn't ready for review ({episode.status.lower().replace('_', ' ')})")
+        elif not card_posted(session, render):
+            skipped.append(f"Ep {number}'s card isn't in the thread yet (say *post ep {number} again*)")
         elif user_id in counted_approvers(session, render, season):
             skipped.append(f"Ep {number} already has your approval")
         else:

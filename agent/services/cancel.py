@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from agent.domain import EpisodeStatus
 from agent.services.seasons import audit
 from agent.store.db import Store
-from agent.store.models import Episode, Render
+from agent.store.models import EPISODE, Episode, Render
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def cancel_queued_renders(store: Store, season_id: int, actor: str) -> Cancelled
         rows = session.execute(
             select(Render.id, Render.status, Episode.number, Episode.id)
             .join(Episode, Render.episode_id == Episode.id)
-            .where(Episode.season_id == season_id, Render.status.in_(("QUEUED", "RUNNING")))
+            .where(Episode.season_id == season_id, Render.kind == EPISODE, Render.status.in_(("QUEUED", "RUNNING")))
             .order_by(Episode.number)
         ).all()
         cancelled, running = [], []

@@ -20,7 +20,7 @@ from agent.ports import ReviewChannel, ThreadRef
 from agent.services.approvals import latest_render, missing_roles, waiting_on
 from agent.services.seasons import audit
 from agent.store.db import Store
-from agent.store.models import Render, ReviewEscalation, ReviewMessage, Season
+from agent.store.models import EPISODE, Render, ReviewEscalation, ReviewMessage, Season
 
 log = logging.getLogger(__name__)
 SYSTEM_ACTOR = "cliffhanger"
@@ -56,7 +56,7 @@ def find_overdue(store: Store, now: datetime, after: timedelta) -> dict[int, lis
         rows = session.scalars(
             select(Render).join(ReviewMessage, ReviewMessage.render_id == Render.id)
             .outerjoin(ReviewEscalation, ReviewEscalation.render_id == Render.id)
-            .where(ReviewEscalation.render_id.is_(None), Render.status == "DONE")
+            .where(ReviewEscalation.render_id.is_(None), Render.status == "DONE", Render.kind == EPISODE)
             .order_by(Render.id)
         ).unique().all()
         for render in rows:

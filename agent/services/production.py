@@ -1,8 +1,12 @@
 """Production: turn a locked season into render jobs, run one job safely, and post the result for review.
 
 The database is the ledger and the queue only the doorbell (DESIGN.md §6): a render row carries its state and a
-lease; claiming is a conditional UPDATE, so two workers (or a re-enqueued job after a crash) never render twice,
-and the input hash makes an unchanged re-render a cache hit.
+lease; claiming is a conditional UPDATE (agent/store/jobs.py, shared with campaign assets), so two workers (or a
+re-enqueued job after a crash) never render twice, and the input hash makes an unchanged re-render a cache hit.
+
+A finished render is reviewable only once its card is in the thread (a ReviewMessage row). Posting is retried with
+backoff; when the upload still fails the render stays finished-but-not-posted, the thread is told how to get it
+("post ep N again" → `repost`), and the progress message counts only what really is in the thread.
 """
 
 from __future__ import annotations
@@ -10,11 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import or_, select, update
+from tenacity import Retrying, stop_after_attempt, wait_exponential
 
 from agent.artifacts import LocalArtifactStore, artifact_key, resolve_ref
 from agent.domain import EpisodeStatus, LeadLock, LookSpec, SeasonStatus
@@ -27,15 +34,19 @@ from agent.ports import (
     ThreadRef,
     VideoBackend,
 )
+from agent.redaction import redact
 from agent.services.approvals import latest_render
 from agent.services.render_inputs import localise
 from agent.services.review import build_card
-from agent.services.seasons import SeasonError, current_bible, current_look, latest_script
+from agent.services.seasons import SeasonError, audit, current_bible, current_look, latest_script
 from agent.store.db import Store
-from agent.store.models import Render, ReviewMessage, Season, utcnow
+from agent.store.jobs import LEASE, claim_job, expired_jobs, job_error
+from agent.store.models import EPISODE, Episode, Render, ReviewMessage, Season, utcnow
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=10)
+POST_ATTEMPTS = 3  # uploading the card: a few tries with backoff before telling the thread
+POST_WAIT = wait_exponential(multiplier=0.5, max=8)  # 0.5 s, 1 s, … (tests may shorten it)
+POSTING_STALE = timedelta(minutes=10)  # a posting claim this old belongs to a process that died mid-upload
 
 
 def render_input_hash(script: dict, look_hash: str, lead_hash: str) -> str:
@@ -81,25 +92,16 @@ def plan_renders(store: Store, season_id: int, episode_numbers: list[int] | None
 
 
 def claim(store: Store, render_id: int, now: datetime | None = None) -> bool:
-    """Atomically take a render: QUEUED, or RUNNING with an expired lease (its worker died)."""
-    now = now or utcnow()
-    with store.session() as session:
-        result = session.execute(
-            update(Render)
-            .where(
-                Render.id == render_id,
-                or_(Render.status == "QUEUED", (Render.status == "RUNNING") & (Render.lease_until < now)),
-            )
-            .values(status="RUNNING", lease_until=now + LEASE, attempts=Render.attempts + 1)
-        )
-        return result.rowcount == 1
+    """Atomically take a render: QUEUED, or RUNNING with an expired lease (its worker died) — the one job claim."""
+    return claim_job(store, render_id, now, LEASE)
 
 
 def find_cached(store: Store, render: Render, artifacts: ArtifactStore | None = None) -> Render | None:
     """A finished render of the same inputs whose file is still in the artifact store (any machine may have made it)."""
     with store.session() as session:
         for other in session.scalars(
-            select(Render).where(Render.input_hash == render.input_hash, Render.status == "DONE", Render.id != render.id)
+            select(Render).where(Render.input_hash == render.input_hash, Render.kind == EPISODE, Render.status == "DONE",
+                                 Render.id != render.id)
         ):
             if other.video_path and (artifacts.exists(other.video_path) if artifacts is not None
                                      else Path(other.video_path).exists()):
@@ -199,7 +201,7 @@ def run_render(
             row = session.get(Render, render_id)
             assert row is not None
             row.status = "FAILED"
-            row.error = f"{type(exc).__name__}: {exc}"[:2000]
+            row.error = job_error(exc)
             row.episode.status = EpisodeStatus.FAILED
         raise
     with store.session() as session:
@@ -212,7 +214,10 @@ def run_render(
         row.lease_until = None
         row.episode.status = EpisodeStatus.RENDERED
     if channel is not None:
-        post_for_review(store, render_id, channel, artifacts)
+        try:
+            post_for_review(store, render_id, channel, artifacts)
+        except Exception as exc:  # noqa: BLE001 — the render is done; the thread is told how to get its card
+            post_failed(store, render_id, channel, exc)
         report_progress(store, _season_of(store, render_id), channel)
     return outcome
 
@@ -225,16 +230,26 @@ def _season_of(store: Store, render_id: int) -> int:
         return render.episode.season_id
 
 
-def post_for_review(store: Store, render_id: int, channel: ReviewChannel,
-                    artifacts: ArtifactStore | None = None) -> PostedMessage | None:
-    """Upload the episode and post its approval card; flagged renders are posted with the flag, never silently.
+def _take_for_posting(store: Store, render_id: int) -> str | None:
+    """Claim the render's card for posting (conditional UPDATE on card_ts); None when someone else holds it.
 
-    The card carries local files (fetched from the artifact store when the render was made on another machine),
-    because the channel uploads them.
+    The claim keeps two posters (a worker and a "post ep N again") from uploading the same cut twice; a claim left by
+    a process that died mid-upload goes stale after POSTING_STALE.
     """
+    marker = f"posting:{int(time.time())}:{uuid.uuid4().hex[:12]}"
+    stale = f"posting:{int(time.time() - POSTING_STALE.total_seconds())}:"
     with store.session() as session:
-        render = session.get(Render, render_id)
-        assert render is not None
+        taken = session.execute(update(Render).where(Render.id == render_id, or_(
+            Render.card_ts.is_(None), Render.card_ts.like("posting:%") & (Render.card_ts < stale)))
+            .values(card_ts=marker).execution_options(synchronize_session=False))
+        return marker if taken.rowcount == 1 else None  # type: ignore[attr-defined]
+
+
+def _post_once(store: Store, render_id: int, channel: ReviewChannel,
+               artifacts: ArtifactStore | None) -> PostedMessage | None:
+    """One attempt: upload the episode and post its card; the ReviewMessage row is written only after it worked."""
+    with store.session() as session:
+        render = session.get_one(Render, render_id)
         season = render.episode.season
         if latest_render(render.episode) is not render:
             return None
@@ -244,33 +259,110 @@ def post_for_review(store: Store, render_id: int, channel: ReviewChannel,
         card = build_card(session, render)
         refs = (render.video_path, render.cover_path)
         thread = ThreadRef(channel_id=season.channel_id, thread_ts=season.thread_ts)
-    card.video_path = resolve_ref(artifacts, refs[0]) or card.video_path
-    card.cover_path = resolve_ref(artifacts, refs[1])
-    posted = channel.post_for_review(thread, card)
+    marker = _take_for_posting(store, render_id)
+    if marker is None:
+        return None  # another poster is uploading it right now
+    try:
+        card.video_path = resolve_ref(artifacts, refs[0]) or card.video_path
+        card.cover_path = resolve_ref(artifacts, refs[1])
+        posted = channel.post_for_review(thread, card)
+    except BaseException:
+        with store.session() as session:
+            session.execute(update(Render).where(Render.id == render_id, Render.card_ts == marker)
+                            .values(card_ts=None))
+        raise
     with store.session() as session:
-        render = session.get(Render, render_id)
-        assert render is not None
+        render = session.get_one(Render, render_id)
+        render.card_ts = posted.ts
         session.add(ReviewMessage(render_id=render_id, channel_id=posted.channel_id, message_ts=posted.ts,
-                                  thread_ts=thread.thread_ts))
-        render.episode.status = EpisodeStatus.IN_REVIEW
+                                  thread_ts=thread.thread_ts, kind=render.kind))
+        if render.episode.status in (EpisodeStatus.RENDERED, EpisodeStatus.RENDERING):
+            render.episode.status = EpisodeStatus.IN_REVIEW
         if render.episode.season.status == SeasonStatus.PRODUCING:
             render.episode.season.status = SeasonStatus.REVIEW
     return posted
 
 
+def post_for_review(store: Store, render_id: int, channel: ReviewChannel,
+                    artifacts: ArtifactStore | None = None) -> PostedMessage | None:
+    """Upload the episode and post its approval card, retrying with backoff; flagged renders are posted with the
+    flag, never silently. Raises the last error when every attempt failed (the render stays not-posted).
+
+    The card carries local files (fetched from the artifact store when the render was made on another machine),
+    because the channel uploads them. None when the render is superseded or another poster holds it.
+    """
+    for attempt in Retrying(stop=stop_after_attempt(POST_ATTEMPTS), wait=POST_WAIT, reraise=True):
+        with attempt:
+            if attempt.retry_state.attempt_number > 1:
+                log.warning("posting render %s again (attempt %s)", render_id, attempt.retry_state.attempt_number)
+            return _post_once(store, render_id, channel, artifacts)
+    return None  # unreachable: Retrying either returns or re-raises
+
+
+repost_render = post_for_review  # "post ep N again": the same retrying upload
+
+
+def post_failed(store: Store, render_id: int, channel: ReviewChannel, error: BaseException) -> None:
+    """The upload failed after every retry: audit it (redacted) and tell the thread how to get the card."""
+    with store.session() as session:
+        render = session.get_one(Render, render_id)
+        episode, season = render.episode, render.episode.season
+        number = episode.number
+        audit(session, season.id, "cliffhanger", "render.post_failed",
+              {"render": render_id, "episode": number, "error": redact(f"{type(error).__name__}: {error}")[:500]})
+        thread = ThreadRef(channel_id=season.channel_id, thread_ts=season.thread_ts)
+    log.warning("render %s (Ep %s) rendered but its card could not be posted: %s", render_id, number,
+                type(error).__name__)
+    try:
+        channel.say(thread, f"Ep {number} rendered but I couldn't upload it — say *post ep {number} again*.")
+    except Exception:
+        log.exception("could not tell season %s that Ep %s is not posted", season.id, number)
+
+
+def repost(store: Store, channel: ReviewChannel, episode_id: int,
+           artifacts: ArtifactStore | None = None) -> PostedMessage | None:
+    """"post ep N again": post the episode's latest finished render whose card never reached the thread.
+
+    Returns the card's message (also when it was already posted), None when there is nothing finished to post;
+    raises the channel's error when the upload still fails (the caller says so).
+    """
+    with store.session() as session:
+        episode = session.get_one(Episode, episode_id)
+        render = latest_render(episode)
+        if render is None or render.status != "DONE":
+            return None
+        render_id = render.id
+    return post_for_review(store, render_id, channel, artifacts)
+
+
+def posted_render_ids(store: Store, season_id: int) -> set[int]:
+    """Ids of the season's episode renders whose card is in the thread."""
+    with store.session() as session:
+        return set(session.scalars(select(ReviewMessage.render_id).join(Render, Render.id == ReviewMessage.render_id)
+                                   .join(Episode, Episode.id == Render.episode_id)
+                                   .where(Episode.season_id == season_id, Render.kind == EPISODE)))
+
+
 def progress_text(store: Store, season_id: int) -> tuple[str, bool]:
-    """"Rendering 3/8…" and whether the batch is finished."""
+    """"Rendering 3/8…" and whether the batch is finished — counting only episodes whose card is in the thread."""
+    posted = posted_render_ids(store, season_id)
     with store.session() as session:
         season = session.get(Season, season_id)
         assert season is not None
         total = len(season.episodes)
-        done = sum(1 for ep in season.episodes if (r := latest_render(ep)) is not None and r.status == "DONE")
+        latest = [latest_render(ep) for ep in season.episodes]
+        in_thread = sum(1 for r in latest if r is not None and r.status == "DONE" and r.id in posted)
+        stranded = sorted(ep.number for ep, r in zip(season.episodes, latest, strict=True)
+                          if r is not None and r.status == "DONE" and r.id not in posted)
         failed = sum(1 for ep in season.episodes if ep.status == EpisodeStatus.FAILED)
-    bar = "▓" * done + "░" * (total - done)
-    if done >= total:
+    bar = "▓" * in_thread + "░" * (total - in_thread)
+    if in_thread >= total:
         return f":clapper: All {total} episodes rendered {bar} — they're in the thread for review.", True
     extra = f" ({failed} failed — I'll retry)" if failed else ""
-    return f":hourglass_flowing_sand: Rendering {done}/{total}… {bar}{extra}", False
+    if stranded:
+        eps = ", ".join(f"Ep {n}" for n in stranded)
+        extra += (f" ({eps} rendered but not in the thread yet — say *post ep {stranded[0]} again*)")
+    return f":hourglass_flowing_sand: Rendering — {in_thread}/{total} in the thread for review {bar}{extra}", False
 
 
 def report_progress(store: Store, season_id: int, channel: ReviewChannel) -> None:
@@ -292,9 +384,5 @@ def report_progress(store: Store, season_id: int, channel: ReviewChannel) -> Non
 
 
 def expired_renders(store: Store, now: datetime | None = None) -> list[int]:
-    """RUNNING renders whose lease ran out (their worker died): the reaper re-enqueues them."""
-    now = now or utcnow()
-    with store.session() as session:
-        return list(
-            session.scalars(select(Render.id).where(Render.status == "RUNNING", Render.lease_until < now)).all()
-        )
+    """RUNNING episode renders whose lease ran out (their worker died): the reaper re-enqueues them."""
+    return expired_jobs(store, now, episodes=True)
