@@ -138,7 +138,8 @@ def _panel(draw: ImageDraw.ImageDraw, funnel: PlatformFunnel, top: int) -> None:
     title, small, tiny = load_font("DejaVuSans-Bold", 30), load_font("DejaVuSans", 22), load_font("DejaVuSans", 18)
     summary = f"{funnel.total_views:,} views"
     if funnel.kept_overall is not None:
-        summary += f" · {funnel.kept_overall:.0%} of Ep 1 reached the last episode"
+        last = max(p.number for p in funnel.points if p.views)
+        summary += f" · {funnel.kept_overall:.0%} of Ep 1's viewers reached Ep {last}"
     draw.text((40, top + 12), funnel.label, font=title, fill=INK)
     draw.text((40 + draw.textlength(funnel.label, font=title) + 20, top + 20), summary, font=small, fill=MUTED)
     chart_top, chart_bottom = top + 110, top + PANEL_H - 70
