@@ -79,12 +79,8 @@ def post_again(app: AppContext, *, season_id: int, number: int, actor: str) -> l
     if posted:
         return _finish(app, [Said(season_id, Notice(
             template=f"Ep {number}'s card is already in the thread — vote on it there."))])
-    repost = getattr(production, "repost_render", None)  # the data core's retrying repost, when it has one
     try:
-        if repost is not None:
-            repost(app.store, render_id, app.channel, app.artifacts)
-        else:
-            production.post_for_review(app.store, render_id, app.channel, app.artifacts)
+        production.repost_render(app.store, render_id, app.channel, app.artifacts)  # retried with backoff
     except Exception as error:  # noqa: BLE001 - the channel's failure is reported in the thread, never lost
         log.warning("repost of render %s failed: %s", render_id, error)
         return _finish(app, [Said(season_id, Notice(
