@@ -119,7 +119,7 @@ class FakeGeminiImages:
         self.stop()
 
     def fail_next(self, *faults: str) -> Self:
-        """Queue faults for the next requests of this kind (see the module docstring)."""
+        """Queue faults for the next image requests, one each (see the module docstring)."""
         with self._lock:
             self.faults.extend(faults)
         return self
@@ -136,11 +136,12 @@ class FakeGeminiImages:
             return headers.get("authorization") == f"Bearer {self.token}"
         return headers.get("x-goog-api-key") == self.api_key
 
-    def take_fault(self, allowed: tuple[str, ...]) -> str | None:
-        """The next queued fault if it belongs to this kind of request."""
+    def take_fault(self, allowed: tuple[str, ...], queue: deque[str] | None = None) -> str | None:
+        """The next queued fault (of `queue`, default the image faults) if it belongs to this kind of request."""
+        queue = self.faults if queue is None else queue
         with self._lock:
-            if self.faults and self.faults[0] in allowed:
-                return self.faults.popleft()
+            if queue and queue[0] in allowed:
+                return queue.popleft()
         return None
 
     def compose(self, face: bytes | None, location: bytes | None, size: tuple[int, int]) -> bytes:

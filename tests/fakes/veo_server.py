@@ -12,7 +12,7 @@ extends (Vertex serves both):
   `bytesBase64Encoded` (what Vertex returns without a storage URI).
 
 The clip is a real H.264 MP4 (ffmpeg from imageio-ffmpeg) made of the request's input image with a slow push-in, so
-face checks on sampled frames find whoever the keyframe shows. Faults, one per started operation, in order:
+face checks on sampled frames find whoever the keyframe shows. Faults (queued with `fail_veo`), one per started operation, in order:
 ``"429"`` (start refused), ``"op_error"`` (done with an error), ``"safety"`` (done, no video,
 raiMediaFilteredReasons), ``"never_done"`` (never finishes: the client's timeout), ``"wrong_person"`` /
 ``"no_face"`` (the clip shows another person / nobody).
@@ -25,6 +25,7 @@ import itertools
 import re
 import subprocess
 import tempfile
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,14 @@ class FakeVeo(FakeGeminiImages):
         self.clip_size = clip_size
         self.clip_fps = clip_fps
         self.operations: dict[str, Operation] = {}
+        self.veo_faults: deque[str] = deque()
         self._ids = itertools.count(1)
+
+    def fail_veo(self, *faults: str) -> FakeVeo:
+        """Queue faults for the next started operations, one each (image faults queue with `fail_next`)."""
+        with self._lock:
+            self.veo_faults.extend(faults)
+        return self
 
     @property
     def started(self) -> list[Operation]:
@@ -99,7 +107,8 @@ class FakeVeo(FakeGeminiImages):
             return google_error(400, f"durationSeconds must be 4–8 (got {seconds!r})", "INVALID_ARGUMENT")
         if not instances[0].get("prompt") and not instances[0].get("image"):
             return google_error(400, "a prompt or an image is required", "INVALID_ARGUMENT")
-        fault = self.take_fault(("429", "op_error", "safety", "never_done", "wrong_person", "no_face"))
+        fault = self.take_fault(("429", "op_error", "safety", "never_done", "wrong_person", "no_face"),
+                                self.veo_faults)
         if fault == "429":
             return google_error(429, "Quota exceeded for aiplatform.googleapis.com/online_prediction_requests.",
                                 "RESOURCE_EXHAUSTED")

@@ -94,7 +94,7 @@ def test_veo_starts_polls_and_downloads(veo_fake, tmp_path, deliver):
 def test_veo_backs_off_on_429(veo_fake, tmp_path):
     sleeps: list[float] = []
     veo = VeoClient(_vertex(veo_fake), poll_interval_s=0, backoff_s=1.5, sleep=sleeps.append)
-    veo_fake.fail_next("429", "429")
+    veo_fake.fail_veo("429", "429")
     veo.generate(_png((9, 9, 9), (144, 256)), "p", 4, tmp_path / "c.mp4")
     assert sleeps[:2] == [1.5, 3.0] and len(veo_fake.requests_to(":predictLongRunning")) == 3
 
@@ -104,14 +104,14 @@ def test_veo_operation_error_safety_and_timeout(veo_fake, tmp_path):
     veo = VeoClient(_vertex(veo_fake), poll_interval_s=5, timeout_s=20, sleep=lambda s: None,
                     clock=lambda: float(next(ticks)))
     image = _png((9, 9, 9), (144, 256))
-    veo_fake.fail_next("op_error")
+    veo_fake.fail_veo("op_error")
     with pytest.raises(VeoError, match="Video generation failed on the server"):
         veo.generate(image, "p", 4, tmp_path / "a.mp4")
-    veo_fake.fail_next("safety")
+    veo_fake.fail_veo("safety")
     with pytest.raises(VeoSafetyBlock, match="could depict a child") as blocked:
         veo.generate(image, "p", 4, tmp_path / "b.mp4")
     assert blocked.value.reasons
-    veo_fake.fail_next("never_done")
+    veo_fake.fail_veo("never_done")
     with pytest.raises(VeoTimeout, match="within 20 s"):
         veo.generate(image, "p", 4, tmp_path / "c.mp4")
     assert not (tmp_path / "a.mp4").exists() and not (tmp_path / "c.mp4").exists()
