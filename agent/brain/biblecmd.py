@@ -55,8 +55,9 @@ def words_in(rest: str) -> list[str]:
     quoted = [q.strip() for q in QUOTED.findall(rest) if q.strip()]
     if quoted:
         return list(dict.fromkeys(quoted))
-    rest = re.sub(r"\b(?:the\s+words?|words?\s+like|again|anymore|any\s+more|ever|please)\b", " ", rest,
-                  flags=re.IGNORECASE)
+    rest = re.sub(r"\b(?:the\s+words?|words?\s+like|again|anymore|any\s+more|ever|please|anywhere|at\s+all|"
+                  r"in\s+(?:any|every)\s+(?:episode|script|line)s?|in\s+the\s+(?:show|season|scripts?)|"
+                  r"for\s+(?:legal|brand)\s+reasons|thanks?)\b", " ", rest, flags=re.IGNORECASE)
     items = [w.strip(" .!?:\"'") for w in WORD_SPLIT.split(rest)]
     return list(dict.fromkeys(w for w in items if w and len(w.split()) <= 3))
 

@@ -14,8 +14,6 @@ from agent.brain.router import looks_like_injection, route
 from agent.brain.tone import ToneVerdict, offline_tone
 from agent.domain import Arc, Brief, EpisodeScript, PersonaBrief
 from agent.ports import Intent, Interpretation, PersonaDraft
-from agent.understanding.brief import read_brief
-from agent.understanding.classifier import THRESHOLD, classifier
 
 FULL_BRIEF = set(Brief.model_fields)
 # Classifier labels that map onto the graph's intents (the rest are read by the stage handlers themselves).
@@ -42,6 +40,8 @@ class OfflineBrain:
         Prose (brand/product/audience/tone cues) is read while the brief is being written; once the season has a
         whole brief, only labels and numbers change it, so "make it darker" is never mistaken for a new tone.
         """
+        from agent.understanding.brief import read_brief  # agent.understanding imports agent.brain
+
         return read_brief(text, known, prose=not FULL_BRIEF <= set(known))
 
     def write_arc(self, brief: Brief, bible: PersonaBrief) -> Arc:
@@ -83,6 +83,8 @@ class OfflineBrain:
         routed = route(text, stage)
         if routed.intent != Intent.UNKNOWN or not text.strip() or looks_like_injection(text):
             return routed
+        from agent.understanding.classifier import THRESHOLD, classifier
+
         prediction = classifier().predict(text)
         intent = LABEL_INTENTS.get(prediction.label)
         if intent is None or prediction.confidence < THRESHOLD:

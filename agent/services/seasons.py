@@ -144,7 +144,7 @@ def latest_script(episode: Episode) -> tuple[ScriptVersion, EpisodeScript]:
 
 def lock_lead(session: Session, season: Season, persona: Persona, actor: str) -> LeadLock:
     """Lock the primary identity; once production started it never changes."""
-    if season.lead and season.status not in (SeasonStatus.ARC, SeasonStatus.CASTING):
+    if season.lead and season.status not in (SeasonStatus.ARC, SeasonStatus.CASTING, SeasonStatus.LOOK):
         raise SeasonError("The lead is locked for this season; supporting cast can still change.")
     lock = LeadLock(
         persona_id=persona.id,

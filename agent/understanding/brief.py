@@ -26,6 +26,8 @@ ZONE_HINT = re.compile(
     r"(?:\s+time)?\b"
     r"|\b(?P<c>[A-Z][A-Za-z_]+/[A-Za-z_/]+)\b",
 )
+TIME_CONTEXT = re.compile(r"time\s*zone|timezone|\btz\b|\btime\b|[A-Za-z]/[A-Za-z]|\d\s*(?:am|pm)\b|\d:\d\d|"
+                          r"\b(?:daily|weekly|noon|midnight|schedule|post|release|drop)", re.IGNORECASE)
 WEEKDAY_STEMS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 NOT_ZONES = {"on", "every", "each", "daily", "weekly", "starting", "from", "and", "the", "please", "pls", "sharp",
              "local", "time", "tonight", "today", "tomorrow"}
@@ -87,6 +89,11 @@ def read_brief(text: str, known: dict[str, Any] | None = None, *, prose: bool = 
         for field, value in extract_entities(text).items():
             if field not in stated:
                 fields[field] = value
+    cadence = stated.get("cadence") or {}
+    if set(cadence) == {"timezone"} and not TIME_CONTEXT.search(text):  # "a flight to Paris" is no time zone
+        fields["cadence"] = (known or {}).get("cadence") or {}
+        if not fields["cadence"]:
+            fields.pop("cadence")
     _exact_numbers(text, fields)
     if zone := unknown_zone(text):
         fields["cadence"] = {**(fields.get("cadence") or {}), "timezone": zone}

@@ -169,7 +169,8 @@ def extract_entities(text: str) -> dict[str, str]:
     for segment in segments:
         if "audience" in result:
             break
-        for pattern in AUDIENCE_CUES:
+        # the bare "for …/to …" cue only inside a brief (a brand or product named too): "a flight to Paris" is none
+        for pattern in AUDIENCE_CUES if ("brand" in result or "product" in result) else AUDIENCE_CUES[:1]:
             for match in re.finditer(pattern, segment, re.IGNORECASE):
                 value = _clean(match.group("v"))
                 known = {result.get("brand", "").lower(), result.get("product", "").lower()}

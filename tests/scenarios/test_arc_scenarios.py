@@ -104,8 +104,8 @@ def test_bible_changes_in_conversation(marketer: Marketer) -> None:
 def test_start_over_wipes_the_draft_and_returns_to_the_brief(at_arc: Marketer) -> None:
     assert "Fresh start" in at_arc.say("start over")
     assert at_arc.stage() == "brief" and at_arc.season().brief is None and at_arc.season().arc is None
-    reply = at_arc.say("Brand: Borealis. Product: the Borealis parka. 9 episodes, 45 seconds. Tone: brisk.")
-    assert "Before I write" in reply
+    reply = at_arc.say("Brand: Borealis. Product: the Borealis parka. 9 episodes, 45 seconds.")
+    assert "Before I write" in reply  # two optional fields: asked once about the rest
     assert "to cast the lead" in at_arc.say("you decide")
     assert len(at_arc.arc().episodes) == 9 and "Borealis" in at_arc.arc().title
 

@@ -75,7 +75,8 @@ def test_look_edits_uploads_and_contrast(at_look: Marketer, tmp_path: Path) -> N
     shutil.copyfile(FONT, font)
     broken = tmp_path / "Broken.otf"
     broken.write_text("not a font")
-    assert "not a readable TrueType" in at_look.say("our font", files=[broken])
+    refused = at_look.say("our font", files=[broken])  # the wording belongs to the upload validator
+    assert "Broken.otf" in refused and "look is unchanged" in refused
     bad_svg = tmp_path / "evil.svg"
     bad_svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     assert "scripts or external links" in at_look.say("logo", files=[bad_svg])

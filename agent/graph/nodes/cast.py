@@ -11,18 +11,22 @@ from pathlib import Path
 
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
+from sqlalchemy.orm import Session
 
+from agent.brain.castswap import swap_character
 from agent.context import TurnContext
-from agent.domain import Arc, Brief, LookSpec, SeasonStatus
+from agent.domain import Arc, Brief, LeadLock, LookSpec, SeasonStatus
 from agent.graph.nodes.common import ask_again, say
 from agent.graph.nodes.look import show_look
 from agent.graph.nodes.pool import offer_line
 from agent.graph.routing import off_script
 from agent.graph.state import SeasonState
+from agent.ports import Intent
 from agent.services import personas, seasons
 from agent.services.render_inputs import share_lead
 from agent.services.seasons import SeasonError
 from agent.store.models import Persona, Season
+from agent.understanding.actions import ChangeLead
 
 stable_seed = personas.stable_seed  # kept importable from here for older callers
 
@@ -40,7 +44,8 @@ def offer_cast(ctx: TurnContext, season_id: int, brief: Brief, arc: Arc) -> list
     for index, member in enumerate(members, start=1):
         lines.append(offer_line(member, index))
         ctx.app.channel.upload(ctx.thread, Path(member.portrait_path), title=f"{index}. {member.name}")
-    lines.append(f"Reply with *1*–*{len(members)}* (or a name) to lock your lead. You can also *list personas*, "
+    lines.append(f"I recommend *1. {members[0].name}* — closest to the arc's lead as written; say *go ahead* to "
+                 f"take them, or reply with *1*–*{len(members)}* (or a name) to lock your lead. You can also *list personas*, "
                  "*create persona Ada: …*, or upload a portrait.")
     say(ctx, "\n".join(lines))
     return [m.id for m in members]
@@ -53,6 +58,56 @@ def _chosen(text: str, choice: int | None, offered: list[Persona]) -> Persona | 
     lowered = text.lower()
     named = [p for p in offered if re.search(rf"\b{re.escape(p.name.lower())}\b", lowered)]
     return named[0] if len(named) == 1 else None
+
+
+def lock_and_rename(ctx: TurnContext, session: Session, season: Season, persona: Persona) -> LeadLock:
+    """Lock `persona` as the lead and put their name in the script everywhere the written lead's name was."""
+    lock = seasons.lock_lead(session, season, persona, ctx.user_id)
+    lock = share_lead(ctx.app.artifacts, lock)  # workers on other machines render the same face
+    season.lead = lock.model_dump(mode="json")
+    if season.arc:
+        arc = Arc.model_validate(season.arc)
+        lead = next((m for m in arc.cast if m.role == "lead"), None)
+        if lead is not None and lead.name != lock.name:
+            renamed, _old, _new = swap_character(arc, "lead", lock.name)
+            seasons.save_arc(session, season, renamed, note=f"lead is {lock.name}", actor=ctx.user_id)
+    return lock
+
+
+def find_persona(session: Session, season: Season, ids: list[int], option: int | None,
+                 name: str | None) -> Persona | None:
+    """A persona by offered option number or by name (offered ones first, then the team's pool)."""
+    offered = [p for p in (session.get(Persona, i) for i in ids) if p is not None]
+    if option is not None and 1 <= option <= len(offered):
+        return offered[option - 1]
+    if name:
+        for persona in [*offered, *personas.pool(session, season.team_id)]:
+            if persona.name.lower() == name.lower() or persona.name.lower().split()[0] == name.lower():
+                return persona
+    return None
+
+
+def change_lead(ctx: TurnContext, state: dict, action: ChangeLead) -> bool:
+    """"actually go with Elena": re-lock the lead (until production starts) and rename them in the script."""
+    season_id = state["season_id"]
+    with ctx.app.store.session() as session:
+        season = session.get(Season, season_id)
+        assert season is not None
+        persona = find_persona(session, season, list(state.get("cast_ids") or []), action.option, action.name)
+        if persona is None:
+            who = action.name or (f"option {action.option}" if action.option else "that")
+            say(ctx, f"I can't find {who} among the candidates or the persona pool — say *list personas* to see "
+                     "who is there, or *create persona Elena: …* first. The lead is unchanged.")
+            return True
+        previous = (season.lead or {}).get("name")
+        try:
+            lock = lock_and_rename(ctx, session, season, persona)
+        except SeasonError as error:
+            say(ctx, f"{error} (Production has started, so the lead stays {previous}.)")
+            return True
+    say(ctx, f":lock: *{lock.name}* is now the lead" + (f" instead of {previous}" if previous else "")
+        + " — their name replaces the lead's everywhere in the script.")
+    return True
 
 
 def cast_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
@@ -72,15 +127,15 @@ def cast_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
         if not offered:  # conversations from before the offer was kept in state
             offered = personas.pool(session, season.team_id)[-3:]
         persona = _chosen(text, interp.choice, offered)
+        if persona is None and interp.intent == Intent.PROCEED and offered:  # "go ahead", "you pick": the pick
+            persona = offered[0]
         if persona is None:
             return ask_again(ctx, "cast", f"Reply with a number from 1 to {len(offered)} (or a name) to pick the lead.")
         try:
-            lock = seasons.lock_lead(session, season, persona, ctx.user_id)
+            lock = lock_and_rename(ctx, session, season, persona)
         except SeasonError as error:
             say(ctx, str(error))
             return Command(goto="cast")
-        lock = share_lead(ctx.app.artifacts, lock)  # workers on other machines render the same face
-        season.lead = lock.model_dump(mode="json")
         season.status = SeasonStatus.LOOK
         brand = (season.brief or {}).get("brand", "")
     say(ctx, f":lock: *{lock.name}* is locked as the lead (portrait {lock.portrait_hash[:10]}…, seed {lock.seed}, "

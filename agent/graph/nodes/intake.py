@@ -21,6 +21,7 @@ from agent.brain.router import route
 from agent.context import TurnContext
 from agent.domain import Brief
 from agent.graph.nodes.briefing import (
+    OPTIONAL,
     QUESTIONS,
     brief_problems,
     defaults_text,
@@ -41,6 +42,7 @@ WELCOME = ("Tell me about the season: brand, product, audience, how many episode
            "Anything you leave out I'll decide and tell you.")
 
 
+WRITE_AFTER = 3  # optional fields stated in the brief after which I write at once (and say what I decided)
 EXAMPLE = ("For example: _We're Lumen Coffee and we make a cold-brew can for night-shift nurses — 8 episodes of "
            "40 seconds, cosy romance._ Or use the brief form.")
 
@@ -73,10 +75,10 @@ def intake(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
         handled = off_script(ctx, dict(state), text, interp, "intake")
         if handled is not None:
             return handled
-        if not known or interp.intent not in (Intent.ANSWER, Intent.PROCEED):
+        if not known or interp.intent not in (Intent.ANSWER, Intent.PROCEED) or missing_required(known):
             missing = missing_required(known)
             reason = _why_not(text, known, missing)
-            return _say_once(ctx, state, "welcome" if not known else f"unclear:{','.join(missing)}",
+            return _say_once(ctx, state, "welcome" if not known else _ask_key(missing),
                              WELCOME if not known else reason + (
                                  " " + " ".join(QUESTIONS[f] for f in missing) if missing
                                  else " Say *you decide* to use my defaults.") + " (Say *help* for the steps.)")
@@ -97,7 +99,8 @@ def intake(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
         return Command(goto="intake", update={"brief_draft": {k: v for k, v in fields.items() if k not in problems},
                                               "asked": asked})
     fresh = [f for f in open_fields(fields) if f not in asked]
-    if fresh and not defer_all:
+    stated = len(OPTIONAL) - len(open_fields(fields))
+    if fresh and not defer_all and stated < WRITE_AFTER:  # a real brief goes straight to an arc
         say(ctx, f"Got it — {brief.brand}, {brief.product}. Before I write, anything to add? "
                  f"{defaults_text(fresh)}.\nAnswer any of these, or say *you decide* and I'll go with my defaults.")
         return Command(goto="intake", update={"brief_draft": fields, "asked": asked + fresh})
@@ -126,7 +129,9 @@ def _why_not(text: str, known: dict[str, Any], missing: list[str]) -> str:
     if out is not None:
         return f"I can't do that: {getattr(out, 'reason', '')}."
     if any(a.kind in ("proceed", "defer") for a in actions) and missing:
-        return f"I can't start writing yet: the {' and the '.join(missing)} are the things I can't decide for you."
+        things = " and the ".join(missing)
+        return f"I can't start writing yet: the {things} {'is the one thing' if len(missing) == 1 else 'are things'} " \
+               "I can't decide for you."
     return "I couldn't find any brief details in that."
 
 
