@@ -68,7 +68,8 @@ class TikTokPublisher:
         """
         found: dict[str, Any] = {"mode": self.mode, "private_only": not self.audited,
                                  "posts_per_day": self.posts_per_day, "init_per_minute": INIT_PER_MINUTE,
-                                 "pending_inbox_per_day": self.pending_inbox_per_day}
+                                 "pending_inbox_per_day": self.pending_inbox_per_day,
+                                 "ai_label_field": "post_info.is_aigc"}
         try:
             creator = self.client.creator_info()
         except TikTokError as exc:
@@ -94,7 +95,8 @@ class TikTokPublisher:
         return {"title": title[:TITLE_LIMIT], "privacy_level": self.choose_privacy(creator),
                 "disable_comment": creator.comment_disabled, "disable_duet": creator.duet_disabled,
                 "disable_stitch": creator.stitch_disabled, "video_cover_timestamp_ms": 1000,
-                "brand_content_toggle": self.brand_content, "brand_organic_toggle": self.brand_organic}
+                "brand_content_toggle": self.brand_content, "brand_organic_toggle": self.brand_organic,
+                "is_aigc": bool(getattr(package, "ai_generated", True))}  # TikTok's AI-generated content label
 
     def publish(self, package: PublishPackage) -> PublishResult:
         """Post once per idempotency key; a repeat returns the first result, a retry resumes where it stopped."""

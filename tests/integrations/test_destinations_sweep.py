@@ -52,6 +52,8 @@ def test_three_destinations_once_each_and_figures_back(store: Store, tmp_path: P
                 publish_due(store, publishers, EP1_AT + timedelta(days=day, minutes=late))
         assert (len(tiktok.posts), len(youtube.videos), len(graph.media)) == (3, 3, 3)
         assert len(youtube.playlists) == 1 and len(youtube.playlist_items) == 3
+        assert all(p.post_info["is_aigc"] is True for p in tiktok.posts.values())  # the AI label is declared
+        assert all(v["status"]["containsSyntheticMedia"] is True for v in youtube.videos.values())
         with store.session() as s:
             states = s.scalars(select(Publication.external_state)).all()
             assert s.scalar(select(func.count()).select_from(Publication).where(
