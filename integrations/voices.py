@@ -22,8 +22,6 @@ from tools.voice.espeak import EspeakVoice, espeak_path
 from tools.voice.piper import PiperTTS, bundled_model, piper_installed
 from tools.voice.silent import SilentVoice
 
-VOICE_NAMES = ("auto", "gemini", "piper", "espeak", "silent")
-
 
 class VoiceUnavailableError(RuntimeError):
     """The configured voice cannot run on this machine (the message says what to install or set)."""

@@ -1,5 +1,6 @@
-"""Direct google-genai calls (portraits, speech): one way to build the client and one retry policy — back off on
-429/5xx, stop at once on a rejected key, and never let the key into an error message."""
+"""Gemini calls share one way to build the google-genai client and one retry policy (tenacity) — back off on
+429/5xx, stop at once on a rejected key, and never let the key into an error message. The structured-output
+client (client.py) uses the same policy with its own classification."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TypeVar
 
 from google import genai
 from google.genai import types
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from agent.brain.errors import KeyRejectedError
 from integrations.gemini.client import KEY_REJECTED, RETRYABLE, _api_error, _is_key_rejection
@@ -22,21 +24,34 @@ def genai_client(api_key: str, base_url: str | None = None) -> genai.Client:
     return genai.Client(api_key=api_key, http_options=options)
 
 
+def gemini_retrying(*, attempts: int, backoff_s: float, sleep: Callable[[float], None],
+                    retryable: Callable[[BaseException], bool] | None = None,
+                    before_sleep: Callable[[RetryCallState], None] | None = None) -> Retrying:
+    """The Gemini retry policy on tenacity: doubling delays from `backoff_s`, `attempts` tries in all, retrying
+    what `retryable` accepts (default: a 429/5xx API error) and re-raising the last exception for the caller to
+    describe."""
+    return Retrying(stop=stop_after_attempt(max(1, attempts)), wait=wait_exponential(multiplier=backoff_s, max=60),
+                    retry=retry_if_exception(retryable or _busy), sleep=sleep, reraise=True,
+                    before_sleep=before_sleep)
+
+
+def _busy(exc: BaseException) -> bool:
+    """A rate limit or a server error (a rejected key is never retried)."""
+    api = _api_error(exc)
+    return api is not None and not _is_key_rejection(api) and api.code in RETRYABLE
+
+
 def call_with_backoff(request: Callable[[], T], *, attempts: int, backoff_s: float, sleep: Callable[[float], None],
                       secret: str, failure: Callable[[str], Exception], what: str) -> T:
-    """Run `request`, retrying retryable HTTP errors with doubling delays; `failure(message)` builds the final error."""
-    delay = backoff_s
-    for attempt in range(1, attempts + 1):
-        try:
-            return request()
-        except Exception as exc:  # noqa: BLE001 - classified below
-            api = _api_error(exc)
-            if api is not None and _is_key_rejection(api):
-                raise KeyRejectedError(KEY_REJECTED.format(code=api.code)) from None
-            if api is None or api.code not in RETRYABLE or attempt == attempts:
-                detail = f"HTTP {api.code}" if api is not None else type(exc).__name__
-                message = f"{what} failed ({detail}) after {attempt} tries."
-                raise failure(message.replace(secret, "***") if secret else message) from None
-            sleep(delay)
-            delay *= 2
-    raise AssertionError("unreachable")
+    """Run `request` with the retry policy; `failure(message)` builds the final error (the key never in it)."""
+    retrying = gemini_retrying(attempts=attempts, backoff_s=backoff_s, sleep=sleep)
+    try:
+        return retrying(request)
+    except Exception as exc:  # noqa: BLE001 - classified below
+        api = _api_error(exc)
+        if api is not None and _is_key_rejection(api):
+            raise KeyRejectedError(KEY_REJECTED.format(code=api.code)) from None
+        tries = retrying.statistics.get("attempt_number", 1)
+        detail = f"HTTP {api.code}" if api is not None else type(exc).__name__
+        message = f"{what} failed ({detail}) after {tries} tries."
+        raise failure(message.replace(secret, "***") if secret else message) from None

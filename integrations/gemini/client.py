@@ -1,7 +1,8 @@
 """A small structured-output client over langchain-google-genai: retries, one repair round, clear errors.
 
-Why our own loop instead of the SDK's retry options: we want the backoff injectable (tests run in milliseconds),
-every failure turned into a `BrainError` whose message a marketer can act on, and the API key never in any message.
+Retries go through tenacity (integrations/gemini/backoff.py) rather than the SDK's options: the sleep is injectable
+(tests run in milliseconds), every failure becomes a `BrainError` whose message a marketer can act on, and the API
+key is never in any message.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from google.genai import errors as genai_errors
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_google_genai import ChatGoogleGenerativeAI
 from pydantic import BaseModel, ValidationError
+from tenacity import RetryCallState
 
 from agent.brain.errors import BrainError, KeyRejectedError
 from agent.brain.prompts import PromptLibrary
@@ -87,18 +89,20 @@ class GeminiClient:
 
     def _invoke(self, runnable: Any, messages: list[BaseMessage]) -> dict[str, Any]:
         """Call with backoff on rate limits, server errors and dropped connections; classify the rest."""
-        delay = self.backoff_s
-        for attempt in range(1, self.attempts + 1):
-            try:
-                return runnable.invoke(messages)
-            except Exception as exc:  # noqa: BLE001 - classified below, never swallowed
-                retry, error = self._classify(exc)
-                if not retry or attempt == self.attempts:
-                    raise error from None  # `from None`: the chained SDK error carries request details
-                log.info("Gemini attempt %d/%d failed (%s); retrying in %.2fs", attempt, self.attempts, error, delay)
-                self._sleep(delay)
-                delay *= 2
-        raise AssertionError("unreachable")
+        from integrations.gemini.backoff import gemini_retrying
+
+        def log_retry(state: RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome is not None else None
+            log.info("Gemini attempt %d/%d failed (%s); retrying", state.attempt_number, self.attempts,
+                     self._classify(error)[1] if error is not None else "?")
+
+        retrying = gemini_retrying(attempts=self.attempts, backoff_s=self.backoff_s, sleep=self._sleep,
+                                   retryable=lambda exc: self._classify(exc)[0], before_sleep=log_retry)
+        try:
+            result: dict[str, Any] = retrying(runnable.invoke, messages)
+        except Exception as exc:  # noqa: BLE001 - classified, never swallowed
+            raise self._classify(exc)[1] from None  # `from None`: the chained SDK error carries request details
+        return result
 
     def _classify(self, exc: BaseException) -> tuple[bool, BrainError]:
         """(retryable?, the marketer-facing error) for an exception from the client."""

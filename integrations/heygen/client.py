@@ -23,6 +23,8 @@ from typing import Any
 
 import httpx
 
+from integrations.http_retry import http_retrying
+
 RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})
 DONE, FAILED = "completed", "failed"
 
@@ -46,7 +48,8 @@ class HeyGenClient:
         self._http = http or httpx.Client(timeout=httpx.Timeout(60.0, connect=10.0), follow_redirects=True)
         self.base_url = base_url.rstrip("/")
         self.attempts = max(1, attempts)
-        self.backoff_s = backoff_s
+        self._retrying = http_retrying(attempts=self.attempts, backoff_s=backoff_s, sleep=sleep,
+                                       retry_statuses=RETRYABLE)
         self.poll_interval_s = poll_interval_s
         self.timeout_s = timeout_s
         self._sleep = sleep
@@ -55,29 +58,18 @@ class HeyGenClient:
     def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         """One API call with retries on 429/5xx/transport errors; returns the JSON body."""
         headers = {"X-Api-Key": self._key, "Accept": "application/json"}
-        delay = self.backoff_s
-        for attempt in range(1, self.attempts + 1):
-            try:
-                response = self._http.request(method, f"{self.base_url}{path}", headers=headers, **kwargs)
-            except httpx.TransportError as exc:
-                if attempt == self.attempts:
-                    raise HeyGenError(f"HeyGen unreachable ({type(exc).__name__}) after {attempt} tries") from None
-                self._sleep(delay)
-                delay *= 2
-                continue
-            if response.status_code in (401, 403):
-                raise HeyGenKeyError(f"HeyGen rejected the API key (HTTP {response.status_code}); check HEYGEN_API_KEY")
-            if response.status_code in RETRYABLE and attempt < self.attempts:
-                retry_after = response.headers.get("Retry-After", "")
-                self._sleep(float(retry_after) if retry_after.isdigit() else delay)
-                delay *= 2
-                continue
-            body = _json(response)
-            if response.status_code >= 400:
-                raise HeyGenError(f"HeyGen {method} {path} failed (HTTP {response.status_code}): "
-                                  f"{_message(body)}".replace(self._key, "***"))
-            return body
-        raise AssertionError("unreachable")
+        try:
+            response: httpx.Response = self._retrying(self._http.request, method, f"{self.base_url}{path}",
+                                                      headers=headers, **kwargs)
+        except httpx.TransportError as exc:
+            raise HeyGenError(f"HeyGen unreachable ({type(exc).__name__}) after {self.attempts} tries") from None
+        if response.status_code in (401, 403):
+            raise HeyGenKeyError(f"HeyGen rejected the API key (HTTP {response.status_code}); check HEYGEN_API_KEY")
+        body = _json(response)
+        if response.status_code >= 400:
+            raise HeyGenError(f"HeyGen {method} {path} failed (HTTP {response.status_code}): "
+                              f"{_message(body)}".replace(self._key, "***"))
+        return body
 
     def generate(self, video_inputs: list[dict[str, Any]], width: int, height: int,
                  title: str | None = None) -> str:

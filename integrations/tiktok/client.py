@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 
+from integrations.http_retry import http_retrying
+
 MB = 1024 * 1024
 MIN_CHUNK, MAX_CHUNK, DEFAULT_CHUNK = 5 * MB, 64 * MB, 10 * MB
 CREATOR_INFO = "/v2/post/publish/creator_info/query/"
@@ -24,6 +26,7 @@ STATUS_FETCH = "/v2/post/publish/status/fetch/"
 PUBLISH_COMPLETE, SEND_TO_USER_INBOX, FAILED = "PUBLISH_COMPLETE", "SEND_TO_USER_INBOX", "FAILED"
 
 
+RETRY_STATUSES = frozenset({429, *range(500, 600)})  # rate limited, or TikTok's side failed: try again
 RETRYABLE_CODES = frozenset({"rate_limit_exceeded", "internal_error", "status_timeout", "bad_response"})
 
 
@@ -106,7 +109,9 @@ class TikTokClient:
         self._token = access_token
         self._base = base_url.rstrip("/")
         self._http = http or httpx.Client(timeout=timeout_s, follow_redirects=False)
-        self._max_retries, self._backoff_s, self._sleep = max_retries, backoff_s, sleep
+        self._sleep = sleep  # also paces wait_for's status polls
+        self._retrying = http_retrying(attempts=max_retries + 1, backoff_s=backoff_s, sleep=sleep,
+                                       retry_statuses=RETRY_STATUSES)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -114,19 +119,8 @@ class TikTokClient:
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """One request with backoff on 429 / 5xx / connection errors; other answers are returned as they are."""
-        for attempt in range(self._max_retries + 1):
-            retry_after = ""
-            try:
-                response = self._http.request(method, url, **kwargs)
-            except httpx.TransportError:
-                if attempt == self._max_retries:
-                    raise
-            else:
-                if (response.status_code != 429 and response.status_code < 500) or attempt == self._max_retries:
-                    return response
-                retry_after = response.headers.get("Retry-After", "")
-            self._sleep(float(retry_after) if retry_after.isdigit() else self._backoff_s * 2 ** attempt)
-        raise AssertionError("unreachable")  # the loop always returns or raises
+        response: httpx.Response = self._retrying(self._http.request, method, url, **kwargs)
+        return response
 
     def _api(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST a JSON API call; return `data`, or raise TikTokError from the `error` envelope."""

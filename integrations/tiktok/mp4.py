@@ -7,8 +7,6 @@ import struct
 from pathlib import Path
 from typing import BinaryIO
 
-CONTAINERS = {b"moov", b"trak", b"mdia"}
-
 
 def _boxes(handle: BinaryIO, end: int) -> list[tuple[bytes, int, int]]:
     """(type, payload start, payload end) of the boxes between here and `end`."""
