@@ -43,6 +43,8 @@ class ContinuityReport(BaseModel):
     passed: bool
     checks: list[Check] = Field(default_factory=list)
     voiced: bool = False
+    # drama renders: per character / location the ΔE of each shot, and the product's (what the card's figures say)
+    figures: dict[str, list[float | None]] = Field(default_factory=dict)
 
     def summary(self) -> str:
         """One line: all good, or which checks failed and why."""
@@ -208,6 +210,8 @@ def sample_times(request: RenderRequest, output: RenderOutput | None = None) -> 
 def check_render(request: RenderRequest, output: RenderOutput) -> ContinuityReport:
     """Run every check against the real file and gather them into one report."""
     facts = probe(output.video_path)
+    if output.shots:
+        return check_drama(request, output, facts)
     checks = [check_format(request, facts), check_duration(facts, output)]
     lead_times, palette_times = sample_times(request, output)
     decoded = {t: grab_frame(output.video_path, t, output.width, output.height) for t in palette_times}
@@ -216,3 +220,66 @@ def check_render(request: RenderRequest, output: RenderOutput) -> ContinuityRepo
     checks.append(check_banned(request))
     checks.append(check_audio(output))
     return ContinuityReport(passed=all(c.passed for c in checks), checks=checks, voiced=output.voiced)
+
+
+def _per(name: str, what: str, deltas: dict[str, list[float]], limit: float) -> list[Check]:
+    checks = []
+    for key, values in deltas.items():
+        worst = max(values)
+        ok = worst <= limit
+        detail = f"{key} in {len(values)} shots (ΔE≤{worst:.1f})" if ok else \
+            f"{key} does not match its {what} in {sum(v > limit for v in values)} of {len(values)} shots " \
+            f"(ΔE {', '.join(f'{v:.0f}' for v in values)}; limit {limit:g})"
+        checks.append(Check(name=f"{name} {key}", passed=ok, detail=detail))
+    return checks
+
+
+def check_drama(request: RenderRequest, output: RenderOutput, facts: VideoFacts) -> ContinuityReport:
+    """A drama render: format, every character, every location, the product, the end card, copy and sound."""
+    from tools.continuity_cast import (
+        CHARACTER_MAX_DE,
+        LOCATION_MAX_DE,
+        PRODUCT_MAX_DE,
+        character_deltas,
+        location_deltas,
+        lock_problems,
+        product_deltas,
+    )
+
+    checks = [check_format(request, facts), check_duration(facts, output)]
+    frames = {shot["number"]: grab_frame(output.video_path, round(sum(shot["window"]) / 2, 3), output.width,
+                                         output.height) for shot in output.shots}
+    lead_file = Path(request.lead.portrait_path)
+    intact = lead_file.is_file() and image_hash(lead_file) == request.lead.portrait_hash
+    problems = lock_problems(request)
+    checks.append(Check(name="locks", passed=intact and not problems,
+                        detail="lead portrait and references match their locks" if intact and not problems else
+                        "; ".join(([] if intact else [f"{request.lead.name}'s portrait changed since it was locked"])
+                                  + problems)))
+    people, places = character_deltas(output, frames), location_deltas(output, frames)
+    checks += _per("character", "appearance lock", people, CHARACTER_MAX_DE)
+    checks += _per("location", "reference", places, LOCATION_MAX_DE)
+    product = product_deltas(output, frames)
+    if product:
+        bad = [n for n, d in product if d is None or d > PRODUCT_MAX_DE]
+        shown = [d for _n, d in product if d is not None]
+        checks.append(Check(name="product", passed=not bad,
+                            detail=f"product visible in {len(product)} shots (ΔE≤{max(shown):.1f})" if not bad else
+                            f"product not recognisable in shot(s) {', '.join(map(str, bad))}"))
+    distinct = len({(s["type"], s["location"], tuple(c["name"] for c in s["characters"])) for s in output.shots})
+    on_screen = {c["name"] for s in output.shots for c in s["characters"]}
+    checks.append(Check(name="storyboard", passed=distinct >= 6 and len(on_screen) >= 2,
+                        detail=f"{len(output.shots)} shots ({distinct} distinct), {len(on_screen)} characters, "
+                               f"{len({s['location'] for s in output.shots})} locations"))
+    end = output.windows.get("end")
+    if end:
+        checks.append(check_palette(request, output, [grab_frame(output.video_path, round(sum(end) / 2, 3),
+                                                                 output.width, output.height)]))
+    checks.append(check_banned(request))
+    checks.append(check_audio(output.model_copy(update={"voiced": True, "voice": output.voice or "music only"})))
+    figures = {f"character:{k}": list(v) for k, v in people.items()}
+    figures.update({f"location:{k}": list(v) for k, v in places.items()})
+    if product:
+        figures["product"] = [d for _n, d in product]
+    return ContinuityReport(passed=all(c.passed for c in checks), checks=checks, voiced=output.voiced,
+                            figures=figures)

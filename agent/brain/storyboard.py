@@ -177,7 +177,7 @@ def write_storyboard(script: EpisodeScript, lead: str, locations: list[str], len
             frame = [InFrame(name=face, position=FramePosition.CENTER)]
         shots.append(Shot(number=1, type=kind, location=loc, characters=frame, speaker=face, lines=turn,
                           voice_over=narr, action=action, camera=camera, duration_s=_speaking_time(turn),
-                          cue=cue, product=holds_product))
+                          cue=cue, product=holds_product and kind not in (ShotType.ESTABLISHING, ShotType.WIDE)))
         if holds_product and not last:
             shots.append(Shot(number=1, type=ShotType.INSERT, location=loc, action=script.product_moment,
                               camera=CameraMove.PUSH_IN, duration_s=INSERT_S, cue="sfx: shimmer", product=True))

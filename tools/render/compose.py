@@ -131,7 +131,7 @@ def _place_product(canvas: Image.Image, shot: Shot, product: Image.Image, holder
         target_h = max(40, int(h * 0.16))
         # the hand nearer the frame's centre holds it, so the pack never leaves the frame
         right_hand = x + w / 2 < (width + 2 * margin) / 2
-        cx, bottom = x + int(w * (0.82 if right_hand else 0.18)), y + int(h * 0.56)
+        cx, bottom = x + int(w * (0.8 if right_hand else 0.2)), y + int(h * 0.42)  # held up to show it
     item = product.resize((max(1, round(product.width * target_h / product.height)), target_h),
                           Image.Resampling.LANCZOS)
     item = with_shadow(item)

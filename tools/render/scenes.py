@@ -42,7 +42,7 @@ class Tones:
 def _gradient(w: int, h: int, top: RGB, bottom: RGB) -> Image.Image:
     ramp = np.linspace(0.0, 1.0, h, dtype=np.float32)[:, None, None]
     arr = np.asarray(top, np.float32) * (1 - ramp) + np.asarray(bottom, np.float32) * ramp
-    return Image.fromarray(np.repeat(arr, w, axis=1).astype(np.uint8), "RGB")
+    return Image.fromarray(np.repeat(arr, w, axis=1).astype(np.uint8))
 
 
 def _room(w: int, h: int, t: Tones, wall: RGB | None = None) -> tuple[Image.Image, ImageDraw.ImageDraw, int]:
