@@ -103,4 +103,5 @@ def build_package(session: Session, slot: Slot, check: ApprovalCheck, publisher:
         destination=slot.destination, publish_at=as_utc(slot.publish_at).isoformat(),
         approvals=[{"user": a.user_id, "at": as_utc(a.created_at).isoformat(), "via": a.via}
                    for a in check.approvals],
-        idempotency_key=idempotency_key(slot.id, publisher))
+        idempotency_key=idempotency_key(slot.id, publisher),
+        episode_count=len(season.episodes), made_for_kids=(season.brief or {}).get("made_for_kids"))

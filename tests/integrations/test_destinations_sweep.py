@@ -54,6 +54,9 @@ def test_three_destinations_once_each_and_figures_back(store: Store, tmp_path: P
         assert len(youtube.playlists) == 1 and len(youtube.playlist_items) == 3
         assert all(p.post_info["is_aigc"] is True for p in tiktok.posts.values())  # the AI label is declared
         assert all(v["status"]["containsSyntheticMedia"] is True for v in youtube.videos.values())
+        assert sorted(c["caption"].split(" · ")[0] for c in graph.containers.values()) == [
+            "Part 1/3", "Part 2/3", "Part 3/3"]  # Reels have no series: the package knows the season's length
+        assert all(v["status"]["selfDeclaredMadeForKids"] is False for v in youtube.videos.values())
         with store.session() as s:
             states = s.scalars(select(Publication.external_state)).all()
             assert s.scalar(select(func.count()).select_from(Publication).where(
