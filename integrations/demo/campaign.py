@@ -14,10 +14,11 @@ from rich.console import Console
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from agent.services.campaign import latest_assets
+from agent.services.approvals import counted_approvers
+from agent.services.assets import latest_assets
 from agent.services.campaign_publish import DEFAULT_OFFSETS_H, asset_publish_at, campaign_offsets
-from agent.services.campaign_review import asset_state, counted_asset_approvers
-from agent.store.models import CampaignAsset, CampaignMessage, CampaignPublication, Episode, Season
+from agent.services.campaign_review import asset_state
+from agent.store.models import EPISODE, Episode, Publication, Render, ReviewMessage, Season
 from integrations.demo.local_stack import LocalStack, ScriptedPerson
 from integrations.slack.blocks.campaign_card import CAMPAIGN_APPROVE_ACTION
 from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID
@@ -26,17 +27,23 @@ from tools.campaign.asset import KINDS, QUOTE
 CHANGED_EPISODE = 2
 
 
-def _unapproved_messages(stack: LocalStack, season_id: int) -> list[tuple[int, str, list[int]]]:
-    """(message id, ts, asset ids) of campaign messages whose current assets still lack the approver's :+1:."""
+def _unapproved_messages(stack: LocalStack, season_id: int) -> list[tuple[str, list[int]]]:
+    """(ts, asset ids) of campaign messages whose current assets still lack the approver's :+1:."""
     store = stack.runtime.context.store
     with store.session() as session:
+        season = session.get_one(Season, season_id)
+        shown: dict[str, list[int]] = {}
+        for row in session.scalars(select(ReviewMessage).join(Render, Render.id == ReviewMessage.render_id)
+                                   .join(Episode).where(Episode.season_id == season_id,
+                                                        ReviewMessage.kind != EPISODE)
+                                   .order_by(ReviewMessage.id)):
+            shown.setdefault(row.message_ts, []).append(row.render_id)
         out = []
-        for message in session.scalars(select(CampaignMessage).where(CampaignMessage.season_id == season_id)):
-            assets = [session.get_one(CampaignAsset, i) for i in message.asset_ids]
-            season = session.get_one(Season, season_id)
+        for ts, ids in shown.items():
+            assets = [session.get_one(Render, i) for i in ids]
             if any(asset_state(session, a, season) == "IN_REVIEW" and
-                   APPROVER_ID not in counted_asset_approvers(session, a, season) for a in assets):
-                out.append((message.id, message.message_ts, message.asset_ids))
+                   APPROVER_ID not in counted_approvers(session, a, season) for a in assets):
+                out.append((ts, ids))
         return out
 
 
@@ -49,7 +56,7 @@ def _wait_posted(stack: LocalStack, season_id: int, console: Console, timeout: f
         with store.session() as session:
             episodes = list(session.scalars(select(Episode).where(Episode.season_id == season_id)))
             current = [a for ep in episodes for a in latest_assets(session, ep.id).values()]
-            posted = [a for a in current if a.message_ts and not a.message_ts.startswith("posting:")]
+            posted = [a for a in current if a.card_ts and not a.card_ts.startswith("posting:")]
             failed = [a for a in current if a.status == "FAILED"]
         if len(posted) != shown:
             shown = len(posted)
@@ -67,7 +74,7 @@ def _approve_all(stack: LocalStack, season_id: int) -> int:
     """The approver approves every campaign message still waiting for them, over signed HTTP like in Slack: the
     first with the Approve button, the rest with :+1: reactions."""
     pending = _unapproved_messages(stack, season_id)
-    for index, (_mid, ts, _ids) in enumerate(pending):
+    for index, (ts, _ids) in enumerate(pending):
         if index == 0:
             stack.sender.block_action(APPROVER_ID, CAMPAIGN_APPROVE_ACTION, None, DRAMA_CHANNEL_ID, ts)
         else:
@@ -103,8 +110,8 @@ def finish_campaign(stack: LocalStack, season_id: int, last_release: datetime, c
     now = last_release + timedelta(hours=latest, minutes=1)
     result = stack.runtime.publish_due(now)
     with store.session() as session:
-        total = session.scalar(select(func.count(CampaignPublication.id)).where(
-            CampaignPublication.status == "PUBLISHED"))
+        total = session.scalar(select(func.count(Publication.id)).join(Render, Render.id == Publication.render_id)
+                               .where(Render.kind != EPISODE, Publication.status == "PUBLISHED"))
     console.print(f"  simulated clock {now:%Y-%m-%d %H:%M} UTC: last campaign sweep "
                   f"({result.published} episodes left); {total} campaign assets published to the outbox in all")
 
@@ -118,14 +125,14 @@ def campaign_report(session: Session, episode: Episode) -> list[dict[str, Any]]:
         asset = current.get(kind)
         if asset is None:
             continue
-        publication = session.scalar(select(CampaignPublication).where(
-            CampaignPublication.asset_id == asset.id, CampaignPublication.status == "PUBLISHED"))
+        publication = session.scalar(select(Publication).where(
+            Publication.render_id == asset.id, Publication.status == "PUBLISHED"))
         at = asset_publish_at(session, asset)
         out.append({
             "kind": kind, "version": asset.version, "status": asset_state(session, asset, season),
             "files": asset.files, "text": asset.text if kind != QUOTE else asset.text[:300],
             "publish_at": at.isoformat() if at else None,
-            "approved_by": counted_asset_approvers(session, asset, season),
+            "approved_by": counted_approvers(session, asset, season),
             "lint": asset.lint, "outbox": publication.location if publication else None,
         })
     return out
