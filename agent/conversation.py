@@ -25,6 +25,7 @@ from agent.services import seasons
 
 log = logging.getLogger(__name__)
 PG_SCHEMES = ("postgresql", "postgres")
+MAX_MESSAGE_CHARS = 4000  # what one turn reads; longer messages are cut with a note (a 100 KB paste stays fast)
 
 
 def is_postgres(database_url: str | None) -> bool:
@@ -113,6 +114,11 @@ class Conversation(AbstractContextManager["Conversation"]):
             context = Turn(app=self.app, thread=ThreadRef(channel_id=channel_id, thread_ts=thread_ts),
                            user_id=user_id, team_id=team_id, files=[Path(f) for f in files])
             config = {"configurable": {"thread_id": key}}
+            if len(text) > MAX_MESSAGE_CHARS:  # a pasted document: read the start, say so, never echo it back
+                self.app.channel.say(context.thread, (
+                    f"That message is long ({len(text.encode()) // 1024} KB). I read its first "
+                    f"{MAX_MESSAGE_CHARS:,} characters; send the rest in smaller messages if it matters."))
+                text = text[:MAX_MESSAGE_CHARS]
             if not self.graph.get_state(config).next:
                 self.graph.invoke({"season_id": season_id, "stage": "brief"}, config, context=context)
             self.graph.invoke(Command(resume=text), config, context=context)

@@ -53,14 +53,27 @@ def bad_fields(error: ValidationError) -> set[str]:
     return {str(item["loc"][0]) for item in error.errors() if item["loc"]}
 
 
+MARKUP = str.maketrans({"<": "‹", ">": "›", "*": "*\u200b", "_": "_\u200b", "~": "~\u200b", "`": "ʼ"})
+
+
+def plain(value: object, limit: int = 200) -> str:
+    """A marketer's value shown back inside our own markup: no mention or link tokens (angle brackets become look-
+    alikes), bold/italic/strike/code characters made inert, cut to `limit` characters with an ellipsis."""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.translate(MARKUP)
+
+
 def brief_summary(brief: Brief) -> str:
-    """One-paragraph recap of the brief."""
+    """One-paragraph recap of the brief (the marketer's values made inert)."""
     c = brief.cadence
     return (
-        f"*Brief* — {brief.brand} · {brief.product} · for {brief.audience} · {brief.episode_count} episodes × "
+        f"*Brief* — {plain(brief.brand)} · {plain(brief.product)} · for {plain(brief.audience)} · "
+        f"{brief.episode_count} episodes × "
         f"~{brief.episode_length_s} s · {c.kind.value} at {c.release_time.strftime('%H:%M')} {c.timezone} · "
         f"{brief.destination.value.replace('_', ' ')} · {', '.join(brief.markets)} · {', '.join(brief.platforms)} · "
-        f"goal: {brief.goal} · tone: {brief.tone}"
+        f"goal: {plain(brief.goal)} · tone: {plain(brief.tone)}"
     )
 
 

@@ -73,7 +73,7 @@ def save_brief(session: Session, season: Season, brief: Brief) -> None:
     season.brief = brief.model_dump(mode="json")
     season.cadence = brief.cadence.model_dump(mode="json")
     if not season.title or season.title == "Untitled season":
-        season.title = f"{brief.brand} — {brief.product}"
+        season.title = f"{brief.brand} — {brief.product}"[:200]
 
 
 def current_bible(session: Session, season: Season) -> PersonaBrief:
@@ -104,12 +104,12 @@ def save_arc(session: Session, season: Season, arc: Arc, note: str = "arc", acto
     from agent.services.arcs import record_version
 
     season.arc = arc.model_dump(mode="json")
-    season.title = arc.title
+    season.title = arc.title[:200]  # the column's length: a long brand must never break the thread
     existing = {ep.number: ep for ep in season.episodes}
     for script in arc.episodes:
         episode = existing.get(script.number)
         if episode is None:
-            episode = Episode(number=script.number, title=script.title)
+            episode = Episode(number=script.number, title=script.title[:200])
             season.episodes.append(episode)
             session.flush()
         add_script_version(session, episode, script, note=note)
@@ -127,7 +127,7 @@ def add_script_version(session: Session, episode: Episode, script: EpisodeScript
         return latest
     version = ScriptVersion(version=(latest.version + 1) if latest else 1, script=payload, note=note)
     episode.scripts.append(version)
-    episode.title = script.title
+    episode.title = script.title[:200]
     if episode.status not in (EpisodeStatus.PUBLISHED,):
         episode.status = EpisodeStatus.SCRIPTED
     session.flush()

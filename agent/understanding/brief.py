@@ -18,6 +18,8 @@ from agent.brain.briefparse import CITY_ZONES, parse_brief, parse_timezone
 from agent.understanding.entities import extract_entities, fix_typos
 from agent.understanding.numbers import number_before
 
+# Longest values kept (they go into titles, cards and the season's title column, String(200)).
+CAPS = {"brand": 60, "product": 100, "audience": 150, "tone": 120, "goal": 120}
 COUNT_NOUNS = r"episodes?|eps?|parts?|installments?|instalments?"
 LENGTH_NOUNS = r"seconds?|secs?|s|minutes?|mins?"
 ZONE_HINT = re.compile(
@@ -98,3 +100,15 @@ def read_brief(text: str, known: dict[str, Any] | None = None, *, prose: bool = 
     if zone := unknown_zone(text):
         fields["cadence"] = {**(fields.get("cadence") or {}), "timezone": zone}
     return fields
+
+
+def cap_fields(fields: dict[str, Any]) -> list[str]:
+    """Shorten over-long text values in place; one note per shortened field (said back to the marketer)."""
+    notes = []
+    for field, limit in CAPS.items():
+        value = fields.get(field)
+        if isinstance(value, str) and len(value) > limit:
+            fields[field] = value[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-") or value[:limit]
+            notes.append(f"the {field} was {len(value)} characters, so I kept the first {len(fields[field])} "
+                         f"(“{fields[field][:40]}…”) — send a shorter one to change it")
+    return notes

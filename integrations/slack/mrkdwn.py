@@ -27,11 +27,14 @@ _BULLET = re.compile(r"^(?P<indent>[ \t]*)[-*+][ \t]+(?=\S)", re.MULTILINE)
 _TASK = re.compile(r"^(?P<lead>[ \t]*• )\[(?P<mark>[ xX])\][ \t]+", re.MULTILINE)
 _RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.MULTILINE)
 _AMP = re.compile(r"&(?!(?:amp|lt|gt);)")
+# The bot never broadcasts: @channel/@here/@everyone and user-group pings are shown as plain words, whoever wrote them.
+_BROADCAST = re.compile(r"<!(channel|here|everyone)(?:\|[^<>]*)?>|<!subteam\^[^<>|]*(?:\|([^<>]*))?>")
 
 
 def to_mrkdwn(text: str) -> str:
     """Convert Markdown to Slack mrkdwn, leaving code, Slack tokens and existing mrkdwn as they are."""
     saved: list[str] = []
+    text = _BROADCAST.sub(lambda m: f"@{m.group(1)}" if m.group(1) else (m.group(2) or "@team"), text)
 
     def keep(value: str) -> str:
         saved.append(value)

@@ -37,6 +37,7 @@ from agent.graph.state import SeasonState
 from agent.ports import Intent
 from agent.services import seasons
 from agent.store.models import Season
+from agent.understanding.brief import cap_fields
 
 WELCOME = ("Tell me about the season: brand, product, audience, how many episodes (8–12) and how long (15–120 s). "
            "Anything you leave out I'll decide and tell you.")
@@ -67,6 +68,8 @@ def intake(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
         return Command(goto="intake")
     bible_only = parse_bible_change(text) is not None and handle_bible(ctx, state["season_id"], text)
     fields = ctx.app.brain.extract_brief(text, known)
+    if notes := cap_fields(fields):
+        say(ctx, "Note: " + "; ".join(notes) + ".")
     defer_all = is_deferral(text) and bool(known)
     if fields == known and not defer_all:
         if bible_only:

@@ -19,8 +19,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from agent.services.seasons import find_season, thread_key
+from agent.user_errors import is_database_busy
 from agent.user_errors import message as user_message
 from integrations.slack.attachments import AttachmentError, download_attachments
+from integrations.slack.busy import retry_when_busy
 from integrations.slack.dedupe import first_time
 from integrations.slack.deps import SlackDeps
 from integrations.slack.listeners.middleware import first_delivery
@@ -38,6 +40,21 @@ def strip_bot_mention(text: str, bot_user_id: str | None) -> str:
     if bot_user_id:
         text = re.sub(rf"<@{bot_user_id}(?:\|[^>]*)?>\s*", "", text)
     return text.strip()
+
+
+def decode_slack_text(text: str) -> str:
+    """Slack's text as the marketer typed it: `&amp; &lt; &gt;` decoded, broadcast tokens made plain words.
+
+    Slack escapes the three control characters users type, and turns a typed @channel into `<!channel>`. Both are
+    undone here so a brand reads "Marks & Spencer", not "Marks &amp". A token the user typed literally ("<!here>",
+    arriving as `&lt;!here&gt;`) is decoded to look-alike brackets, so it can never become a real Slack token when
+    the value is shown again. People mentions (`<@U…>`) stay: "add @dana as approver" needs them.
+    """
+    text = re.sub(r"&lt;([@#!][^&<>]*)&gt;", "‹\\1›", text)
+    text = re.sub(r"<!(channel|here|everyone)(?:\|[^>]*)?>", r"@\1", text)
+    text = re.sub(r"<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>", lambda m: m.group(1) or "@team", text)
+    text = re.sub(r"<((?:https?|mailto):[^<>|\s]+)(?:\|[^<>]*)?>", r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def show_status(set_status: StatusSetter | None, status: str, loading: list[str] | None = None) -> None:
@@ -62,7 +79,7 @@ def run_turn(deps: SlackDeps, client: WebClient, event: dict[str, Any], team_id:
     thread_ts = event.get("thread_ts") or event["ts"]
     if not first_time(deps.app.store, f"msg:{channel}:{event['ts']}", "message"):
         return
-    text = strip_bot_mention(event.get("text", ""), bot_user_id)
+    text = decode_slack_text(strip_bot_mention(event.get("text", ""), bot_user_id))
     show_status(set_status, THINKING, LOADING_MESSAGES)
     try:
         files: list[Path] = []
@@ -74,6 +91,8 @@ def run_turn(deps: SlackDeps, client: WebClient, event: dict[str, Any], team_id:
     except AttachmentError as error:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=f":paperclip: {error}")
     except Exception as exc:  # reported to the thread with a reference, and logged with the traceback
+        if is_database_busy(exc):
+            raise  # retried, then re-queued, by integrations/slack/busy.py (the listener's decorator)
         ref = uuid.uuid4().hex[:8]
         log.exception("turn failed (ref %s)", ref)
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=friendly_error(exc, ref))
@@ -85,6 +104,7 @@ def register(app: App, deps: SlackDeps) -> None:
     """app_mention everywhere; plain messages only inside season threads or DMs."""
 
     @app.event("app_mention")
+    @retry_when_busy(deps.app.store)
     def on_mention(event: dict[str, Any], client: WebClient, context: dict[str, Any],
                    set_status: StatusSetter | None = None) -> None:
         if not first_delivery(deps.app.store, context, "app_mention"):
@@ -92,6 +112,7 @@ def register(app: App, deps: SlackDeps) -> None:
         run_turn(deps, client, event, context.get("team_id") or "", context.get("bot_user_id"), set_status)
 
     @app.event("message")
+    @retry_when_busy(deps.app.store)
     def on_message(event: dict[str, Any], client: WebClient, context: dict[str, Any],
                    set_status: StatusSetter | None = None) -> None:
         if event.get("subtype") in IGNORED_SUBTYPES or event.get("bot_id"):
