@@ -122,7 +122,7 @@ class GraphClient:
         url = f"{self.base}/{path.lstrip('/')}"
         headers = {"Authorization": f"Bearer {self._token}"}
         data = {k: v for k, v in (params or {}).items() if v is not None}
-        for attempt in self._retrying:
+        for attempt in self._retrying.copy():  # a fresh state per call (thread-safe)
             with attempt:
                 if method == "GET":
                     return self._once("GET", url, params=data, headers=headers)
@@ -137,7 +137,7 @@ class GraphClient:
             body = handle.read()
         headers = {"Authorization": f"OAuth {self._token}", "offset": str(offset), "file_size": str(size),
                    "Content-Type": "application/octet-stream"}
-        for attempt in self._retrying:
+        for attempt in self._retrying.copy():  # a fresh state per call (thread-safe)
             with attempt:
                 return self._once("POST", upload_url, content=body, headers=headers)
         raise AssertionError("unreachable")

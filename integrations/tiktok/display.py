@@ -62,7 +62,7 @@ class TikTokMetrics:
         ids = [i for i in dict.fromkeys(external_ids) if i.isdigit()]
         found: dict[str, dict[str, float]] = {}
         for start in range(0, len(ids), BATCH):
-            for attempt in self._retrying:
+            for attempt in self._retrying.copy():  # a fresh state per call (thread-safe)
                 with attempt:
                     videos = self._query(ids[start:start + BATCH])
             for video in videos:

@@ -176,7 +176,7 @@ class YouTubeClient:
     def _call(self, name: str, make: Callable[[], Any]) -> Any:
         """Execute one API request with backoff; count its quota; translate Google's errors."""
         try:
-            for attempt in self._retrying:
+            for attempt in self._retrying.copy():  # a fresh state per call (thread-safe)
                 with attempt:
                     self.quota.spend(name)
                     return make().execute(num_retries=0)
@@ -203,7 +203,7 @@ class YouTubeClient:
             if not resume_uri:
                 self.quota.spend("videos.insert")
             while response is None:
-                for attempt in self._retrying:
+                for attempt in self._retrying.copy():  # a fresh state per call (thread-safe)
                     with attempt:
                         _, response = request.next_chunk(http=recorder, num_retries=0)
         except HttpError as exc:
