@@ -6,15 +6,19 @@ conversation's memory, so the answer is the same in the thread, the CLI and the 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from agent.domain import Brief, Cadence
 from agent.services.approvals import counted_approvers, latest_render, missing_roles, waiting_on
 from agent.store.db import Store
 from agent.store.models import AuditEntry, ChangeRequest, Publication, Season, Slot
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 class EpisodeView(BaseModel):
@@ -35,6 +39,36 @@ class EpisodeView(BaseModel):
     cover_path: str | None = None
 
 
+class BriefView(BaseModel):
+    """The brief the season was written from (and the bible's banned words), for `status --json` and the board."""
+
+    brand: str
+    product: str
+    audience: str
+    tone: str
+    episode_count: int
+    episode_length_s: int
+    cadence: str
+    timezone: str
+    banned_words: list[str] = Field(default_factory=list)
+
+
+def cadence_text(cadence: Cadence) -> str:
+    """"weekly on Tue, Fri at 18:00 Europe/London" — the cadence as a marketer reads it."""
+    days = ", ".join(DAY_NAMES[d] for d in cadence.weekdays)
+    shape = {"daily": "daily", "every_n_days": f"every {cadence.every_n_days} days",
+             "weekly": f"weekly on {days}" if days else "weekly",
+             "explicit": f"on {len(cadence.dates)} set dates"}[cadence.kind.value]
+    return f"{shape} at {cadence.release_time.strftime('%H:%M')} {cadence.timezone}"
+
+
+def local_time(moment: datetime, zone: str) -> str:
+    """A slot in the season's own time zone (ISO with its offset), so calendars never read in UTC by surprise."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(zone)).isoformat()
+
+
 class SeasonView(BaseModel):
     """The whole season at a glance."""
 
@@ -42,6 +76,7 @@ class SeasonView(BaseModel):
     title: str
     status: str
     thread: str
+    brief: BriefView | None = None
     approvers: list[str]
     roles: dict[str, str] = Field(default_factory=dict)  # approver → sign-off role
     quorum: int
@@ -118,6 +153,18 @@ def season_view(store: Store, season_id: int) -> SeasonView:
         if season is None:
             raise LookupError(f"No season with id {season_id}")
         approvers = [a.user_id for a in season.approvers]
+        brief_view = None
+        zone = "UTC"
+        if season.brief:
+            from agent.services.seasons import current_bible
+
+            brief = Brief.model_validate(season.brief)
+            zone = brief.cadence.timezone
+            brief_view = BriefView(
+                brand=brief.brand, product=brief.product, audience=brief.audience, tone=brief.tone,
+                episode_count=brief.episode_count, episode_length_s=brief.episode_length_s,
+                cadence=cadence_text(brief.cadence), timezone=zone,
+                banned_words=list(current_bible(session, season).banned_words))
         episodes = []
         for ep in season.episodes:
             render = latest_render(ep)
@@ -138,11 +185,12 @@ def season_view(store: Store, season_id: int) -> SeasonView:
                 if render is not None and ep.status in ("IN_REVIEW", "RENDERED") else [],
                 missing_roles=missing_roles(session, render, season) if render else [],
                 change_notes=notes,
-                publish_at=slot.publish_at.isoformat() if slot else None, published=published,
+                publish_at=local_time(slot.publish_at, zone) if slot else None, published=published,
                 continuity_passed=report.get("passed") if report else None,
                 cover_path=render.cover_path if render is not None and render.status == "DONE" else None,
             ))
         return SeasonView(id=season.id, title=season.title, status=season.status, thread=season.thread_key,
+                          brief=brief_view,
                           approvers=approvers, roles={a.user_id: a.role for a in season.approvers if a.role},
                           quorum=season.quorum, episodes=episodes)
 

@@ -130,3 +130,15 @@ def test_the_lead_can_change_after_casting(at_look: Marketer) -> None:
     assert at_look.season().lead["name"] == other
     lines = " ".join(line.speaker for ep in at_look.arc().episodes for line in ep.lines)
     assert other.upper() in lines.upper() and first.upper() not in lines.upper()
+
+
+def test_status_json_carries_the_brief_and_the_bible(marketer: Marketer) -> None:
+    from tools.status import season_view
+
+    marketer.say(NATURAL_BRIEFS[0][0])
+    marketer.say("never say 'cheap'")
+    view = season_view(marketer.store, marketer.season().id).model_dump(mode="json")
+    brief = view["brief"]
+    assert (brief["brand"], brief["episode_count"], brief["episode_length_s"]) == ("Juniper & Sage", 8, 45)
+    assert brief["cadence"] == "weekly on Tue, Fri at 19:00 Europe/London" and brief["banned_words"] == ["cheap"]
+    assert brief["audience"] and brief["tone"] and brief["product"] == "lavender sleep tea"
