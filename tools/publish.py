@@ -276,9 +276,9 @@ def _sweep_season(store: Store, season_id: int, publishers: Mapping[str, Publish
             if outcome.fallback:
                 tell(f"{step.platform} couldn't take {name} of '{title}' ({outcome.fallback['reason']}), so I put it "
                      f"in the {outcome.fallback['fallback']} instead: {outcome.detail}. Post it from there by hand; "
-                     "later episodes carry on.")
+                     "later episodes carry on.", "published")
             else:
-                tell(f"Published {name} of '{title}' to {step.platform}: {outcome.detail}")
+                tell(f"Published {name} of '{title}' to {step.platform}: {outcome.detail}", "published")
         elif outcome.kind == "already":  # a concurrent sweep finished it between our plan and our claim
             out.skipped_already += 1
         elif outcome.kind in ("failed", "spent"):
@@ -286,7 +286,8 @@ def _sweep_season(store: Store, season_id: int, publishers: Mapping[str, Publish
             then = ("Later episodes on it wait" if outcome.kind == "failed" else
                     "Fix the cause, then ask me to re-schedule the season to retry; later episodes on it wait")
             if outcome.detail:  # a row that gave up on an earlier sweep was told about then
-                tell(f"Publishing {name} of '{title}' to {step.platform} failed ({outcome.detail}). {then}.")
+                tell(f"Publishing {name} of '{title}' to {step.platform} failed ({outcome.detail}). {then}.",
+                     "failed" if outcome.kind == "failed" else "gave_up")
 
 
 def approved_episode(store: Store, episode_id: int) -> bool:

@@ -25,9 +25,10 @@ REMIND_BEFORE = timedelta(hours=24)
 class SweepMessage:
     """News for one season's thread.
 
-    kind is 'note' for plain news, 'hold' for a standing hold, 'reminder' before a slot, and 'confirm' when a slot
-    in confirm mode is due: then slot_ids are the slots `agent.services.scheduling.confirm_slot` would release (the
-    Slack layer can hang a Publish button on it).
+    kind is 'note' for plain news, 'published', 'failed' (a retry is scheduled), 'gave_up' (no more retries),
+    'hold' for a standing hold, 'reminder' before a slot, and 'confirm' when a slot in confirm mode is due: then
+    slot_ids are the slots `agent.services.scheduling.confirm_slot` would release (the Slack layer can hang a
+    Publish button on it). Campaign assets' news comes with the same kinds.
     """
 
     season_id: int
@@ -45,6 +46,9 @@ class SweepResult:
     held: int = 0
     failed: int = 0
     messages: list[SweepMessage] = field(default_factory=list)
+    campaign_published: int = 0  # campaign assets (the counts above are episodes)
+    campaign_held: int = 0
+    campaign_failed: int = 0
 
 
 def local_time(season: Season, instant: datetime) -> str:

@@ -135,7 +135,7 @@ def test_publishes_approved_due_assets_once_and_holds_the_rest(
         assert s.scalar(select(func.count(Publication.id)).where(Publication.slot_id.is_(None))) == 5
     folder = tmp_path / "outbox" / f"season-{season_id}" / "campaign" / "ep01-carousel"
     assert len(list(folder.glob("*.png"))) >= 4 and (folder / "metadata.json").exists()
-    assert any("Holding the Ep 2" in text for _sid, text in on_release.messages)
+    assert any("Holding the Ep 2" in m.text for m in on_release.messages)
     assert not list((tmp_path / "outbox" / f"season-{season_id}" / "campaign").glob("ep02-*"))
 
 
@@ -157,7 +157,7 @@ def test_an_asset_with_a_banned_word_is_flagged_and_never_published(
     flagged = {k for k, a in current.items() if a.status == "FLAGGED"}
     assert flagged and not flagged & published
     assert all("lighthouse" in " ".join(current[k].lint["remaining"]).lower() for k in flagged)
-    assert any("flagged by the Persona Brief" in text for _sid, text in result.messages)
+    assert any("flagged by the Persona Brief" in m.text for m in result.messages)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -195,3 +195,65 @@ def test_thumbs_down_asks_which_asset_and_removing_thumbs_up_withdraws(
         assert not any(is_asset_approved(s, a) for a in latest_assets(s, episode.id).values())
     assert not campaign_reaction(store, channel, lambda _i: None, channel_id="C_DRAMA", ts="9.9", user_id=APPROVER,
                                  reaction="+1", added=True), "an episode card is not a campaign message"
+
+
+class BrokenPublisher:
+    """A platform that keeps answering 502 (and echoes the token it was sent, as some do)."""
+
+    name = "outbox"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def publish(self, package):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        raise RuntimeError("upstream 502 for token xoxb-1234567890-abcdefghij")
+
+
+def test_a_campaign_asset_that_keeps_failing_gives_up_and_says_so_once(
+        store: Store, season_id: int, tmp_path: Path, channel: RecordingChannel) -> None:
+    from agent.sweep import publish_sweep
+
+    slot(store, 1)
+    produce(store, season_id, tmp_path, channel, {1})
+    approve(store, channel, message_ts(store, 1))
+    broken = BrokenPublisher()
+    start = RELEASE + timedelta(minutes=1)
+
+    def quote_news(at: datetime) -> list[tuple[str, str]]:
+        result = publish_sweep(store, publishers={}, campaign_publishers={"outbox": broken}, now=at)
+        return [(m.kind, m.text) for m in result.messages if "quote" in m.text]
+
+    first = quote_news(start)
+    assert [k for k, _ in first] == ["failed"] and "attempt 1 of 3" in first[0][1] and "I'll retry" in first[0][1]
+    assert quote_news(start + timedelta(seconds=30)) == [], "waits for its backoff"
+    assert [k for k, _ in quote_news(start + timedelta(minutes=1))] == ["failed"]
+    last = quote_news(start + timedelta(minutes=3))
+    assert [k for k, _ in last] == ["gave_up"] and "gave up after 3 attempts" in last[0][1]
+    assert "I'll retry" not in last[0][1] and "xoxb-1234567890" not in last[0][1]
+    assert quote_news(start + timedelta(hours=1)) == [], "given up is said once, not every minute"
+    with store.session() as s:
+        rows = s.execute(select(Publication.status, Publication.error, Publication.attempts).join(
+            Render, Render.id == Publication.render_id).where(Render.kind == "quote")).all()
+    assert [(status, attempts) for status, _e, attempts in rows] == [("GAVE_UP", 3)]
+    assert "xoxb-1234567890" not in rows[0][1] and "REDACTED" in rows[0][1], "ledger errors are redacted"
+
+
+def test_one_sweep_publishes_episodes_and_campaign_assets(
+        store: Store, season_id: int, tmp_path: Path, channel: RecordingChannel) -> None:
+    from agent.sweep import publish_sweep
+    from integrations.outbox import OutboxPublisher
+
+    slot(store, 1)
+    produce(store, season_id, tmp_path, channel, {1})
+    approve(store, channel, message_ts(store, 1))
+    result = publish_sweep(store, publishers={"outbox": OutboxPublisher(tmp_path / "outbox")},
+                           campaign_publishers={"outbox": CampaignOutboxPublisher(tmp_path / "outbox")},
+                           channel=channel, now=RELEASE + timedelta(minutes=1))
+    assert result.published == 1, "episode 1 went out on its slot"
+    assert result.campaign_published == 3, "teaser, quote and write-up are due by release"
+    with store.session() as s:
+        kinds = sorted(s.scalars(select(Render.kind).join(Publication, Publication.render_id == Render.id)
+                                 .where(Publication.status == "PUBLISHED")))
+    assert kinds == ["episode", "quote", "teaser", "writeup"]
+    assert sum("Published" in text for text in channel.said) == 4, "every publication was told in the thread"

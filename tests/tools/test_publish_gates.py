@@ -74,7 +74,7 @@ def test_confirm_mode_publishes_only_after_an_approver_confirms(store: Store, tm
         assert done.ok and "U_BEN" in done.text and "released Ep 1" in done.text
     result = publish_due(store, [rec], EP1_AT + timedelta(days=1, minutes=1))
     assert result.published == 1 and len(rec.calls) == 1  # episode 2 (due too) now asks for its own confirmation
-    assert [m.kind for m in result.messages] == ["note", "confirm"]
+    assert [m.kind for m in result.messages] == ["published", "confirm"]
     with store.session() as s:
         assert s.get_one(Slot, ask.slot_ids[0]).confirmed_by == "U_BEN"
 
