@@ -36,7 +36,7 @@ END = (r"(?=\s*(?:[,.;!?()\n]|$|\s[-—–]\s|\s(?:and|but|so|who|which|that)\s+
        r"would|is|are|has|needs?|launch(?:es|ing)?)\b))")
 PRODUCT_END = (r"(?=\s*(?:[,;!?()\n]|\.(?:\s|$)|$|\s[-—–]\s|\s(?:for|to|aimed|targeting|targeted|audience|and\s+we|"
                r"and\s+want|we\s+want|with\s+a|in\s+a|as\s+a|,)\b))")
-AUDIENCE_END = r"(?=\s*(?:[,;!?()\n]|\.(?:\s|$)|$|\s[-—–]\s|\s(?:with|in\s+a|and\s+we|we|please|pls|plz|—)\b))"
+AUDIENCE_END = r"(?=\s*(?:[,;:!?()\n]|\.(?:\s|$)|$|\s[-—–]\s|\s(?:with|in\s+a|and\s+we|we|please|pls|plz|—)\b))"
 BRAND_CUES = [
     (rf"(?i:\b(?:we\s*'?re|we\s+are|we\s+at|i\s*'?m\s+with|i\s+am\s+with|i\s+work\s+(?:for|at)|i\s+run\s+\w+\s+at|"
     rf"we\s+represent|i\s*'?m\s+from|this\s+is|(?:a|small|the)\s+brand\s+called|brand\s*'?s\s+called|"

@@ -22,8 +22,8 @@ from integrations.demo.campaign import campaign_report, finish_campaign, run_cam
 from integrations.demo.local_stack import LocalStack, ScriptedPerson
 from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID, MARKETER_ID, OTHER_ID
 
-BRIEF = ("New season! Brand: Lumen Coffee. Product: Lumen Night Brew cold-brew can. Audience: night-shift nurses. "
-         "Goal: awareness. Tone: cosy suspense. 40 episodes, {seconds} seconds each, daily at 6pm New York.")
+BRIEF = ("New season! We're Lumen Coffee, and our hero product is the Lumen Night Brew cold-brew can. We'd love "
+         "something cosy and suspenseful for night-shift nurses: 40 episodes of {seconds} seconds, daily at 6pm New York.")
 REVISED_EPISODE = 3
 
 
