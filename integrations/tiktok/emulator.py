@@ -1,4 +1,4 @@
-"""A local stand-in for TikTok's Content Posting API (the endpoints in DESIGN §4), speaking real HTTP.
+"""A local stand-in for TikTok's Content Posting API (DESIGN §4) and Display API video query, real HTTP.
 
 It checks the bearer token, validates init bodies and every Content-Range against the announced chunk plan, walks
 a post through PROCESSING_UPLOAD → PROCESSING_DOWNLOAD → PUBLISH_COMPLETE (or SEND_TO_USER_INBOX), records every
