@@ -114,11 +114,9 @@ class Runtime:
     def publish_due(self, now: datetime):  # type: ignore[no-untyped-def]
         """One publish sweep — episodes and campaign assets — with a note per season thread. The worker's
         minutely job, `cliffhanger publish-due` and the demo all call this."""
-        from agent.sweep import sweep_and_report
+        from agent.app.releases import publish_due  # the use case: sweep, then the one follow-up step
 
-        ctx = self.context
-        return sweep_and_report(ctx.store, self.publishers, ctx.channel, now=now,
-                                campaign_publishers=self.campaign_publishers, artifacts=ctx.artifacts)
+        return publish_due(self.context, now, self.campaign_publishers).result
 
     def close(self) -> None:
         """Release the database connections (the queue consumer, if any, is stopped by whoever started it)."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from agent.app import wording
 from agent.app.events import (
@@ -112,13 +114,22 @@ def release_question(app: AppContext, season_id: int, slot_ids: tuple[int, ...])
                                slot_ids=[s.id for s in slots], approvers=[a.user_id for a in season.approvers])
 
 
-def publish_due(app: AppContext, now: datetime, campaign_publishers: Mapping[str, Publisher] | None = None
-                ) -> list[Event]:
-    """Run the publish sweep (the data core's one entry point) and tell each thread what happened; a due
-    confirm-mode release becomes a question with a Publish button."""
-    from agent.sweep import sweep_and_report
+@dataclass(frozen=True)
+class Swept:
+    """One sweep: the data core's counts (`result`) and what each thread was told (`events`)."""
 
-    result = sweep_and_report(app.store, app.publishers, None, now, campaign_publishers, app.artifacts)
+    result: Any
+    events: list[Event]
+
+
+def publish_due(app: AppContext, now: datetime, campaign_publishers: Mapping[str, Publisher] | None = None
+                ) -> Swept:
+    """Run the one publish sweep (episodes and campaign assets through the one ledger) and tell each thread what
+    happened through the follow-up step; a due confirm-mode release becomes a question with a Publish button."""
+    from agent.sweep import publish_sweep
+
+    result = publish_sweep(app.store, publishers=app.publishers, campaign_publishers=campaign_publishers,
+                           now=now, artifacts=app.artifacts)
     events: list[Event] = []
     for message in result.messages:
         kind, text = getattr(message, "kind", "note"), getattr(message, "text", "")
@@ -133,4 +144,4 @@ def publish_due(app: AppContext, now: datetime, campaign_publishers: Mapping[str
             events.append(GaveUp(message.season_id, notice))
         else:
             events.append(Said(message.season_id, notice))
-    return _finish(app, events)
+    return Swept(result, _finish(app, events))

@@ -28,7 +28,7 @@ def test_a_due_release_asks_with_a_publish_question_and_only_approvers_release(h
     schedule_season(harness.app.store, season.season_id, CADENCE, platforms=("outbox",), mode="confirm", now=NOW)
     with harness.app.store.session() as session:
         due = session.scalars(select(Slot.publish_at)).one()
-    events = publish_due(harness.app, due.replace(tzinfo=UTC) + timedelta(seconds=30))
+    events = publish_due(harness.app, due.replace(tzinfo=UTC) + timedelta(seconds=30)).events
     [asked] = [e for e in events if isinstance(e, ReleaseDue)]
     [question] = harness.channel.of("ask_release")
     assert question == asked.question and question.episode_number == 1 and APPROVER in question.approvers
@@ -38,11 +38,12 @@ def test_a_due_release_asks_with_a_publish_question_and_only_approvers_release(h
     assert harness.channel.of("notify_user")[-1][0] == BYSTANDER
     with harness.app.store.session() as session:
         assert session.scalars(select(AuditEntry).where(AuditEntry.action == "slot.confirm_refused")).one()
-    nothing = publish_due(harness.app, due.replace(tzinfo=UTC) + timedelta(minutes=1))
+    nothing = publish_due(harness.app, due.replace(tzinfo=UTC) + timedelta(minutes=1)).events
     assert not any(isinstance(e, Published) for e in nothing)
 
     [released] = confirm_release(harness.app, season_id=season.season_id, actor=APPROVER, number=1)
     assert isinstance(released, ReleaseConfirmed) and released.episode == 1
-    publish_due(harness.app, due.replace(tzinfo=UTC) + timedelta(minutes=2))
+    swept = publish_due(harness.app, due.replace(tzinfo=UTC) + timedelta(minutes=2))
+    assert swept.result.published == 1 and any(isinstance(e, Published) for e in swept.events)
     with harness.app.store.session() as session:
         assert session.scalars(select(Episode.status)).one() == "PUBLISHED"

@@ -364,7 +364,6 @@ def test_a_failed_upload_is_told_and_post_ep_again_puts_the_card_back(season: Se
 def test_confirm_mode_has_a_publish_button_and_a_late_withdrawal_is_answered(season: Season8) -> None:
     from datetime import timedelta
 
-    from agent.app.releases import publish_due
     from agent.store.models import Slot
 
     stack, send = season.stack, season.stack.sender
@@ -378,7 +377,7 @@ def test_confirm_mode_has_a_publish_button_and_a_late_withdrawal_is_answered(sea
         first = min(s.publish_at for s in session.scalars(select(Slot).join(Episode).where(
             Episode.season_id == season.season_id, Episode.number == 1)))
     after = season.now_ts()
-    publish_due(stack.runtime.context, first + timedelta(seconds=30))  # the sweep, on a simulated clock
+    stack.runtime.publish_due(first + timedelta(seconds=30))  # the worker's sweep, on a simulated clock
     question = season.bot_says("press *Publish*", after=after)
     assert "release_publish" in str(question.get("blocks")) and "confirm" not in question["text"].lower()
 
@@ -387,7 +386,7 @@ def test_confirm_mode_has_a_publish_button_and_a_late_withdrawal_is_answered(sea
                                  and "approvers can release" in c.params["text"], 30)
     send.block_action(APPROVER_ID, "release_publish", None, DRAMA_CHANNEL_ID, question["ts"])
     season.bot_says("released Ep 1", after=question["ts"])
-    publish_due(stack.runtime.context, first + timedelta(minutes=1))
+    stack.runtime.publish_due(first + timedelta(minutes=1))
     season.status_is(1, "PUBLISHED")
 
     # Taking the :+1: back after publishing changes nothing, but it is audited and answered in the thread.
