@@ -135,3 +135,12 @@ def message(exc: BaseException, ref: str | None = None) -> str:
     if error.retry_helps:
         return f"I hit a problem handling that: {body} {NOTHING_LOST} Please try again, or say status?"
     return body[0].upper() + body[1:]
+
+
+def busy_note(requeued: bool) -> str:
+    """What the thread hears when the database stayed busy through a turn's retries."""
+    if requeued:
+        return ("The database is busy right now, so I couldn't finish that yet — I've kept your message and will "
+                "pick it up again in a minute (no need to send it again).")
+    return ("The database stayed busy and I still couldn't save that, so nothing was changed — please send it "
+            "again in a few minutes.")
