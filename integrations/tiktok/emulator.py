@@ -60,6 +60,7 @@ class FakeTikTokState:
     upload_arrived: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stats: dict[str, dict[str, int]] = field(default_factory=dict)  # Display API figures per post id (issue 15)
+    processing_polls: int = 1  # status answers PROCESSING_DOWNLOAD this many times once the bytes are in
 
     def set_stats(self, post_id: str, views: int, likes: int = 0, comments: int = 0, shares: int = 0) -> None:
         """What /v2/video/query/ answers for a post (a simulated audience)."""
@@ -182,7 +183,7 @@ class _Handler(BaseHTTPRequestHandler):
             data["status"] = "PROCESSING_UPLOAD"
         elif state.fail_publishing:
             data.update(status="FAILED", fail_reason="file_format_check_failed")
-        elif post.polls_after_upload == 0:
+        elif post.polls_after_upload < state.processing_polls:
             post.polls_after_upload += 1
             data["status"] = "PROCESSING_DOWNLOAD"
         elif post.kind == "inbox":
