@@ -35,6 +35,7 @@ class IdentityReport(BaseModel):
     threshold: float
     shots: list[ShotIdentity] = Field(default_factory=list)
     regenerations: int = 0
+    unverified: list[str] = Field(default_factory=list)  # characters whose locked reference shows no face
 
     def characters(self) -> list[str]:
         return list(dict.fromkeys(s.character for s in self.shots))
@@ -45,7 +46,7 @@ class IdentityReport(BaseModel):
     @property
     def flagged(self) -> bool:
         """True when some character is over the lock (or missing) in some shot."""
-        return any(not self.held(row) for row in self.shots)
+        return bool(self.unverified) or any(not self.held(row) for row in self.shots)
 
     def summary(self) -> list[str]:
         """One line per character: worst distance, lock, shots held — plus which shots missed, if any."""
@@ -61,6 +62,8 @@ class IdentityReport(BaseModel):
                 line += " — over the lock in " + ", ".join(
                     f"{r.shot} ({'no face' if r.distance is None else f'{r.distance:.2f}'})" for r in missed)
             lines.append(line)
+        lines += [f"{name}: identity not verified — the locked reference shows no face the face-lock can find"
+                  for name in self.unverified]
         return lines
 
 
@@ -68,15 +71,15 @@ class FaceLock:
     """Reference embeddings by character name (computed once per render) and the checks against them."""
 
     def __init__(self, references: Mapping[str, Path | bytes], threshold: float) -> None:
-        """Embed every reference; a reference without a face is refused with the character's name."""
+        """Embed every reference; one without a face (a drawn portrait) is listed in `unverified`, not checked."""
         self.threshold = threshold
         self.embeddings: dict[str, list[float]] = {}
+        self.unverified: list[str] = []
         for name, ref in references.items():
             try:
                 self.embeddings[name] = identity.embed_reference(_image(ref))
             except identity.NoFaceError:
-                raise identity.NoFaceError(f"the locked reference image of {name} shows no face the face-lock "
-                                           "can find; lock a clear, front-facing portrait") from None
+                self.unverified.append(name)
 
     def measure(self, picture: Path | bytes | np.ndarray, names: Sequence[str]) -> dict[str, float | None]:
         """Distance of each named character to the nearest face in the picture (None: no face at all)."""

@@ -1,8 +1,8 @@
 """What the generative backend will make for an episode, and what that costs: shots, prompts, call counts.
 
-Shots come from the episode's storyboard when the request carries one (agent.domain.Storyboard, issue 13) and
-otherwise from the timeline's beats (cold open, escalating beat, cliffhanger) with the lead in frame. Either way the
-timeline's shot windows (the animatic's pacing, voiced or read) decide how long each shot lasts.
+Shots are the animatic's: the episode's storyboard (agent.domain.Storyboard, issue 13 — the request's, or the
+offline writer's), timed by the animatic's timeline (voiced or read), so the final pass cuts exactly where the
+approved animatic did.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from integrations.gemini.veo import VEO_SECONDS, clip_seconds
 from integrations.generative.settings import GenerativeSettings
 
 PROMPTS = Path(__file__).parent / "prompts"
-BEAT_SHOTS = {"cold_open": "close-up", "beat": "medium two-shot", "cliffhanger": "close-up reaction"}
 CAMERA_WORDS = {"static": "Locked-off camera", "push-in": "Slow push-in", "pull-out": "Slow pull-out",
                 "pan": "Gentle pan", "handheld": "Subtle handheld movement"}
 
@@ -27,8 +26,8 @@ CAMERA_WORDS = {"static": "Locked-off camera", "push-in": "Slow push-in", "pull-
 class ShotPlan:
     """One shot to generate."""
 
-    name: str  # the timeline's shot name (the key the assembly and the report use)
-    characters: tuple[str, ...]  # who must be recognisably themselves in it
+    name: str  # "shot01" …: the key the assembly and the report use (the animatic's window names)
+    characters: tuple[str, ...]  # who is in frame and has a locked photo: each must be recognisably themselves
     location: str | None
     shot_type: str
     action: str
@@ -36,27 +35,16 @@ class ShotPlan:
     duration: float
 
 
-def shot_plans(request: RenderRequest, windows: list[tuple[str, float]]) -> list[ShotPlan]:
-    """A plan per timeline shot (`windows`: name, duration): the storyboard's shot when there is one per window."""
-    storyboard = getattr(request, "storyboard", None)
-    board = list(getattr(storyboard, "shots", []) or [])
-    known = {request.lead.name} | {c.name for c in getattr(request, "characters", []) or []}
+def shot_plans(timed: list[Any], locked: set[str]) -> list[ShotPlan]:
+    """A plan per timed storyboard shot (the animatic's timeline); `locked`: characters with reference photos."""
     plans = []
-    for index, (name, duration) in enumerate(windows):
-        if len(board) == len(windows):
-            shot = board[index]
-            cast = tuple(n for n in shot.names if n in known) or (request.lead.name,)
-            plans.append(ShotPlan(name, cast, shot.location, str(shot.type), shot.action or _beat(request, name),
-                                  str(shot.camera), duration))
-        else:
-            plans.append(ShotPlan(name, (request.lead.name,), None, BEAT_SHOTS.get(name, "medium shot"),
-                                  _beat(request, name), "push-in", duration))
+    for item in timed:
+        shot = item.shot
+        said = " ".join(f'{c.speaker} says "{c.text}"' for c in item.cues)
+        action = " ".join(part for part in (shot.action, said) if part) or f"{shot.type.value} shot"
+        plans.append(ShotPlan(f"shot{shot.number:02d}", tuple(n for n in shot.names if n in locked),
+                              shot.location, shot.type.value, action, shot.camera.value, item.duration))
     return plans
-
-
-def _beat(request: RenderRequest, name: str) -> str:
-    text = getattr(request.script, name, "")
-    return text if isinstance(text, str) else ""
 
 
 def keyframe_prompt(request: RenderRequest, shot: ShotPlan, references: int, has_location: bool) -> str:
@@ -64,7 +52,10 @@ def keyframe_prompt(request: RenderRequest, shot: ShotPlan, references: int, has
     palette = request.look.palette
     return (PROMPTS / "keyframe.md").read_text().format(
         season_title=request.season_title or request.script.title, shot_type=shot.shot_type,
-        action=shot.action.strip(), characters=", ".join(shot.characters), reference_count=references,
+        action=shot.action.strip(), characters=", ".join(shot.characters) or "as the action needs",
+        identity_line=(f"Each person must be exactly the same person as in their reference photo (the first "
+                       f"{references} image{'s' if references > 1 else ''}, in the order named): same face, age "
+                       "and hair." if references else ""),
         location_line=("The setting is exactly the place in the last reference image." if has_location
                        else "Setting: where the scene takes place, plausible and uncluttered."),
         background=palette.background, primary=palette.primary, accent=palette.accent,

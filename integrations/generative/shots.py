@@ -61,6 +61,15 @@ class ShotMaker:
     lock: FaceLock
     work: Path
     clock: Callable[[], float] = time.monotonic
+    reserved_usd: float = 0.0  # base cost of the shots still to come: regenerations may never eat into it
+
+    def base_cost(self, shot: ShotPlan) -> float:
+        """What a shot costs without any regeneration: one keyframe, and its clips when Veo makes the motion."""
+        clips = sum(chunks(shot.duration)) * self._veo_price() if self.veo is not None else 0.0
+        return self.cfg.keyframe_usd + clips
+
+    def _veo_price(self) -> float:
+        return self.cfg.veo_audio_usd_per_second if self.cfg.dialogue == "veo" else self.cfg.veo_usd_per_second
 
     def make(self, shot: ShotPlan, prompt: str, motion: str, refs: list[bytes], location: bytes | None) -> ShotResult:
         """The shot's keyframe (and clip): cached when the same inputs were made before."""
@@ -84,8 +93,9 @@ class ShotMaker:
                   stem: Path) -> ShotResult:
         best: tuple[float, bytes, dict[str, float | None]] | None = None
         tried, blocked = 0, None
+        clips_to_come = self.base_cost(shot) - self.cfg.keyframe_usd
         for _ in range(self.cfg.max_candidates):
-            if best is not None and not self._affordable(self.cfg.keyframe_usd):
+            if best is not None and not self._affordable(self.cfg.keyframe_usd, clips_to_come):
                 break
             try:
                 image = self._paid("keyframe", 1, self.cfg.keyframe_usd,
@@ -114,7 +124,7 @@ class ShotMaker:
     def _motion(self, shot: ShotPlan, prompt: str, result: ShotResult, stem: Path) -> None:
         """Veo clips for the shot (8 s pieces, each continuing from the last frame of the one before)."""
         assert self.veo is not None
-        price = self.cfg.veo_audio_usd_per_second if self.cfg.dialogue == "veo" else self.cfg.veo_usd_per_second
+        price = self._veo_price()
         best: tuple[float, Path, dict[str, float | None]] | None = None
         tried = 0
         for candidate in range(self.cfg.max_candidates):
@@ -145,10 +155,11 @@ class ShotMaker:
             before = result.distances.get(name)
             result.distances[name] = None if value is None or before is None else max(value, before)
 
-    def _affordable(self, amount: float) -> bool:
-        """Whether a regeneration still fits in the approved amount (a cancelled estimate raises instead)."""
+    def _affordable(self, amount: float, also_needed: float = 0.0) -> bool:
+        """Whether a regeneration still fits in the approved amount beside the base calls still to come (this
+        shot's `also_needed` and the later shots' `reserved_usd`); a cancelled estimate raises instead."""
         try:
-            spend.authorize(self.store, self.estimate_id, amount)
+            spend.authorize(self.store, self.estimate_id, amount + also_needed + self.reserved_usd)
         except spend.BudgetExceeded:
             log.warning("ep %d: a regeneration would pass the approved spend; keeping the best so far", self.episode)
             return False

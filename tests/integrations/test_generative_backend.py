@@ -14,7 +14,18 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from agent.domain import EpisodeScript, LeadLock, Line, LookSpec
+from agent.domain import (
+    CameraMove,
+    EpisodeScript,
+    FramePosition,
+    InFrame,
+    LeadLock,
+    Line,
+    LookSpec,
+    Shot,
+    ShotType,
+    Storyboard,
+)
 from agent.ports import RenderRequest
 from agent.services import spend
 from agent.store.models import Approver, Season
@@ -64,7 +75,7 @@ def season_id(store) -> int:
 def _cfg(fake: FakeVeo, **extra) -> GenerativeSettings:
     return GenerativeSettings(GOOGLE_CLOUD_PROJECT="proj-1", VERTEX_BASE_URL=fake.base_url,
                               VERTEX_ACCESS_TOKEN=fake.token, max_candidates=extra.pop("candidates", 3),
-                              frames_per_clip=2, **extra)
+                              frames_per_clip=2, regeneration_reserve=0.5, **extra)
 
 
 def _backend(cfg: GenerativeSettings, store, fake: FakeVeo, veo: bool = True) -> GenerativeBackend:
@@ -83,40 +94,56 @@ def _request(tmp_path: Path, season_id: int, number: int = 1) -> SeasonRenderReq
                            product_moment="the cup", lines=[Line(speaker="Sofia", text="Not again."),
                                                             Line(speaker="Sofia", text="Who are you?")])
     lead = LeadLock(persona_id=1, name="Sofia", portrait_path=str(portrait), portrait_hash="x", seed=1)
+    board = Storyboard(episode=number, length_s=6.0, shots=[
+        Shot(number=1, type=ShotType.CLOSE_UP, location="cafe", characters=[InFrame(name="Sofia")],
+             speaker="Sofia", lines=[Line(speaker="Sofia", text="Not again.")], camera=CameraMove.PUSH_IN,
+             duration_s=2.0),
+        Shot(number=2, type=ShotType.INSERT, location="cafe", action="The cup spins on the floor.",
+             duration_s=1.5, product=True),
+        Shot(number=3, type=ShotType.TWO_SHOT, location="cafe", speaker="Marco",
+             characters=[InFrame(name="Sofia", position=FramePosition.LEFT),
+                         InFrame(name="Marco", position=FramePosition.RIGHT)],
+             lines=[Line(speaker="Marco", text="I know your name.")], duration_s=2.5)])
     return SeasonRenderRequest(script=script, look=LookSpec(), lead=lead, out_dir=tmp_path / "out",
                                season_title="The Last Latte", width=360, height=640, fps=15, preset="ultrafast",
-                               season_id=season_id)
+                               storyboard=board, season_id=season_id)
 
 
-def _approve(store, season_id: int, cfg: GenerativeSettings, episodes: list[int]) -> int:
-    items = line_items([{"shots": [4.0, 4.0, 4.0], "lines": 2}] * len(episodes), cfg)
+def _approve(store, season_id: int, cfg: GenerativeSettings, episodes: list[int], fake: FakeVeo,
+             tmp_path: Path) -> int:
+    """The estimate the backend makes from the episodes' storyboards, approved by the season's approver."""
+    items = _backend(cfg, store, fake).estimate_items([_request(tmp_path, season_id, n) for n in episodes])
     card = spend.propose(store, season_id, episodes, items, cap_usd=cfg.season_budget_usd, requested_by="U_M")
     return spend.approve(store, card.estimate_id, APPROVER).estimate_id
 
 
 def test_keyed_path_spend_keyframes_clips_identity_report(store, season_id, fake, tmp_path):
     cfg = _cfg(fake)
-    estimate_id = _approve(store, season_id, cfg, [1])
+    estimate_id = _approve(store, season_id, cfg, [1], fake, tmp_path)
     # the first keyframe shows another person; the first clip of that shot shows nobody
     fake.fail_next("wrong_person")
     fake.fail_veo("no_face")
     output = _backend(cfg, store, fake).render(_request(tmp_path, season_id))
 
     keyframe_calls = fake.requests_to(":generateContent")
-    shots = len(output.windows) - 2  # minus title and end card
-    assert shots >= 2
-    assert len(keyframe_calls) == shots + 1  # one keyframe regeneration
-    assert len(fake.started) == shots + 1  # one clip regeneration
+    assert len(keyframe_calls) == 3 + 1  # three storyboard shots, one keyframe regeneration
+    assert len(fake.started) == 3 + 1  # one Veo clip per shot, one clip regeneration
     assert output.identity.regenerations == 2 and not output.identity.flagged
-    first = next(row for row in output.identity.shots if row.shot == "cold_open")
+    assert [r.shot for r in output.identity.shots] == ["shot01", "shot03"]  # the shots Sofia is in
+    first = output.identity.shots[0]
     assert first.keyframe_candidates == 2 and first.clip_candidates == 2
     assert first.distance is not None and first.distance <= 0.5
     (line,) = output.identity_lines
-    assert line.startswith("Sofia: identity distance 0.") and f"(lock ≤ 0.50) in {shots}/{shots} shots" in line
+    assert line.startswith("Sofia: identity distance 0.") and "(lock ≤ 0.50) in 2/2 shots" in line
+    # the keyframe request carries Sofia's locked photo first, then the location; the prompt names the look
+    sent = keyframe_calls[0]
+    assert sent.images[0] == (tmp_path / "sofia.png").read_bytes() and len(sent.images) == 2
+    assert "#F2C14E" in sent.text and "9:16" in sent.text
+    assert len(keyframe_calls[2].images) == 1  # the insert shot: the location only
     assert output.motion == "veo" and output.estimate_id == estimate_id
 
     # spend: recorded per call, within the approval, with measured seconds
-    expected = (shots + 1) * cfg.keyframe_usd + sum(p["parameters"]["durationSeconds"] for p in
+    expected = (3 + 1) * cfg.keyframe_usd + sum(p["parameters"]["durationSeconds"] for p in
                                                     (op.request for op in fake.started)) * cfg.veo_usd_per_second
     assert output.spend_usd == pytest.approx(expected, abs=0.01)
     assert spend.season_spend(store, season_id, cfg.season_budget_usd).spent_usd == pytest.approx(expected, abs=0.01)
@@ -147,19 +174,18 @@ def test_nothing_is_generated_without_an_approved_estimate(store, season_id, fak
 
 def test_a_miss_that_persists_is_flagged_with_the_figure(store, season_id, fake, tmp_path):
     cfg = _cfg(fake, candidates=2)
-    _approve(store, season_id, cfg, [1])
+    _approve(store, season_id, cfg, [1], fake, tmp_path)
     fake.fail_next("wrong_person", "wrong_person")  # both keyframe candidates of the first shot
     output = _backend(cfg, store, fake, veo=False).render(_request(tmp_path, season_id))
     assert output.identity.flagged and output.motion == "camera"
     (line,) = output.identity_lines
-    shots = len(output.windows) - 2
-    assert f"in {shots - 1}/{shots} shots — over the lock in cold_open (0.8" in line, line
+    assert "in 1/2 shots — over the lock in shot01 (0.8" in line, line
     assert fake.started == []  # camera moves: no Veo calls
 
 
 def test_cancel_mid_season_stops_spending(store, season_id, fake, tmp_path):
     cfg = _cfg(fake)
-    estimate_id = _approve(store, season_id, cfg, [1, 2])
+    estimate_id = _approve(store, season_id, cfg, [1, 2], fake, tmp_path)
     _backend(cfg, store, fake, veo=False).render(_request(tmp_path, season_id, 1))
     spent = spend.spent_on(store, estimate_id)
     spend.cancel(store, estimate_id, APPROVER)
