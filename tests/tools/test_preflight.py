@@ -105,3 +105,27 @@ def test_a_clean_season_reads_ready() -> None:
     limits = {"youtube": {"quota_left": 90, "ai_label_field": "status.containsSyntheticMedia"}}
     view = preflight("Midnight Latte", season(), ["youtube"], limits)
     assert not view.blocked and "YouTube Shorts — ready · quota left: 90" in view.to_text()
+
+
+def test_a_stored_season_preflights_with_its_publishers_limits(store: object, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from agent.store.models import Render
+    from tests.tools.test_publish import make_season
+    from tools.preflight_season import season_preflight
+
+    class YouTubeLike:
+        def limits(self) -> dict[str, object]:
+            return {"quota_left": 1, "ai_label_field": "status.containsSyntheticMedia", "max_duration_s": 180}
+
+    season_id = make_season(store, tmp_path, episodes=2)  # type: ignore[arg-type]
+    with store.session() as s:  # type: ignore[attr-defined]
+        first, second = s.scalars(select(Render).order_by(Render.id)).all()
+        first.duration_s, first.width, first.height = 62.0, 1080, 1920
+        second.duration_s, second.width, second.height = 200.0, 1080, 1920
+    view = season_preflight(store, season_id, {"youtube": YouTubeLike()}, ["youtube", "facebook"])  # type: ignore[arg-type]
+    text = view.to_text()
+    assert "Ep 2 runs 200 s; YouTube Shorts takes at most 180 s" in text
+    assert "only 1 upload(s) left today on YouTube Shorts for 2 episodes" in text
+    assert "Ep 1 caption there: “Part 1/2 · Episode 1 (Ep 1) — Cold open 1" in text  # Facebook's Part N/M
+    assert view.blocked
