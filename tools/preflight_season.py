@@ -8,11 +8,12 @@ sweep will build (tools/publish_package.build_package): "<title> (Ep N) — <col
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from agent.store.db import Store
-from agent.store.models import EPISODE, Episode, Render, Season
+from agent.store.models import EPISODE, Episode, Publication, Render, Season, utcnow
 from tools.preflight import EpisodeFacts, PreflightView, collect_limits, preflight
 from tools.publish_package import hashtag
 
@@ -40,9 +41,31 @@ def season_facts(store: Store, season_id: int) -> tuple[str, list[EpisodeFacts],
         return season.title, facts, [str(p) for p in brief.get("platforms") or []]
 
 
+def posted_last_day(store: Store, platforms: Sequence[str], now: datetime | None = None) -> dict[str, int]:
+    """Publications each platform made in the last 24 h, from the ledger (every worker's, not one process's)."""
+    since = (now or utcnow()) - timedelta(hours=24)
+    with store.session() as session:
+        rows = session.execute(select(Publication.publisher, func.count()).where(
+            Publication.publisher.in_(list(platforms)), Publication.published_at >= since)
+            .group_by(Publication.publisher)).all()
+    return {str(platform): int(count) for platform, count in rows}
+
+
 def season_preflight(store: Store, season_id: int, publishers: Mapping[str, object],
-                     platforms: Sequence[str] | None = None) -> PreflightView:
-    """Preflight the season for `platforms` (default: the brief's, else every configured publisher)."""
+                     platforms: Sequence[str] | None = None, *, now: datetime | None = None) -> PreflightView:
+    """Preflight the season for `platforms` (default: the brief's, else every configured publisher).
+
+    Quota left is the smaller of what the platform (or the publisher's own books) says and its daily allowance
+    minus what the ledger shows was posted in the last 24 h — a worker elsewhere may have used some.
+    """
     title, facts, wanted = season_facts(store, season_id)
     chosen = list(platforms or wanted or publishers)
-    return preflight(title, facts, chosen, collect_limits({p: publishers[p] for p in chosen if p in publishers}))
+    limits = collect_limits({p: publishers[p] for p in chosen if p in publishers})
+    used = posted_last_day(store, chosen, now)
+    for platform, found in limits.items():
+        daily = found.get("posts_per_day")
+        if isinstance(daily, int) and not found.get("problem"):
+            by_ledger = max(0, daily - used.get(platform, 0))
+            reported = found.get("quota_left")
+            found["quota_left"] = by_ledger if reported is None else min(int(reported), by_ledger)
+    return preflight(title, facts, chosen, limits)

@@ -123,7 +123,22 @@ def test_a_stored_season_preflights_with_its_publishers_limits(store: object, tm
         first, second = s.scalars(select(Render).order_by(Render.id)).all()
         first.duration_s, first.width, first.height = 62.0, 1080, 1920
         second.duration_s, second.width, second.height = 200.0, 1080, 1920
-    view = season_preflight(store, season_id, {"youtube": YouTubeLike()}, ["youtube", "facebook"])  # type: ignore[arg-type]
+    class TikTokLike:
+        def limits(self) -> dict[str, object]:
+            return {"posts_per_day": 3, "ai_label_field": "post_info.is_aigc"}
+
+    from datetime import UTC, datetime, timedelta
+
+    from agent.store.models import Publication
+
+    now = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+    with store.session() as s:  # type: ignore[attr-defined]
+        for hours, key in ((1, "a"), (30, "b")):  # one post in the last 24 h (by another worker), one older
+            s.add(Publication(render_id=first.id, publisher="tiktok", idempotency_key=key, status="PUBLISHED",
+                              published_at=now - timedelta(hours=hours)))
+    view = season_preflight(store, season_id, {"youtube": YouTubeLike(), "tiktok": TikTokLike()},  # type: ignore[arg-type]
+                            ["youtube", "facebook", "tiktok"], now=now)
+    assert [p.quota_left for p in view.platforms] == [1, None, 2]
     text = view.to_text()
     assert "Ep 2 runs 200 s; YouTube Shorts takes at most 180 s" in text
     assert "only 1 upload(s) left today on YouTube Shorts for 2 episodes" in text
