@@ -215,3 +215,21 @@ def test_registered_as_a_video_backend_plugin():
     from agent import plugins
 
     assert plugins.registered("video_backends")["generative"].value == "integrations.generative.backend:from_settings"
+
+
+def test_faults_reach_the_thread_as_clear_messages(store, season_id, fake, tmp_path):
+    from integrations.gemini.keyframes import KeyframeBlocked
+    from integrations.gemini.veo import VeoTimeout
+
+    cfg = _cfg(fake, candidates=2)
+    estimate_id = _approve(store, season_id, cfg, [1], fake, tmp_path)
+    fake.fail_next("safety", "safety")  # every candidate of the first shot blocked
+    with pytest.raises(KeyframeBlocked, match="real public figure"):
+        _backend(cfg, store, fake, veo=False).render(_request(tmp_path, season_id))
+    assert spend.spent_on(store, estimate_id) == 0  # blocked calls cost nothing
+    fake.fail_veo("never_done")
+    client = vertex_client("proj-1", "us-central1", base_url=fake.base_url, access_token=fake.token)
+    backend = GenerativeBackend(cfg, store, GeminiKeyframes(client, sleep=lambda s: None),
+                                VeoClient(client, poll_interval_s=0.01, timeout_s=0.3))
+    with pytest.raises(VeoTimeout, match="did not finish the clip"):
+        backend.render(_request(tmp_path, season_id))
