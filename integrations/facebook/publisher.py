@@ -56,12 +56,14 @@ class FacebookPublisher:
             self._upload(key, record, video)
             record["uploaded"] = True
             self.state.put(key, record)
-        if not record.get("finished"):
+        if not record.get("finished") and not (record.get("finish_sent") and self._finish_arrived(record)):
+            record["finish_sent"] = True  # saved first: a crash after the call must not send a second finish
+            self.state.put(key, record)
             self.client.call("POST", f"{self.page_id}/video_reels", {
                 "upload_phase": "finish", "video_id": record["video_id"], "video_state": "PUBLISHED",
                 "description": reel_caption(package)})
-            record["finished"] = True
-            self.state.put(key, record)
+        record["finished"] = True
+        self.state.put(key, record)
         self._wait_published(key, record)
         record["final"] = True
         self.state.put(key, record)
@@ -79,6 +81,11 @@ class FacebookPublisher:
         record["upload_started"] = True
         self.state.put(key, record)
         self.client.upload(record["upload_url"], video, offset=offset)
+
+    def _finish_arrived(self, record: dict[str, Any]) -> bool:
+        """After a crash around the finish call: did Facebook get it (processing or publishing has begun)?"""
+        status = self.client.call("GET", record["video_id"], {"fields": "status"}).get("status") or {}
+        return bool(status.get("processing_phase") or status.get("publishing_phase"))
 
     def _wait_published(self, key: str, record: dict[str, Any]) -> None:
         """Poll until the Reel is published; a processing error is reported and the video forgotten."""

@@ -102,3 +102,21 @@ def test_plays_and_plug_in(api: FakeGraphState, tmp_path: Path) -> None:
     api.insights[video_id] = {"blue_reels_play_count": 321, "post_video_avg_time_watched": 8000}
     assert publisher.post_metrics([video_id]) == {video_id: {"views": 321.0, "avg_watch_s": 8.0}}
     assert publisher.limits()["max_duration_s"] == 90
+
+
+def test_crash_right_after_finish_sends_no_second_finish(api: FakeGraphState, tmp_path: Path) -> None:
+    class DiesAfterFinish(GraphClient):
+        def call(self, method: str, path: str, params: dict | None = None) -> dict:  # type: ignore[override]
+            found = super().call(method, path, params)
+            if (params or {}).get("upload_phase") == "finish":
+                raise SimulatedCrash
+            return found
+
+    package = make_package(tmp_path)
+    with pytest.raises(SimulatedCrash):
+        make_publisher(api, tmp_path, client_cls=DiesAfterFinish).publish(package)
+    finishes = api.count("video_reels")
+    make_publisher(api, tmp_path).publish(package)
+    assert api.count("video_reels") == finishes  # resumed by asking the status, not by finishing twice
+    [reel] = api.reels.values()
+    assert reel["finished"]
