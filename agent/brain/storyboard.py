@@ -180,7 +180,7 @@ def write_storyboard(script: EpisodeScript, lead: str, locations: list[str], len
                           cue=cue, product=holds_product and kind not in (ShotType.ESTABLISHING, ShotType.WIDE)))
         if holds_product and not last:
             shots.append(Shot(number=1, type=ShotType.INSERT, location=loc, action=script.product_moment,
-                              camera=CameraMove.PUSH_IN, duration_s=INSERT_S, cue="sfx: shimmer", product=True))
+                              camera=CameraMove.STATIC, duration_s=INSERT_S, cue="sfx: shimmer", product=True))
         elif not narr and not last and speaker != lead_name and t == len(turns) - 2 and len(shots) < MAX_SHOTS - 1:
             shots.append(Shot(number=1, type=ShotType.REACTION, location=loc,
                               characters=[InFrame(name=lead_name, position=FramePosition.CENTER)],

@@ -56,15 +56,16 @@ def build_cast(request: RenderRequest, names: list[str]) -> dict[str, Appearance
     cast = {key: Appearance(lead.name, lead.seed, wardrobe(look, 0), face)}
     cast[lead.name] = cast[key]
     locks: dict[str, CharacterLock] = {c.name: c for c in request.characters}
-    index = 1
-    for name in names:
-        if name in cast or is_narrator(name):
+    # the season's order, not this episode's: the same character gets the same wardrobe and face in every episode
+    season = [c.name for c in request.cast if c.name not in cast] + sorted(
+        n for n in set(names) if n not in cast and n not in {c.name for c in request.cast})
+    for index, name in enumerate(season, 1):
+        if is_narrator(name):
             continue
         lock = locks.get(name)
         seed = lock.seed if lock and lock.seed else character_seed(name)
         colours = lock.wardrobe if lock and lock.wardrobe else wardrobe(look, index)
         cast[name] = _distinct(Appearance(name, seed, colours), list(cast.values()))
-        index += 1
     return cast
 
 

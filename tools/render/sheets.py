@@ -46,14 +46,15 @@ def contact_sheet(look: LookSpec, script: EpisodeScript, shots: list[Shot], thum
         sheet.paste(thumb.resize((THUMB_W, THUMB_H)), (x, y))
         facts = f"{shot.number} · {shot.type.value} · {shot.location} · {shot.camera.value}"
         small = font_for_text(facts, 16, look.font)
-        draw.text((x, y + THUMB_H + 6), wrap(facts, small, THUMB_W)[0], font=small, fill=look.palette.accent)
+        for k, row in enumerate(wrap(facts, small, THUMB_W)[:2]):
+            draw.text((x, y + THUMB_H + 6 + k * 20), row, font=small, fill=look.palette.accent)
         if shot.lines:
             said = f"{shot.lines[0].speaker}: {shot.lines[0].text}" + (" …" if len(shot.lines) > 1 else "")
         else:
             said = f"({shot.action})" if shot.action else ""
         body = font_for_text(said, 17, "DejaVuSans")
-        rows_text = wrap(said, body, THUMB_W)[:5]
-        ty = y + THUMB_H + 30
+        rows_text = wrap(said, body, THUMB_W)[:4]
+        ty = y + THUMB_H + 50
         for line in rows_text:
             draw.text((x, ty), line, font=body, fill=look.palette.text)
             ty += 22
