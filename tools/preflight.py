@@ -34,6 +34,9 @@ RULES: dict[str, dict[str, Any]] = {
     "facebook": {"label": "Facebook Reels", "max_duration_s": 90, "min_duration_s": 3, "aspect": "9:16",
                  "landscape_allowed": False, "caption_limit": 2200, "hashtag_limit": 30, "series": None,
                  "ai_label_field": None, "part_label": True},
+    "linkedin": {"label": "LinkedIn", "max_duration_s": 1800, "min_duration_s": 3, "aspect": "9:16",
+                 "caption_limit": 3000, "hashtag_limit": None, "series": None, "ai_label_field": None,
+                 "part_label": True},
 }
 
 
