@@ -45,6 +45,7 @@ class ContinuityReport(BaseModel):
     voiced: bool = False
     # drama renders: per character / location the ΔE of each shot, and the product's (what the card's figures say)
     figures: dict[str, list[float | None]] = Field(default_factory=dict)
+    shots: list[dict] = Field(default_factory=list)  # drama renders: number, type, characters, location, camera
 
     def summary(self) -> str:
         """One line: all good, or which checks failed and why."""
@@ -281,5 +282,8 @@ def check_drama(request: RenderRequest, output: RenderOutput, facts: VideoFacts)
     figures.update({f"location:{k}": list(v) for k, v in places.items()})
     if product:
         figures["product"] = [d for _n, d in product]
+    shots = [{"number": s["number"], "type": s["type"], "location": s["location"], "camera": s["camera"],
+              "characters": [c["name"] for c in s["characters"]], "product": s["product"],
+              "window": [round(v, 2) for v in s["window"]]} for s in output.shots]
     return ContinuityReport(passed=all(c.passed for c in checks), checks=checks, voiced=output.voiced,
-                            figures=figures)
+                            figures=figures, shots=shots)
