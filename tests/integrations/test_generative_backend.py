@@ -117,6 +117,7 @@ def _approve(store, season_id: int, cfg: GenerativeSettings, episodes: list[int]
     return spend.approve(store, card.estimate_id, APPROVER).estimate_id
 
 
+@pytest.mark.slow
 def test_keyed_path_spend_keyframes_clips_identity_report(store, season_id, fake, tmp_path):
     cfg = _cfg(fake)
     estimate_id = _approve(store, season_id, cfg, [1], fake, tmp_path)
@@ -172,6 +173,7 @@ def test_nothing_is_generated_without_an_approved_estimate(store, season_id, fak
     assert fake.requests == []
 
 
+@pytest.mark.slow
 def test_a_miss_that_persists_is_flagged_with_the_figure(store, season_id, fake, tmp_path):
     cfg = _cfg(fake, candidates=2)
     _approve(store, season_id, cfg, [1], fake, tmp_path)
@@ -183,6 +185,7 @@ def test_a_miss_that_persists_is_flagged_with_the_figure(store, season_id, fake,
     assert fake.started == []  # camera moves: no Veo calls
 
 
+@pytest.mark.slow
 def test_cancel_mid_season_stops_spending(store, season_id, fake, tmp_path):
     cfg = _cfg(fake)
     estimate_id = _approve(store, season_id, cfg, [1, 2], fake, tmp_path)
@@ -217,6 +220,7 @@ def test_registered_as_a_video_backend_plugin():
     assert plugins.registered("video_backends")["generative"].value == "integrations.generative.backend:from_settings"
 
 
+@pytest.mark.slow
 def test_faults_reach_the_thread_as_clear_messages(store, season_id, fake, tmp_path):
     from integrations.gemini.keyframes import KeyframeBlocked
     from integrations.gemini.veo import VeoTimeout
