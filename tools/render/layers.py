@@ -68,13 +68,18 @@ def paste_logo(canvas: Image.Image, look: LookSpec, offset: tuple[int, int] = (0
         return
     if not look.logo_text:
         return
-    font, lines = fit_lines(look.logo_text, lambda sz: font_for_text(look.logo_text or "", sz, look.font), [54, 46, 40, 34, 28], box.w, 1)
-    text = lines[0] if lines else look.logo_text
+    text = look.logo_text.strip()
+    bar = max(2, int(6 * _scale(canvas.width)))
+    # the largest size whose ink fits the slot above the bar (CJK faces have taller ascents than Latin ones)
+    for size in (54, 46, 40, 34, 28, 22):
+        font = font_for_text(text, max(8, int(size * _scale(canvas.width))), look.font)
+        left, _top, right, bottom = font.getbbox(text)
+        if right - left <= box.w and bottom <= box.h - 2 * bar:
+            break
     w = font.getlength(text)
     draw = ImageDraw.Draw(canvas)
     draw.text((box.right - w, box.y), text, font=font, fill=look.palette.primary)
-    draw.rectangle((box.right - w, box.bottom - int(6 * _scale(canvas.width)), box.right, box.bottom),
-                   fill=look.palette.accent)
+    draw.rectangle((box.right - w, box.bottom - bar, box.right, box.bottom), fill=look.palette.accent)
 
 
 def shot_still(look: LookSpec, portrait: Image.Image, shot: str, width: int, height: int, margin: int
