@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from agent import plugins
 from agent.bootstrap import make_publishers
 from agent.settings import Settings
 from agent.store.db import Store
-from agent import plugins
 from integrations.publishers import UnknownPublisherError
 from integrations.tiktok import TikTokPublisher
 from integrations.webhook import WebhookPublisher
