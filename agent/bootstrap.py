@@ -136,7 +136,7 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
 
     store = store or Store.open(settings.effective_database_url)
     artifacts = make_artifact_store(settings)
-    backend = make_backend(settings.video_backend, settings)
+    backend = make_backend(settings.video_backend, settings, store=store)
     publishers = make_publishers(settings, store=store)
     campaign_publishers = make_campaign_publishers(settings)
     runtime: Runtime

@@ -1,7 +1,7 @@
 """The built-in `local` video backend's plug-in factory (entry-point group `cliffhanger.video_backends`).
 
-A backend factory receives the settings values and the process's Voice (`voice=`, built once by the composition
-root from CLIFFHANGER_VOICE) and returns a VideoBackend; production code hands a RenderRequest to whichever backend
+A backend factory receives the settings values, the process's Voice (`voice=`, built once by the composition
+root from CLIFFHANGER_VOICE) and its store (`store=`), and returns a VideoBackend; production code hands a RenderRequest to whichever backend
 is configured and never chooses a voice itself.
 """
 
@@ -29,12 +29,13 @@ def animatic_from_settings(*, voice: Voice | None = None, **_values: Any) -> Vid
     return AnimaticRenderer(voice=voice)
 
 
-def make_backend(name: str, settings: Any, voice: Voice | None = None) -> VideoBackend:
-    """Build the named backend for these Settings (the voice from CLIFFHANGER_VOICE unless given)."""
+def make_backend(name: str, settings: Any, voice: Voice | None = None, **services: Any) -> VideoBackend:
+    """Build the named backend for these Settings (the voice from CLIFFHANGER_VOICE unless given); `services`
+    (e.g. the process's `store`) are handed to the factory as they are."""
     from agent import plugins
     from integrations.voices import make_voice
 
     # `voice` in the values is the core setting's name ("auto"); the backend gets the built Voice in its place
-    values = {**settings.plugin_values(), "voice": voice if voice is not None else make_voice(settings)}
+    values = {**settings.plugin_values(), **services, "voice": voice if voice is not None else make_voice(settings)}
     backend: VideoBackend = plugins.build("video_backends", name, **values)
     return backend
