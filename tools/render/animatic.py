@@ -110,7 +110,9 @@ class AnimaticRenderer:
         voices: dict[str, str] = {}
         if self.voice is not None:
             key = lead_key(request)
-            speakers = list(dict.fromkeys(ln.speaker for shot in board.shots for ln in shot.lines))
+            season = [c.name for c in request.cast]  # the season's order keeps each character's voice fixed
+            speakers = list(dict.fromkeys([*(n for n in season if n != key),
+                                           *(ln.speaker for shot in board.shots for ln in shot.lines)]))
             asked = [request.lead.name if sp == key else sp for sp in speakers]  # the lead speaks in its lock's voice
             by_name = cast_voices(request.lead, asked, self.voice.voices)
             voices = {sp: by_name[a] for sp, a in zip(speakers, asked, strict=True)}

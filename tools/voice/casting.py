@@ -36,10 +36,19 @@ def cast_voices(lead: LeadLock, speakers: Iterable[str], voices: tuple[str, ...]
     others = tuple(v for v in voices if v != lead_id) or voices
     lead_name = lead.name.strip().lower()
     cast: dict[str, str] = {}
+    taken: set[str] = set()
     for speaker in speakers:
         key = speaker.strip().lower()
         if key in ("", lead_name):
             cast[speaker] = lead_id
-        else:
-            cast[speaker] = others[_index(f"support:{key}", len(others))]
+            continue
+        if speaker in cast:
+            continue
+        start = _index(f"support:{key}", len(others))
+        # the next free voice after the derived one, so two supporting characters do not share a voice while the
+        # engine has enough of them (stable when speakers come in the season's cast order)
+        pick = next((others[(start + k) % len(others)] for k in range(len(others))
+                     if others[(start + k) % len(others)] not in taken), others[start])
+        cast[speaker] = pick
+        taken.add(pick)
     return cast
