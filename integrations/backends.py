@@ -1,8 +1,8 @@
-"""The built-in `local` video backend's plug-in factory (entry-point group `cliffhanger.video_backends`).
+"""The built-in video backends' plug-in factories (entry-point group `cliffhanger.video_backends`).
 
-A backend factory receives the settings values, the process's Voice (`voice=`, built once by the composition
-root from CLIFFHANGER_VOICE) and its store (`store=`), and returns a VideoBackend; production code hands a RenderRequest to whichever backend
-is configured and never chooses a voice itself.
+A backend factory receives the settings values, the process's Voice (`voice=`, built once by the composition root
+from CLIFFHANGER_VOICE) and its store (`store=`), and returns a VideoBackend; production code hands a
+RenderRequest to whichever backend is configured and never chooses a voice itself.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ def make_backend(name: str, settings: Any, voice: Voice | None = None, **service
     from integrations.voices import make_voice
 
     # `voice` in the values is the core setting's name ("auto"); the backend gets the built Voice in its place
-    values = {**settings.plugin_values(), **services, "voice": voice if voice is not None else make_voice(settings)}
+    voice = voice if voice is not None else make_voice(settings)
+    values = {**settings.plugin_values(), **services, "voice": voice}
     backend: VideoBackend = plugins.build("video_backends", name, **values)
     return backend

@@ -106,16 +106,18 @@ class EmailSettings(PluginSettings):
     smtp_ssl: bool = Field(default=False, description="Implicit TLS (port 465).")
     email_recipients: str | None = Field(default=None, description="Comma-separated announcement recipients.")
     email_video_url_template: str | None = Field(
-        default=None, description="Watch link in the email, e.g. https://cdn.example/s{season_id}/ep{episode}.mp4.")
+        default=None,
+        description="Watch link in the email, e.g. https://cdn.example/s{season_id}/ep{episode}.mp4.")
 
 
 def from_settings(**values: Any) -> EmailPublisher:
-    """Plug-in factory (entry point `email`): SMTP_HOST, SMTP_SENDER and EMAIL_RECIPIENTS (comma-separated) at least."""
+    """Plug-in factory (entry point `email`): SMTP_HOST, SMTP_SENDER and EMAIL_RECIPIENTS (comma-separated)."""
     cfg = EmailSettings.from_values(values)
     recipients = (cfg.email_recipients or "").split(",")
     if not cfg.smtp_host or not cfg.smtp_sender:
         raise ValueError("the email publisher needs smtp_host and smtp_sender")
     password = cfg.smtp_password.get_secret_value() if cfg.smtp_password else None
-    return EmailPublisher(cfg.smtp_host, cfg.smtp_port, cfg.smtp_sender, [r.strip() for r in recipients if r.strip()],
+    recipients = [r.strip() for r in recipients if r.strip()]
+    return EmailPublisher(cfg.smtp_host, cfg.smtp_port, cfg.smtp_sender, recipients,
                           username=cfg.smtp_username, password=password, starttls=cfg.smtp_starttls,
                           use_ssl=cfg.smtp_ssl, video_url_template=cfg.email_video_url_template)

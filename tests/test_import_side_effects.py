@@ -31,8 +31,8 @@ for package in ("agent", "tools", "integrations"):
             count += 1
         except Exception as exc:  # another helper's half-finished module: reported, not ours to judge
             failed[info.name] = f"{type(exc).__name__}: {exc}"[:200]
-print(json.dumps({"count": count, "threads": [t.name for t in threading.enumerate() if t is not threading.main_thread()],
-                  "connections": opened, "failed": failed}))
+threads = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+print(json.dumps({"count": count, "threads": threads, "connections": opened, "failed": failed}))
 """
 
 

@@ -48,7 +48,8 @@ def test_plugin_settings_explicit_then_environment_then_default(monkeypatch: pyt
 
 
 def test_explicit_plugin_values_pass_through_the_core_settings_hidden() -> None:
-    settings = Settings(CLIFFHANGER_HOME=Path("/tmp/unused"), TIKTOK_ACCESS_TOKEN="act.secret", TIKTOK_MODE="inbox")
+    settings = Settings(CLIFFHANGER_HOME=Path("/tmp/unused"), TIKTOK_ACCESS_TOKEN="act.secret",
+                        TIKTOK_MODE="inbox")
     assert "act.secret" not in repr(settings) and not hasattr(Settings, "tiktok_access_token")
     tiktok = TikTokSettings.from_values(settings.plugin_values())
     assert tiktok.mode == "inbox" and tiktok.access_token is not None

@@ -150,7 +150,7 @@ def _with(plan: EncodePlan, **changes: Any) -> EncodePlan:
 
 
 def from_settings(**values: Any) -> HeyGenBackend:
-    """Plug-in factory (entry point `heygen`): HEYGEN_API_KEY, HEYGEN_AVATAR_ID and HEYGEN_VOICE_ID (HeyGenSettings)."""
+    """Plug-in factory (entry point `heygen`): HEYGEN_API_KEY, HEYGEN_AVATAR_ID, HEYGEN_VOICE_ID (HeyGenSettings)."""
     cfg = HeyGenSettings.from_values(values)
     key = cfg.api_key.get_secret_value() if cfg.api_key else ""
     if not key or not cfg.avatar_id:

@@ -27,5 +27,5 @@ class TikTokSettings(PluginSettings):
                                  description="When a direct post hits TikTok's cap, send an inbox draft instead.")
     posts_per_day: int = Field(default=15, description="Direct posts per creator per 24 h the schedule may plan.")
     pending_inbox_per_day: int = Field(default=5, description="Inbox drafts that may wait unfinished per 24 h.")
-    state_dir: Path | None = Field(default=None,
-                                   description="Standalone runs: where publish_ids are kept (default <home>/tiktok-state).")
+    state_dir: Path | None = Field(
+        default=None, description="Standalone runs: where publish_ids are kept (default <home>/tiktok-state).")
