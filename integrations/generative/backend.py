@@ -38,6 +38,7 @@ from integrations.generative.shots import ShotMaker, ShotResult
 from tools.render.animatic import END_S, AnimaticRenderer
 from tools.render.camera import margin_for
 from tools.render.cast import lead_key
+from tools.render.compose import ComposedShot
 from tools.render.encode import EncodePlan, Segment, VideoOverlay, encode, speech_gain_db, write_caption_track
 from tools.render.layers import end_card
 from tools.render.local import _save_final_png, _save_png, card_stills, file_sha256
@@ -56,6 +57,12 @@ class GenerativeRenderOutput(RenderOutput):
     motion: str  # "veo" or "camera"
     pass_label: str = spend.FINAL_PASS_LABEL
     report_path: Path | None = None
+
+    def card_facts(self) -> dict[str, Any]:
+        """What production merges into the Render row's report for the review card (plain values, no markup)."""
+        return {"pass": self.pass_label, "motion": self.motion, "identity_lines": self.identity_lines,
+                "identity_flagged": self.identity.flagged, "regenerations": self.identity.regenerations,
+                "spend_usd": round(self.spend_usd, 2), "estimate_id": self.estimate_id}
 
 
 class MeteredVoice:
@@ -146,15 +153,13 @@ class GenerativeBackend(AnimaticRenderer):
         output = GenerativeRenderOutput(
             video_path=video, cover_path=cover_path, teaser_path=teaser, duration_s=duration, width=w, height=h,
             file_hash=file_sha256(video), voiced=bool(voices), voice=spoken.name if voices and spoken else "",
-            windows=windows, contact_sheet_path=sheet_path, shots=[self._facts(s) for s in timed],
+            windows=windows, contact_sheet_path=sheet_path, shots=[self._facts(s, margin, w, h) for s in timed],
             references={f"char:{name}": str(path) for name, path in references.items()}, identity=report,
             identity_lines=report.summary(), spend_usd=spent, estimate_id=estimate_id,
             motion="veo" if self.veo else "camera")
         output.report_path = out_dir / f"{stem}_generative.json"
         output.report_path.write_text(json.dumps({
-            "pass": output.pass_label, "motion": output.motion, "estimate_id": estimate_id, "spend_usd": spent,
-            "identity": report.model_dump(), "identity_lines": output.identity_lines,
-            "flagged": report.flagged}, indent=2))
+            **output.card_facts(), "identity": report.model_dump()}, indent=2))
         return output
 
     def estimate_items(self, requests: list[RenderRequest]) -> list[spend.LineItem]:
@@ -220,15 +225,9 @@ class GenerativeBackend(AnimaticRenderer):
             paths.append(_save_png(framed, tmp / f"key{i:02d}.png"))
         return paths
 
-    @staticmethod
-    def _facts(s: Any) -> dict[str, Any]:
-        """Shot facts for report.json (no drawn figures: the picture is generated)."""
-        shot = s.shot
-        return {"number": shot.number, "type": shot.type.value, "location": shot.location,
-                "characters": [{"name": c.name, "position": c.position.value} for c in shot.characters],
-                "speaker": shot.speaker, "camera": shot.camera.value, "window": [s.start, s.end],
-                "lines": [{"speaker": c.speaker, "text": c.text} for c in s.cues], "figures": [],
-                "product_box": None}
+    def _facts(self, s: Any, margin: int, w: int, h: int) -> dict[str, Any]:
+        """The animatic's shot facts for report.json and continuity, with no drawn figures (the picture is made)."""
+        return self._shot_facts(s, ComposedShot(image=Image.new("RGB", (1, 1))), margin, w, h)
 
 
 def _store(values: dict[str, Any]) -> Store:

@@ -153,6 +153,10 @@ def test_keyed_path_spend_keyframes_clips_identity_report(store, season_id, fake
     assert (facts.width, facts.height) == (360, 640) and facts.duration_s == pytest.approx(output.duration_s, abs=0.2)
     report = json.loads(output.report_path.read_text())
     assert report["identity_lines"] == output.identity_lines and report["pass"] == spend.FINAL_PASS_LABEL
+    assert output.card_facts()["identity_flagged"] is False and output.card_facts()["regenerations"] == 2
+    from tools.continuity import check_render
+
+    assert check_render(_request(tmp_path, season_id), output).summary()  # the animatic's checks run on it too
     assert output.teaser_path.exists() and output.cover_path.exists()
 
     # the same request again re-uses what was paid for: no new calls, no new spend
