@@ -20,7 +20,7 @@ REDIS_URL = os.environ.get("CLIFFHANGER_TEST_REDIS", "redis://127.0.0.1:6379/0")
 # so a developer's shell (a real SLACK_BOT_TOKEN, a DATABASE_URL, a GOOGLE_API_KEY) never leaks into a test.
 ISOLATED_NAMES = frozenset({"DATABASE_URL", "REDIS_URL", "ARTIFACT_STORE_URL", "ARTIFACT_STORE_ENDPOINT_URL"})
 ISOLATED_PREFIXES = ("CLIFFHANGER_", "GOOGLE_", "SLACK_", "GEMINI_", "TIKTOK_", "WEBHOOK_", "SMTP_", "EMAIL_",
-                     "HEYGEN_", "PIPER_")
+                     "HEYGEN_", "PIPER_", "YOUTUBE_", "INSTAGRAM_", "FACEBOOK_", "LINKEDIN_")
 # The suite's own knobs (where PostgreSQL/Redis are, the opt-in live-Gemini scenarios) stay.
 TEST_KNOBS = ("CLIFFHANGER_TEST_", "CLIFFHANGER_SCENARIO_")
 STARTUP_ENVIRONMENT = dict(os.environ)  # as the suite found it (tests/test_isolation.py checks the fixture)

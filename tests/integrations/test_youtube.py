@@ -170,3 +170,15 @@ def test_registered_as_a_plug_in(api: FakeYouTubeState, tmp_path: Path) -> None:
     assert isinstance(publisher, YouTubePublisher)
     with pytest.raises(ValueError, match="YOUTUBE_ACCESS_TOKEN"):
         from_settings(cliffhanger_home=tmp_path)
+
+
+def test_settings_come_from_the_environment_unless_given(api: FakeYouTubeState, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("YOUTUBE_ACCESS_TOKEN", api.token)
+    monkeypatch.setenv("YOUTUBE_API_BASE_URL", api.base_url)
+    monkeypatch.setenv("YOUTUBE_MADE_FOR_KIDS", "true")
+    publisher = from_settings(cliffhanger_home=tmp_path, youtube_made_for_kids=False)  # explicit beats env
+    publisher.poll_interval_s = 0.0
+    publisher.publish(make_package(tmp_path))
+    [video] = api.videos.values()
+    assert video["status"]["selfDeclaredMadeForKids"] is False
