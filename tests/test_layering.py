@@ -82,6 +82,39 @@ def test_the_checker_sees_every_form_of_import(tmp_path: Path, source: str) -> N
     assert [p.split(":")[0] for p in wrong_way_imports(tmp_path)] == ["agent/planted.py"]
 
 
+BLOCK_KIT_TYPES = frozenset({"section", "actions", "context", "divider", "header", "mrkdwn", "plain_text", "button",
+                             "rich_text", "static_select", "overflow", "modal"})
+
+
+def block_kit_literals(root: Path = ROOT) -> list[str]:
+    """'tools/x.py:12 builds a Block Kit "section"' for every dict literal {"type": <a Block Kit type>, …}."""
+    found = []
+    for layer in LAYERS:
+        for path in sorted((root / layer).rglob("*.py")):
+            relative = path.relative_to(root).as_posix()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=relative)):
+                if not isinstance(node, ast.Dict):
+                    continue
+                for key, value in zip(node.keys, node.values, strict=True):
+                    if (isinstance(key, ast.Constant) and key.value == "type" and isinstance(value, ast.Constant)
+                            and value.value in BLOCK_KIT_TYPES):
+                        found.append(f"{relative}:{node.lineno} builds a Block Kit {value.value!r}")
+    return found
+
+
+def test_agent_and_tools_build_no_block_kit() -> None:
+    """Ports carry domain views; only the Slack adapter turns them into Block Kit."""
+    problems = block_kit_literals()
+    assert not problems, "Block Kit belongs in integrations/slack/blocks:\n" + "\n".join(problems)
+
+
+def test_the_block_kit_check_can_fail(tmp_path: Path) -> None:
+    (tmp_path / "agent").mkdir()
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "card.py").write_text('BLOCK = {"type": "section", "text": {"type": "mrkdwn", "text": "x"}}\n')
+    assert len(block_kit_literals(tmp_path)) == 2
+
+
 def test_composition_root_modules_exist() -> None:
     """The allow-list names real files (a renamed root must not silently widen or empty the list)."""
     assert all((ROOT / path).is_file() for path in COMPOSITION_ROOT)
