@@ -36,7 +36,7 @@ from tools.publish_ledger import (
     idempotency_key,
     note_once,
 )
-from tools.publish_notices import SweepMessage, SweepResult, local_time
+from tools.publish_notices import SweepMessage, SweepResult, local_time, notice
 from tools.publish_package import ApprovalCheck, approved_render, build_package, check_approval
 
 __all__ = [
@@ -231,7 +231,7 @@ def _sweep_season(store: Store, season_id: int, publishers: Mapping[str, Publish
     def tell(text: str, kind: str = "note", standing: dict[str, Any] | None = None,
              slot_ids: tuple[int, ...] = ()) -> None:  # standing: said once while it lasts
         if standing is None or note_once(store, season_id, "season.held", standing):
-            out.messages.append(SweepMessage(season_id, text, kind, slot_ids))
+            out.messages.append(SweepMessage(season_id, notice(text, kind), kind, slot_ids))
 
     for step in steps:
         if step.platform in blocked:
@@ -260,7 +260,7 @@ def _sweep_season(store: Store, season_id: int, publishers: Mapping[str, Publish
             out.held += 1
             waiting = tuple(s.slot_id for s in steps if s.episode_id == step.episode_id and s.slot_id
                             and s.awaiting_confirmation and not s.published)
-            tell(f":raising_hand: Ep {step.number} '{step.title}' of '{title}' is due ({when[step.slot_id]}) — "
+            tell(f"Ep {step.number} '{step.title}' of '{title}' is due ({when[step.slot_id]}) — "
                  "approve to publish: an approver replies 'publish' here or presses Publish. Nothing later in this "
                  "season goes out until then.", "confirm", {"slot_id": step.slot_id, "reason": "confirm"}, waiting)
             return
@@ -268,7 +268,7 @@ def _sweep_season(store: Store, season_id: int, publishers: Mapping[str, Publish
             out.held += 1
             tell(f"Holding '{title}': {name} was due on {step.platform} at {when[step.slot_id]}, "
                  f"but {outcome.detail}. Nothing later in this season goes out until the latest render of episode "
-                 f"{step.number} has {quorum} approval(s) from the season's approvers (Approve or :+1: on its card).",
+                 f"{step.number} has {quorum} approval(s) from the season's approvers (Approve on its card).",
                  "hold", {"slot_id": step.slot_id, "reason": outcome.detail})
             return
         elif outcome.kind == "published":

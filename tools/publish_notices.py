@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from agent.domain import EpisodeStatus
+from agent.ports import Notice, Tone
 from agent.store.db import Store
 from agent.store.models import Episode, Season, Slot
 from tools.publish_ledger import as_utc, note_once
@@ -32,9 +33,28 @@ class SweepMessage:
     """
 
     season_id: int
-    text: str
+    text: Notice | str  # a Notice: people are references the channel writes its own way
     kind: str = "note"
     slot_ids: tuple[int, ...] = ()
+
+    @property
+    def plain(self) -> str:
+        """Channel-neutral text (people as @U…): logs, the CLI, tests."""
+        return self.text.plain() if isinstance(self.text, Notice) else self.text
+
+
+TONES = {"note": Tone.PLAIN, "published": Tone.SUCCESS, "failed": Tone.WARNING, "gave_up": Tone.WARNING,
+         "hold": Tone.WARNING, "confirm": Tone.RELEASE, "reminder": Tone.REMINDER}
+
+
+def notice(text: str, kind: str = "note") -> Notice:
+    """Sweep wording as a Notice with the tone of its kind (braces in titles stay literal)."""
+    return Notice(template=text.replace("{", "{{").replace("}", "}}"), tone=TONES.get(kind, Tone.PLAIN))
+
+
+def message(season_id: int, text: str, kind: str = "note", slot_ids: tuple[int, ...] = ()) -> SweepMessage:
+    """A SweepMessage whose text is a Notice of its kind."""
+    return SweepMessage(season_id, notice(text, kind), kind, slot_ids)
 
 
 @dataclass
@@ -61,9 +81,10 @@ def local_time(season: Season, instant: datetime) -> str:
     return f"{as_utc(instant).astimezone(zone):%a %d %b %H:%M} {zone_name}"
 
 
-def mentions(season: Season) -> str:
-    """'<@U1> <@U2>' for the season's approvers (the people who can unblock a release)."""
-    return " ".join(f"<@{a.user_id}>" for a in season.approvers)
+def mentions(season: Season) -> tuple[str, dict[str, str]]:
+    """('{a0} {a1}', {'a0': 'U1', …}) for the season's approvers (the people who can unblock a release)."""
+    users = {f"a{i}": a.user_id for i, a in enumerate(season.approvers)}
+    return " ".join("{" + field + "}" for field in users), users
 
 
 def remind_unapproved(store: Store, now: datetime, *, before: timedelta = REMIND_BEFORE) -> list[SweepMessage]:
@@ -89,10 +110,13 @@ def remind_unapproved(store: Store, now: datetime, *, before: timedelta = REMIND
                 continue
             season = session.get_one(Season, episode.season_id)
             hours = max(1, round((publish_at - now).total_seconds() / 3600))
-            text = (f":alarm_clock: {mentions(season)} episode {episode.number} '{episode.title}' of '{season.title}'"
-                    f" is due {local_time(season, publish_at)} (in about {hours} h), but {check.reason}. Approve "
-                    f"its latest render (Approve or :+1: on its card) before then — otherwise '{season.title}' "
-                    "holds at that slot and nothing later goes out.").replace(":alarm_clock:  ", ":alarm_clock: ")
+            people, users = mentions(season)
+            text = Notice(template=(
+                f"{people} episode {episode.number} '{{title}}' of '{{season}}' is due "
+                f"{local_time(season, publish_at)} (in about {hours} h), but {{reason}}. Approve its latest render "
+                "(Approve on its card) before then — otherwise '{season}' holds at that slot and nothing later "
+                "goes out.").lstrip(), users=users, values={"title": episode.title, "season": season.title,
+                                                             "reason": check.reason}, tone=Tone.REMINDER)
             pending.append((season.id, episode.id, publish_at, text))
     for season_id, episode_id, publish_at, text in pending:
         if note_once(store, season_id, "episode.reminded", {"episode_id": episode_id,

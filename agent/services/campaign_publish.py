@@ -27,7 +27,7 @@ from agent.store.models import EPISODE, CampaignPlan, Episode, Render, utcnow
 from tools.campaign.asset import BTS, CAROUSEL, KINDS, LABELS, QUOTE, TEASER, WRITEUP
 from tools.campaign.bts import hashtag
 from tools.publish_ledger import GAVE_UP, MAX_ATTEMPTS, claim_key, finish, item_key, note_once
-from tools.publish_notices import SweepMessage
+from tools.publish_notices import SweepMessage, message
 
 DEFAULT_OFFSETS_H: dict[str, float] = {TEASER: -24, QUOTE: 0, WRITEUP: 0, BTS: 24, CAROUSEL: 48}
 idempotency_key = item_key  # the (asset version, publisher) key, as before unification
@@ -140,7 +140,7 @@ def _publish_one(store: Store, asset_id: int, at: datetime, name: str, publisher
     if blocker:
         out.held += 1
         if note_once(store, season_id, "campaign.held", {"asset": asset_id, "reason": blocker}, ever=True):
-            out.messages.append(SweepMessage(season_id, f"Holding {label} (due {at:%Y-%m-%d %H:%M} UTC): {blocker}.",
+            out.messages.append(message(season_id, f"Holding {label} (due {at:%Y-%m-%d %H:%M} UTC): {blocker}.",
                                              "hold"))
         return False
     key = item_key(asset_id, name)
@@ -158,17 +158,17 @@ def _publish_one(store: Store, asset_id: int, at: datetime, name: str, publisher
     pub = finish(store, key, now, result, None if result else problem, permanent=permanent)
     if result is not None:
         out.published += 1
-        out.messages.append(SweepMessage(season_id, f"Published {label} to {name}: {result.location}", "published"))
+        out.messages.append(message(season_id, f"Published {label} to {name}: {result.location}", "published"))
     elif pub.status == GAVE_UP:
         out.failed += 1
         why = "it cannot succeed as it is" if permanent else f"{MAX_ATTEMPTS} attempts"
-        out.messages.append(SweepMessage(season_id, f"Publishing {label} to {name} failed ({pub.error}); I gave up "
+        out.messages.append(message(season_id, f"Publishing {label} to {name} failed ({pub.error}); I gave up "
                                          f"after {why}. Fix the cause, then ask me to re-schedule the season to retry "
                                          "it.", "gave_up"))
     else:
         retry = f"{pub.next_attempt_at:%H:%M} UTC" if pub.next_attempt_at else "the next sweep"
         out.failed += 1
-        out.messages.append(SweepMessage(season_id, f"Publishing {label} to {name} failed (attempt {pub.attempts} "
+        out.messages.append(message(season_id, f"Publishing {label} to {name} failed (attempt {pub.attempts} "
                                          f"of {MAX_ATTEMPTS}: {pub.error}); I'll retry after {retry}.", "failed"))
     return True
 

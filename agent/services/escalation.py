@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from agent.domain import EpisodeStatus
-from agent.ports import ReviewChannel, ThreadRef
+from agent.ports import Notice, ReviewChannel, ThreadRef, Tone
 from agent.services.approvals import latest_render, missing_roles, waiting_on
 from agent.services.seasons import audit
 from agent.store.db import Store
@@ -73,15 +73,21 @@ def find_overdue(store: Store, now: datetime, after: timedelta) -> dict[int, lis
     return found
 
 
-def escalation_text(items: list[Overdue], after: timedelta) -> str:
+def escalation_text(items: list[Overdue], after: timedelta) -> Notice:
     """The thread message: which episodes, who to nudge; and that nothing gets approved automatically."""
-    lines = [f":alarm_clock: *Waiting for approval for more than {human(after)}* — a nudge, not an auto-approve:"]
+    users: dict[str, str] = {}
+    values: dict[str, str] = {}
+    lines = [f"*Waiting for approval for more than {human(after)}* — a nudge, not an auto-approve:"]
     for item in items:
-        people = ", ".join(f"<@{u}>" for u in item.waiting_on)
+        fields = []
+        for user in item.waiting_on:
+            users.setdefault(f"u{len(users)}", user)
+            fields.append("{" + next(k for k, v in users.items() if v == user) + "}")
         roles = f" (needs {', '.join(item.missing_roles)} sign-off)" if item.missing_roles else ""
-        lines.append(f"• Ep {item.episode} · {item.title} — waiting on {people}{roles}")
-    lines.append("React :+1: on the card (or say *approve 3–5*) to approve, or :-1: with a note to ask for changes.")
-    return "\n".join(lines)
+        values[f"t{item.episode}"] = item.title
+        lines.append(f"• Ep {item.episode} · {{t{item.episode}}} — waiting on {', '.join(fields)}{roles}")
+    lines.append("Approve on the card (or say *approve 3–5*), or ask for changes there with a note.")
+    return Notice(template="\n".join(lines), users=users, values=values, tone=Tone.REMINDER)
 
 
 def _claim(store: Store, season_id: int, items: list[Overdue]) -> bool:

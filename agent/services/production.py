@@ -27,11 +27,13 @@ from agent.artifacts import LocalArtifactStore, artifact_key, resolve_ref
 from agent.domain import EpisodeStatus, LeadLock, LookSpec, SeasonStatus
 from agent.ports import (
     ArtifactStore,
+    Notice,
     PostedMessage,
     RenderOutput,
     RenderRequest,
     ReviewChannel,
     ThreadRef,
+    Tone,
     VideoBackend,
 )
 from agent.redaction import redact
@@ -314,7 +316,8 @@ def post_failed(store: Store, render_id: int, channel: ReviewChannel, error: Bas
     log.warning("render %s (Ep %s) rendered but its card could not be posted: %s", render_id, number,
                 type(error).__name__)
     try:
-        channel.say(thread, f"Ep {number} rendered but I couldn't upload it — say *post ep {number} again*.")
+        channel.say(thread, Notice(template=f"Ep {number} rendered but I couldn't upload it — say "
+                                            f"*post ep {number} again*.", tone=Tone.WARNING))
     except Exception:
         log.exception("could not tell season %s that Ep %s is not posted", season.id, number)
 
@@ -343,7 +346,7 @@ def posted_render_ids(store: Store, season_id: int) -> set[int]:
                                    .where(Episode.season_id == season_id, Render.kind == EPISODE)))
 
 
-def progress_text(store: Store, season_id: int) -> tuple[str, bool]:
+def progress_text(store: Store, season_id: int) -> tuple[Notice, bool]:
     """"Rendering 3/8…" and whether the batch is finished — counting only episodes whose card is in the thread."""
     posted = posted_render_ids(store, season_id)
     with store.session() as session:
@@ -357,12 +360,14 @@ def progress_text(store: Store, season_id: int) -> tuple[str, bool]:
         failed = sum(1 for ep in season.episodes if ep.status == EpisodeStatus.FAILED)
     bar = "▓" * in_thread + "░" * (total - in_thread)
     if in_thread >= total:
-        return f":clapper: All {total} episodes rendered {bar} — they're in the thread for review.", True
+        return Notice(template=f"All {total} episodes rendered {bar} — they're in the thread for review.",
+                      tone=Tone.DONE), True
     extra = f" ({failed} failed — I'll retry)" if failed else ""
     if stranded:
         eps = ", ".join(f"Ep {n}" for n in stranded)
         extra += (f" ({eps} rendered but not in the thread yet — say *post ep {stranded[0]} again*)")
-    return f":hourglass_flowing_sand: Rendering — {in_thread}/{total} in the thread for review {bar}{extra}", False
+    return Notice(template=f"Rendering — {in_thread}/{total} in the thread for review {bar}{extra}",
+                  tone=Tone.PROGRESS), False
 
 
 def report_progress(store: Store, season_id: int, channel: ReviewChannel) -> None:

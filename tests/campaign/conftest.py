@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agent.domain import EpisodeScript, LeadLock, Line, LookSpec, Palette, PersonaBrief
-from agent.ports import CampaignCard, PostedMessage, ReviewCard, ThreadRef
+from agent.ports import CampaignCard, Notice, PostedMessage, ReviewCard, ThreadRef
 from agent.services.seasons import look_hash
 from agent.store.db import Store
 from agent.store.models import (
@@ -25,6 +25,7 @@ from agent.store.models import (
     ScriptVersion,
     Season,
 )
+from tests.services.conftest import as_slack
 from tools.portrait import generate_portrait, image_hash
 
 LOOK = LookSpec(palette=Palette(background="#14121F", primary="#F2C14E", accent="#E4572E", text="#FFFFFF"),
@@ -60,8 +61,8 @@ class RecordingChannel:
         self._n += 1
         return PostedMessage(channel_id="C_DRAMA", ts=f"1700000000.{self._n:06d}")
 
-    def say(self, thread: ThreadRef, text: str) -> PostedMessage:
-        self.said.append(text)
+    def say(self, thread: ThreadRef, text: str | Notice) -> PostedMessage:
+        self.said.append(as_slack(text))
         return self._posted()
 
     def post_for_review(self, thread: ThreadRef, card: ReviewCard) -> PostedMessage:
@@ -73,14 +74,14 @@ class RecordingChannel:
     def update_campaign(self, message: PostedMessage, card: CampaignCard) -> None:
         self.updates.append((message.ts, card.to_text()))
 
-    def update_text(self, message: PostedMessage, text: str) -> None:
-        self.updates.append((message.ts, text))
+    def update_text(self, message: PostedMessage, text: str | Notice) -> None:
+        self.updates.append((message.ts, as_slack(text)))
 
     def upload(self, thread: ThreadRef, path: Path, title: str, comment: str = "") -> None:
         pass
 
-    def notify_user(self, thread: ThreadRef, user_id: str, text: str) -> None:
-        self.private.append((user_id, text))
+    def notify_user(self, thread: ThreadRef, user_id: str, text: str | Notice) -> None:
+        self.private.append((user_id, as_slack(text)))
 
     def post_campaign(self, thread: ThreadRef, card: CampaignCard) -> PostedMessage:
         self.campaigns.append(card)

@@ -135,7 +135,7 @@ def test_publishes_approved_due_assets_once_and_holds_the_rest(
         assert s.scalar(select(func.count(Publication.id)).where(Publication.slot_id.is_(None))) == 5
     folder = tmp_path / "outbox" / f"season-{season_id}" / "campaign" / "ep01-carousel"
     assert len(list(folder.glob("*.png"))) >= 4 and (folder / "metadata.json").exists()
-    assert any("Holding the Ep 2" in m.text for m in on_release.messages)
+    assert any("Holding the Ep 2" in m.plain for m in on_release.messages)
     assert not list((tmp_path / "outbox" / f"season-{season_id}" / "campaign").glob("ep02-*"))
 
 
@@ -157,7 +157,7 @@ def test_an_asset_with_a_banned_word_is_flagged_and_never_published(
     flagged = {k for k, a in current.items() if a.status == "FLAGGED"}
     assert flagged and not flagged & published
     assert all("lighthouse" in " ".join(current[k].lint["remaining"]).lower() for k in flagged)
-    assert any("flagged by the Persona Brief" in m.text for m in result.messages)
+    assert any("flagged by the Persona Brief" in m.plain for m in result.messages)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -222,7 +222,7 @@ def test_a_campaign_asset_that_keeps_failing_gives_up_and_says_so_once(
 
     def quote_news(at: datetime) -> list[tuple[str, str]]:
         result = publish_sweep(store, publishers={}, campaign_publishers={"outbox": broken}, now=at)
-        return [(m.kind, m.text) for m in result.messages if "quote" in m.text]
+        return [(m.kind, m.plain) for m in result.messages if "quote" in m.plain]
 
     first = quote_news(start)
     assert [k for k, _ in first] == ["failed"] and "attempt 1 of 3" in first[0][1] and "I'll retry" in first[0][1]

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from agent.domain import EpisodeScript, EpisodeStatus, LeadLock, Line, LookSpec
-from agent.ports import PostedMessage, ReviewCard, ThreadRef
+from agent.ports import Notice, PostedMessage, ReviewCard, ThreadRef
 from agent.services.seasons import look_hash
 from agent.store.db import Store
 from agent.store.models import Approver, Episode, Look, Render, ReviewMessage, ScriptVersion, Season
@@ -24,6 +24,11 @@ CHANNEL = "C_TEST"
 THREAD = "1700000000.000100"
 CREATOR = "U_MAYA"
 POSTED_AT = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+
+
+def as_slack(text: str | Notice) -> str:
+    """What the Slack adapter would write for people (`<@U…>`), so tests read one form."""
+    return text.render(lambda uid: f"<@{uid}>") if isinstance(text, Notice) else text
 
 
 @dataclass
@@ -37,8 +42,8 @@ class RecordingChannel:
         self._ts += 1
         return PostedMessage(channel_id=thread.channel_id, ts=f"1800000000.{self._ts:06d}")
 
-    def say(self, thread: ThreadRef, text: str) -> PostedMessage:
-        self.calls.append(("say", text))
+    def say(self, thread: ThreadRef, text: str | Notice) -> PostedMessage:
+        self.calls.append(("say", as_slack(text)))
         return self._posted(thread)
 
     def post_for_review(self, thread: ThreadRef, card: ReviewCard) -> PostedMessage:
@@ -51,14 +56,14 @@ class RecordingChannel:
     def update_campaign(self, message: PostedMessage, card: object) -> None:
         pass
 
-    def update_text(self, message: PostedMessage, text: str) -> None:
-        self.calls.append(("update_text", text))
+    def update_text(self, message: PostedMessage, text: str | Notice) -> None:
+        self.calls.append(("update_text", as_slack(text)))
 
     def upload(self, thread: ThreadRef, path: Path, title: str, comment: str = "") -> None:
         self.calls.append(("upload", path))
 
-    def notify_user(self, thread: ThreadRef, user_id: str, text: str) -> None:
-        self.calls.append(("notify_user", (user_id, text)))
+    def notify_user(self, thread: ThreadRef, user_id: str, text: str | Notice) -> None:
+        self.calls.append(("notify_user", (user_id, as_slack(text))))
 
     def post_blocks(self, thread: ThreadRef, text: str, blocks: list[dict[str, Any]]) -> PostedMessage:
         self.calls.append(("post_blocks", (text, blocks)))

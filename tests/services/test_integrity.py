@@ -121,11 +121,12 @@ def test_a_failed_upload_is_retried_then_told_and_reposted(store: Store, tmp_pat
         production.post_for_review(store, render_id, channel)
     assert channel.of("attempt") == [2] * production.POST_ATTEMPTS  # retried with backoff, then gave up
     production.post_failed(store, render_id, channel, ConnectionError("503 xoxb-not-a-real-token-1234567890"))
-    told = channel.of("say")[-1]
+    told = channel.of("say")[-1]  # as the Slack adapter writes it
     assert told == "Ep 2 rendered but I couldn't upload it — say *post ep 2 again*."
     [failure] = _audits(store, "render.post_failed")
     assert "xoxb-not-a-real-token" not in failure["error"], "error text is redacted before it is stored"
-    text, finished = production.progress_text(store, season.season_id)
+    notice, finished = production.progress_text(store, season.season_id)
+    text = notice.plain()
     assert not finished and "1/2 in the thread" in text and "post ep 2 again" in text
     with store.session() as s:
         assert s.scalar(select(ReviewMessage.id).where(ReviewMessage.render_id == render_id)) is None

@@ -196,7 +196,7 @@ def test_hold_on_withdrawn_approval_stops_the_rest_of_the_season(store: Store, t
     result = publish_due(store, [rec], EP1_AT + timedelta(days=5))
     assert (result.published, result.held) == (1, 1)
     assert rec.calls == [f"slot{_slot_id(store, 1)}:outbox"]  # episode 3 (due too) did not go out
-    [news, hold] = [m.text for m in result.messages]
+    [news, hold] = [m.plain for m in result.messages]
     assert "Published episode 1" in news
     assert "episode 2 'Episode 2'" in hold and "Nothing later in this season goes out" in hold
     assert "0 of 1 required approval" in hold
@@ -218,8 +218,8 @@ def test_failure_blocks_later_episodes_and_retries(store: Store, tmp_path: Path)
     late = EP1_AT + timedelta(days=3)
     first = publish_due(store, [rec], late)
     assert (first.failed, first.published, len(rec.calls)) == (1, 0, 1)  # episode 2 waits for episode 1
-    assert "upstream said no" in first.messages[0].text
-    assert "I'll retry after" in first.messages[0].text
+    assert "upstream said no" in first.messages[0].plain
+    assert "I'll retry after" in first.messages[0].plain
     assert publish_due(store, [rec], late).published == 0  # backing off: not before the retry time
     second = publish_due(store, [rec], late + RETRY_BACKOFF)
     assert second.published == 2
@@ -280,7 +280,7 @@ def test_platforms_advance_independently_and_missing_publisher_is_told(store: St
     result = publish_due(store, [outbox, tiktok], EP1_AT + timedelta(days=2))
     assert len(outbox.calls) == 2 and len(tiktok.calls) == 1  # tiktok's episode 2 waits for its episode 1
     assert (result.published, result.failed, result.held) == (2, 1, 1)
-    texts = " | ".join(m.text for m in result.messages)
+    texts = " | ".join(m.plain for m in result.messages)
     assert "no 'webhook' publisher is configured" in texts and "to tiktok failed" in texts
     with store.session() as s:
         assert {e.status for e in s.scalars(select(Episode))} == {"SCHEDULED"}  # not on every platform yet

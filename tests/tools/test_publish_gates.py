@@ -40,13 +40,13 @@ def test_reminder_24_hours_before_an_unapproved_slot_then_hold(store: Store, tmp
     assert remind_unapproved(store, EP1_AT - timedelta(minutes=1)) == []  # episode 2 is 24 h 1 min away
     before = EP1_AT + timedelta(minutes=1)
     [reminder] = remind_unapproved(store, before)
-    assert reminder.kind == "reminder" and "<@U_ANNA>" in reminder.text
-    assert "episode 2 'Episode 2'" in reminder.text and "Wed 02 Dec 18:00 America/New_York" in reminder.text
-    assert "0 of 1 required approval" in reminder.text and "holds at that slot" in reminder.text
+    assert reminder.kind == "reminder" and "@U_ANNA" in reminder.plain
+    assert "episode 2 'Episode 2'" in reminder.plain and "Wed 02 Dec 18:00 America/New_York" in reminder.plain
+    assert "0 of 1 required approval" in reminder.plain and "holds at that slot" in reminder.plain
     assert remind_unapproved(store, before + timedelta(hours=1)) == []  # once
     result = publish_due(store, [RecordingPublisher()], EP1_AT + timedelta(days=1))
     [_, hold] = result.messages
-    assert hold.kind == "hold" and "Holding 'Midnight Latte'" in hold.text and "Nothing later" in hold.text
+    assert hold.kind == "hold" and "Holding 'Midnight Latte'" in hold.plain and "Nothing later" in hold.plain
 
 
 def test_approved_episodes_get_no_reminder(store: Store, tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_confirm_mode_publishes_only_after_an_approver_confirms(store: Store, tm
     first = publish_due(store, [rec], EP1_AT)
     [ask] = first.messages
     assert (first.published, first.held, rec.calls) == (0, 1, [])
-    assert ask.kind == "confirm" and "Ep 1 'Episode 1'" in ask.text and "approve to publish" in ask.text
+    assert ask.kind == "confirm" and "Ep 1 'Episode 1'" in ask.plain and "approve to publish" in ask.plain
     assert publish_due(store, [rec], EP1_AT + timedelta(minutes=1)).messages == []  # asked once
     with store.session() as s:
         assert awaiting_confirmation(s, sid, EP1_AT) == list(ask.slot_ids)

@@ -98,8 +98,8 @@ def test_rate_limited_then_success_backs_off_between_sweeps(store: Store, api: F
     schedule_season(store, sid, CADENCE, platforms=("tiktok",), now=NOW)
     api.fail_next(DIRECT, status=429, times=2)  # the client's own retry is spent too
     first = publish_due(store, [tiktok(api, store)], EP1_AT)
-    assert first.failed == 1 and "rate_limit_exceeded" in first.messages[0].text
-    assert "I'll retry after" in first.messages[0].text and publication(store).status == "FAILED"
+    assert first.failed == 1 and "rate_limit_exceeded" in first.messages[0].plain
+    assert "I'll retry after" in first.messages[0].plain and publication(store).status == "FAILED"
     assert publish_due(store, [tiktok(api, store)], EP1_AT + RETRY_BACKOFF / 2).published == 0  # still backing off
     second = publish_due(store, [tiktok(api, store)], EP1_AT + RETRY_BACKOFF)
     assert second.published == 1 and len(api.posts) == 1 and api.count(DIRECT) == 3
@@ -111,7 +111,7 @@ def test_permanent_failure_is_reported_once_with_the_reason(store: Store, api: F
     schedule_season(store, sid, CADENCE, platforms=("tiktok",), now=NOW)
     result = publish_due(store, [tiktok(api, store, token="revoked")], EP1_AT + timedelta(days=1))
     [message] = result.messages
-    assert "access_token_invalid" in message.text and "re-schedule" in message.text
+    assert "access_token_invalid" in message.plain and "re-schedule" in message.plain
     assert (publication(store).status, publication(store).attempts) == ("GAVE_UP", 1)  # no pointless retries
     later = publish_due(store, [tiktok(api, store, token="revoked")], EP1_AT + timedelta(days=2))
     assert later.messages == [] and len(api.posts) == 0  # episode 2 waits; nothing repeated
@@ -123,7 +123,7 @@ def test_posting_cap_falls_back_to_an_inbox_draft(store: Store, api: FakeTikTokS
     api.fail_next(DIRECT, status=403, code="spam_risk_too_many_posts")
     result = publish_due(store, [tiktok(api, store)], EP1_AT)
     assert result.published == 1 and api.count(INBOX) == 1
-    assert "inbox draft" in result.messages[0].text and "spam_risk_too_many_posts" in result.messages[0].text
+    assert "inbox draft" in result.messages[0].plain and "spam_risk_too_many_posts" in result.messages[0].plain
 
 
 def test_full_inbox_and_too_long_video_fall_back_to_the_outbox(store: Store, api: FakeTikTokState,
@@ -138,7 +138,7 @@ def test_full_inbox_and_too_long_video_fall_back_to_the_outbox(store: Store, api
     outbox = OutboxPublisher(tmp_path / "outbox")
     result = publish_due(store, [tiktok(api, store), outbox], EP1_AT + timedelta(days=1))
     assert result.published == 2 and len(api.posts) == 0
-    first, second = (m.text for m in result.messages)
+    first, second = (m.plain for m in result.messages)
     assert "spam_risk_too_many_pending_share" in first and "put it in the outbox" in first
     assert "700 s" in second and "at most 600 s" in second and "put it in the outbox" in second
     assert sorted(p.name for p in (tmp_path / "outbox" / f"season-{sid}").glob("ep*")) == ["ep01", "ep02"]
