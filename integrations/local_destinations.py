@@ -19,11 +19,13 @@ from agent.store.db import Store
 from integrations.facebook.emulator import IG_USER, PAGE, FakeGraphState, fake_graph
 from integrations.tiktok.emulator import FakeTikTokState, fake_tiktok
 from integrations.youtube.emulator import FakeYouTubeState, fake_youtube
-from tools.funnel import PLATFORM_LABELS, simulate_audience
+from tools.funnel import DEFAULT_CARRY, PLATFORM_LABELS, simulate_audience
 
 SUPPORTED = ("tiktok", "youtube", "instagram", "facebook")
 # a platform's audience relative to TikTok's in the simulated week (a mini-drama's home is TikTok)
 AUDIENCE_SHARE = {"tiktok": 1.0, "youtube": 0.22, "instagram": 0.35, "facebook": 0.15}
+# how loyal each platform's viewers are to a series, against TikTok's (Shorts and Facebook feeds drift more)
+CARRY_FACTOR = {"tiktok": 1.0, "youtube": 0.92, "instagram": 0.97, "facebook": 0.88}
 
 
 @dataclass
@@ -101,13 +103,17 @@ def simulate_week(destinations: LocalDestinations, store: Store, season_id: int,
     """
     published = publication_figures(store, season_id)
     count = max(published, default=0)
-    timeline = simulate_audience(count, first_day_views=first_day_views, days=days) if count else []
+    timelines = {platform: simulate_audience(
+        count, first_day_views=int(first_day_views * AUDIENCE_SHARE.get(platform, 0.2)), days=days,
+        carry=[min(0.97, c * CARRY_FACTOR.get(platform, 0.95)) for c in DEFAULT_CARRY]) if count else []
+        for platform in destinations.platforms}
     reports = []
-    for day, views in enumerate(timeline, start=1):
-        for number, total in views.items():
-            for publication in published.get(number, []):
+    for day in range(1, days + 1 if count else 1):
+        for number, pubs in published.items():
+            for publication in pubs:
                 platform, external_id = publication["destination"], publication["external_id"]
-                if platform in destinations.platforms and external_id:
-                    destinations.set_views(platform, str(external_id), int(total * AUDIENCE_SHARE.get(platform, 0.2)))
+                views = timelines.get(platform, [{}] * days)[day - 1].get(number)
+                if external_id and views is not None:
+                    destinations.set_views(platform, str(external_id), views)
         reports.append(pull_metrics(store, sources, now=start + timedelta(days=day), season_id=season_id))
     return reports

@@ -9,7 +9,7 @@ per platform, a bar per episode, the drop-off written between bars, best and wor
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from pathlib import Path
 
@@ -187,7 +187,11 @@ def render_funnel(season: SeasonFunnel, out_path: Path) -> Path:
     return out_path
 
 
-def simulate_audience(episodes: int, *, first_day_views: int = 4000, carry: list[float] | None = None,
+# the simulated season's cliffhangers (Ep n → n+1): a gentle decline, a strong Ep 2 and a weak Ep 3 ending
+DEFAULT_CARRY = (0.82, 0.9, 0.64, 0.88, 0.93, 0.8, 0.86, 0.9, 0.85, 0.9, 0.88)
+
+
+def simulate_audience(episodes: int, *, first_day_views: int = 4000, carry: Sequence[float] | None = None,
                       days: int = 7, release_every_days: float = 1.0) -> list[dict[int, int]]:
     """A plausible week of cumulative views per episode, day by day — for the demo's local stand-ins and tests.
 
@@ -195,7 +199,7 @@ def simulate_audience(episodes: int, *, first_day_views: int = 4000, carry: list
     cliffhanger (`carry`, default a gentle decline with one weak and one strong episode), and it accrues along a
     saturating curve (half on day one). Deterministic: no randomness, so a demo's report is reproducible.
     """
-    carry = carry or [0.82, 0.9, 0.64, 0.88, 0.93, 0.8, 0.86, 0.9, 0.85, 0.9, 0.88][:max(0, episodes - 1)]
+    carry = carry or DEFAULT_CARRY[:max(1, episodes - 1)]
     final = [float(first_day_views) * 2.2]
     for n in range(1, episodes):
         final.append(final[-1] * carry[(n - 1) % len(carry)])
