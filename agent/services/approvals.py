@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from agent.brain.lint import lint_text
 from agent.services.assets import is_current
 from agent.services.seasons import audit, current_bible
 from agent.store.models import Approval, Approver, ChangeRequest, Episode, Render, ReviewMessage, Season
@@ -68,8 +69,6 @@ def card_posted(session: Session, render: Render) -> bool:
 
 def lint_now(session: Session, render: Render, season: Season) -> list[str]:
     """Banned words in an asset's copy under the *current* bible (it may have changed since generation)."""
-    from agent.brain.lint import lint_text
-
     if render.is_episode or not render.text:
         return []
     return [str(f) for f in lint_text(render.text, current_bible(session, season), f"{render.kind} v{render.version}")]

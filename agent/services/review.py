@@ -28,6 +28,7 @@ from agent.services.approvals import (
 )
 from agent.services.assets import is_published
 from agent.services.campaign_review import build_campaign_card, request_asset_change
+from agent.services.revisions import classify_scope
 from agent.services.seasons import audit
 from agent.store.db import Store
 from agent.store.models import Approval, ChangeRequest, Episode, Render, ReviewMessage, Season, utcnow
@@ -186,8 +187,6 @@ def request_changes(session: Session, *, render: Render, user_id: str, note: str
     A :-1: arrives without a note and the note follows as a thread reply: both are the same request, so an open
     request by the same person on the same render is completed rather than duplicated.
     """
-    from agent.services.revisions import classify_scope
-
     episode = render.episode
     request = session.scalar(select(ChangeRequest).where(
         ChangeRequest.render_id == render.id, ChangeRequest.user_id == user_id, ChangeRequest.resolved_at.is_(None)))
