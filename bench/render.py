@@ -92,10 +92,10 @@ def make_board(length: int) -> Storyboard:
     each = round((episode_seconds(length) - 2.0) / SHOTS, 2)
     kinds = [ShotType.ESTABLISHING, ShotType.OVER_THE_SHOULDER, ShotType.INSERT, ShotType.TWO_SHOT, ShotType.SINGLE,
              ShotType.WIDE, ShotType.TWO_SHOT, ShotType.SINGLE, ShotType.REACTION, ShotType.CLOSE_UP]
-    # the offline storyboard writer's mix: push-in on the hook, the reaction and the cliffhanger, handheld two-shots,
-    # a pan on the change of place, static singles and insert
+    # the offline storyboard writer's mix: push-in on the hook and the cliffhanger, handheld two-shots, a pan on the
+    # change of place, static singles, insert and reaction
     moves = [CameraMove.PUSH_IN, CameraMove.STATIC, CameraMove.STATIC, CameraMove.HANDHELD, CameraMove.STATIC,
-             CameraMove.PAN, CameraMove.HANDHELD, CameraMove.STATIC, CameraMove.PUSH_IN, CameraMove.PUSH_IN]
+             CameraMove.PAN, CameraMove.HANDHELD, CameraMove.STATIC, CameraMove.STATIC, CameraMove.PUSH_IN]
     shots = []
     for i, (kind, move) in enumerate(zip(kinds, moves, strict=True)):
         a, b = CAST[i % 3], CAST[(i + 1) % 3]

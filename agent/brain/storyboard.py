@@ -185,7 +185,7 @@ def write_storyboard(script: EpisodeScript, lead: str, locations: list[str], len
             shots.append(Shot(number=1, type=ShotType.REACTION, location=loc,
                               characters=[InFrame(name=lead_name, position=FramePosition.CENTER)],
                               speaker=lead_name, action=f"{lead_name} takes it in", duration_s=REACTION_S,
-                              camera=CameraMove.PUSH_IN, cue="music: tension"))
+                              camera=CameraMove.STATIC, cue="music: tension"))
         previous = face
     shots = _fit_count(shots, script, lead_name, first_loc)
     return _finish(script.number, shots, length_s)
@@ -221,7 +221,7 @@ def _fit_count(shots: list[Shot], script: EpisodeScript, lead: str, loc: str) ->
         at = max(1, len(shots) - 1)
         shots.insert(at, Shot(number=1, type=ShotType.REACTION, location=shots[at - 1].location,
                               characters=[InFrame(name=lead, position=FramePosition.CENTER)], speaker=lead,
-                              action=f"{lead} takes it in", camera=CameraMove.PUSH_IN, duration_s=REACTION_S,
+                              action=f"{lead} takes it in", camera=CameraMove.STATIC, duration_s=REACTION_S,
                               cue="music: tension"))
     return shots
 

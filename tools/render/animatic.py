@@ -45,6 +45,9 @@ from tools.voice.casting import cast_voices
 END_S = 2.0
 LEAD_IN_S, GAP_S, TAIL_S, STING_HOLD_S = 0.15, 0.2, 0.25, 1.2
 TEASER_MIN, TEASER_MAX, TEASER_CARD = 3.0, 5.0, 2.0
+# drawn, flat-shaded shots moving by whole-frame crops and zooms: a diamond search with one subpel refinement finds
+# the same motion as veryfast's hex search, ~20 % cheaper, files no larger (measured on a handheld and a push-in)
+X264 = "me=dia:subme=1"
 
 
 @dataclass
@@ -171,7 +174,7 @@ class AnimaticRenderer:
             segments.append(Segment(end_path, round(duration - timed[-1].end, 6)))
             track = write_caption_track(captions, blank, duration, fps, tmp / "episode.ffconcat")
             encode(EncodePlan(segments, w, h, fps, request.preset, track, xy, threads=self._threads, audio=audio,
-                              audio_gain_db=gain), video, self._ffmpeg, self._timeout)
+                              audio_gain_db=gain, x264_params=X264), video, self._ffmpeg, self._timeout)
             self._teaser(request, timed, stills, cards["teaser_end"], captions, blank, xy, audio, gain, margin,
                          teaser, tmp)
             lead_shot = next((i for i, s in enumerate(timed) if s.shot.type == ShotType.CLOSE_UP), 0)
@@ -300,7 +303,8 @@ class AnimaticRenderer:
         track = write_caption_track(cues, blank, t + TEASER_CARD, fps, tmp / "teaser.ffconcat")
         clip = _cut_wav(audio, t, tmp / "teaser.wav")
         encode(EncodePlan(segments, request.width, request.height, fps, request.preset, track, xy,
-                          threads=self._threads, audio=clip, audio_gain_db=gain), out, self._ffmpeg, self._timeout)
+                          threads=self._threads, audio=clip, audio_gain_db=gain, x264_params=X264), out, self._ffmpeg,
+               self._timeout)
 
     @staticmethod
     def _shot_facts(s: TimedShot, composed: ComposedShot, margin: int, width: int, height: int) -> dict:

@@ -98,6 +98,7 @@ class EncodePlan:
     audio: Path | None = None  # a speech WAV starting at t=0; None → silence
     audio_gain_db: float = 0.0  # applied to `audio` (speech_gain_db measures it)
     overlays: tuple[VideoOverlay, ...] = ()  # under the captions; their sound replaces silence
+    x264_params: str = ""  # e.g. "me=dia:subme=1": flat-shaded drawn shots need no finer motion search
 
     @property
     def duration(self) -> float:
@@ -186,6 +187,7 @@ def build_command(plan: EncodePlan, out_path: Path, ffmpeg: str | None = None) -
     args += ["-filter_complex", ";".join(graph), "-map", "[vout]", "-map", audio_map,
              "-t", f"{plan.duration:.4f}", "-r", str(plan.fps),
              "-c:v", "libx264", "-preset", plan.preset, "-crf", str(plan.crf), "-pix_fmt", "yuv420p",
+             *(["-x264-params", plan.x264_params] if plan.x264_params else []),
              "-threads", str(plan.threads),
              "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
              "-c:a", "aac", "-b:a", "64k", "-ar", str(AUDIO_RATE),
