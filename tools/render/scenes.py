@@ -126,7 +126,7 @@ def street_night(w: int, h: int, t: Tones) -> Image.Image:
     sky_top, sky_bottom = mix(t.bg, (0, 0, 0), 0.5), mix(t.bg, t.acc, 0.25)
     img = _gradient(w, h, sky_top, sky_bottom)
     d = ImageDraw.Draw(img)
-    d.ellipse((int(w * 0.14), int(h * 0.1), int(w * 0.26), int(h * 0.17)), fill=t.light)  # moon
+    d.ellipse((int(w * 0.72), int(h * 0.12), int(w * 0.84), int(h * 0.19)), fill=t.light)  # moon, clear of title and logo
     x = 0
     k = 0
     while x < w:  # a skyline of buildings with lit windows
