@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from agent.app.events import Event, VoteRefused
-from agent.app.votes import vote_on_episode
+from agent.app.votes import parse_typed_vote, vote_on_episode
 from agent.context import AppContext
 from agent.ports import (
     BatchQuestion,
@@ -29,7 +29,6 @@ from agent.ports import (
 )
 from agent.services.seasons import find_season, thread_key
 
-VOTE = re.compile(r"^:(\+1|-1):\s*(\d+)\s*$")
 TONE_MARKS = {Tone.SUCCESS: "✔", Tone.CELEBRATE: "🎉", Tone.WARNING: "⚠", Tone.CALENDAR: "📅", Tone.RELEASE: "✋",
               Tone.PROGRESS: "⏳", Tone.DONE: "🎬", Tone.CAMPAIGN: "📣", Tone.REMINDER: "⏰", Tone.BATCH: "☑"}
 
@@ -136,9 +135,10 @@ def describe(events: list[Event]) -> str:
 
 def terminal_review_command(app: AppContext, text: str, thread: str) -> bool:
     """':+1: 3' / ':-1: 3' in the terminal record votes through the same use case as Slack reactions."""
-    match = VOTE.match(text)
-    if not match:
+    typed = parse_typed_vote(text)
+    if typed is None:
         return False
+    approve, number = typed
     where = ThreadRef(channel_id="terminal", thread_ts=thread)
     with app.store.session() as session:
         season = find_season(session, thread_key("local", "terminal", thread))
@@ -146,8 +146,7 @@ def terminal_review_command(app: AppContext, text: str, thread: str) -> bool:
     if season_id is None:
         app.channel.say(where, "No season yet — tell me the brief first.")
         return True
-    number = int(match.group(2))
-    events = vote_on_episode(app, season_id=season_id, number=number, user_id="you", approve=match.group(1) == "+1",
+    events = vote_on_episode(app, season_id=season_id, number=number, user_id="you", approve=approve,
                              via="terminal")
     answer = describe(events)
     if answer:

@@ -10,6 +10,8 @@ answered in the thread.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.orm import Session
 
 from agent.app import wording
@@ -30,8 +32,17 @@ from agent.services.approvals import latest_render
 from agent.services.review import Decision, Outcome, handle_reaction, vote, withdraw
 from agent.store.models import EPISODE, Render, Season
 
+TYPED_VOTE = re.compile(r"^\s*:(\+1|thumbsup|-1|thumbsdown)(?:::skin-tone-\d)?:\s*(?:on\s+)?"
+                        r"(?:ep(?:isode)?\.?\s*)?#?(\d{1,2})\s*[.!]?\s*$", re.IGNORECASE)
 REFUSALS = {Outcome.NOT_APPROVER: "not_approver", Outcome.SUPERSEDED: "superseded",
             Outcome.ALREADY_PUBLISHED: "already_published", Outcome.NOT_READY: "not_ready"}
+
+
+def parse_typed_vote(text: str) -> tuple[bool, int] | None:
+    """A vote typed as text — `:+1: 3`, `:-1: ep 3`, any thumbs spelling or skin tone (a terminal, or a Slack
+    reply) → (approve, episode); None for anything else."""
+    match = TYPED_VOTE.match(text)
+    return (match.group(1).lower() in ("+1", "thumbsup"), int(match.group(2))) if match else None
 
 
 def events_of(session: Session, decision: Decision, voter: str, via: str, *, removal: bool = False) -> list[Event]:

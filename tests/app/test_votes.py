@@ -8,11 +8,17 @@ from rich.console import Console
 from sqlalchemy import select
 
 from agent.app.events import AllApproved, Approved, VoteCounted, VoteRefused, WithdrawnAfterPublish
-from agent.app.votes import record_reaction, vote_on_episode, vote_on_render
+from agent.app.votes import parse_typed_vote, record_reaction, vote_on_episode, vote_on_render
 from agent.domain import EpisodeStatus
 from agent.store.models import Approval, AuditEntry, Episode, Season
 from integrations.terminal import TerminalChannel, terminal_review_command
 from tests.app.conftest import APPROVER, BYSTANDER, CHANNEL, CREATOR, Harness, build_season
+
+
+def test_typed_votes_are_read_whatever_the_emoji_spelling() -> None:
+    assert parse_typed_vote(":+1: 3") == (True, 3) and parse_typed_vote(":thumbsup::skin-tone-2: ep 12") == (True, 12)
+    assert parse_typed_vote(":-1: 4") == (False, 4) and parse_typed_vote(":+1:") is None
+    assert parse_typed_vote("approve 3") is None and parse_typed_vote(":+1: 3 and make it darker") is None
 
 
 def kinds(events: list) -> list[str]:  # type: ignore[type-arg]

@@ -357,8 +357,9 @@ def test_a_failed_upload_is_told_and_post_ep_again_puts_the_card_back(season: Se
     season.approver.say("post ep 6 again", expect="posted again")
     new_render, new_ts = season.new_card(6, old_render, timeout=60)
     assert new_render == renders[-1].id
-    send.reaction_added(APPROVER_ID, "+1", DRAMA_CHANNEL_ID, new_ts)
+    season.approver.say(":+1: 6", expect="Recorded your approval of Ep 6")  # a vote typed in the thread
     season.status_is(6, "APPROVED")
+    season.card_says(new_ts, "Approved", APPROVER_ID)
 
 
 def test_confirm_mode_has_a_publish_button_and_a_late_withdrawal_is_answered(season: Season8) -> None:

@@ -11,10 +11,11 @@ import re
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from agent.app import batch, changes, production, releases
+from agent.app import batch, changes, production, releases, votes
+from agent.app.events import Approved, VoteCounted
 from agent.context import TurnContext
 from agent.domain import Brief, Cadence
-from agent.graph.nodes.common import ask_again, handle_common
+from agent.graph.nodes.common import ask_again, handle_common, say
 from agent.graph.state import SeasonState
 from agent.ports import Intent
 from agent.services.campaign_chat import campaign_command
@@ -36,7 +37,14 @@ def schedule_from_text(ctx: TurnContext, season_id: int, text: str) -> None:
 
 
 def handle_command(ctx: TurnContext, season_id: int, text: str) -> bool:
-    """The review commands that need no model: batch, release, post again; True when one handled the text."""
+    """The review commands that need no model: a typed vote, batch, release, post again; True when one handled the
+    text."""
+    if (typed := votes.parse_typed_vote(text)) is not None:  # `:+1: 3` typed in the thread
+        events = votes.vote_on_episode(ctx.app, season_id=season_id, number=typed[1], user_id=ctx.user_id,
+                                       approve=typed[0], via="thread")
+        if any(isinstance(e, Approved | VoteCounted) for e in events):  # the card far up changed; say so here
+            say(ctx, f"Recorded your approval of Ep {typed[1]} — its card shows it.")
+        return True
     if batch.handle_text(ctx.app, season_id=season_id, user_id=ctx.user_id, text=text) is not None:
         return True
     is_release, number = releases.parse_release(text)
