@@ -32,7 +32,10 @@ def drama(lead: LeadLock, tmp_path_factory: pytest.TempPathFactory) -> tuple[Ren
                             season_title="Office Secrets", brand="BrewCo", product="BrewCo cold brew",
                             tone="tense", cast=[CastMember(name="Maya", role="lead"),
                                                 CastMember(name="Jonah", role="rival")])
-    return request, AnimaticRenderer().render(request)
+    from tools.voice import EspeakVoice, espeak_path
+
+    voice = EspeakVoice() if espeak_path() else None  # the voiced path is the demo's; silent where espeak is absent
+    return request, AnimaticRenderer(voice=voice).render(request)
 
 
 @pytest.mark.slow
@@ -65,6 +68,7 @@ def test_music_bed_fits_the_tone_and_ducks_under_dialogue() -> None:
     assert env[250] == pytest.approx(DUCK_GAIN, abs=0.02) and env[50] == pytest.approx(1.0)
 
 
+@pytest.mark.slow
 def test_contact_sheet_and_cover_never_touch_the_edges(drama, tmp_path: Path) -> None:
     _request, out = drama
     with Image.open(out.contact_sheet_path) as sheet:

@@ -5,7 +5,7 @@ brighter for warm/witty/light ones) as detuned pads, a bass pulse on the beat an
 generated mono at 24 kHz (a 2-minute bed is 11 MB), so memory stays flat with length. SFX are synthesised the
 same way: a shimmer for the product, a sting (a low hit and a dissonant stab) on the cliffhanger.
 
-The mix is moviepy's job (issue 13): each voice clip is an AudioFileClip placed with `with_start`, the bed is an
+The mix is moviepy's job (issue 13): each voice clip is an AudioArrayClip placed with `with_start`, the bed is an
 AudioArrayClip whose gain follows a ducking envelope (down ~10 dB under every line, with 120 ms ramps), SFX are
 AudioArrayClips at their cue times, and CompositeAudioClip writes one 48 kHz stereo WAV in chunks. Loudness
 normalisation and the limiter stay in the encoder's single ffmpeg run (tools.render.encode). Clips are closed
@@ -112,7 +112,9 @@ def duck_envelope(duration: float, speech: list[tuple[float, float]], rate: int 
 def mix(out_path: Path, duration: float, voices: list[tuple[Path, float, float]], tone: str,
         sfx: list[tuple[str, float]]) -> Path:
     """Write the episode's audio (48 kHz stereo WAV): voices (path, start, length), ducked bed, SFX (kind, at)."""
-    from moviepy import AudioArrayClip, AudioFileClip, CompositeAudioClip
+    from moviepy import AudioArrayClip, CompositeAudioClip
+
+    from tools.voice.wav import read_mono
 
     env = duck_envelope(duration, [(s, s + d) for _p, s, d in voices])
     bed = music_bed(duration, tone)
@@ -127,7 +129,10 @@ def mix(out_path: Path, duration: float, voices: list[tuple[Path, float, float]]
     with contextlib.ExitStack() as stack:
         clips = [music]
         for path, start, _length in voices:
-            clip = stack.enter_context(_closing(AudioFileClip(str(path))))
+            # read the WAV ourselves: AudioFileClip's buffered reader indexes past the end of short clips at
+            # chunk edges (moviepy 2.2.1 IndexError), an array clip cannot
+            samples, rate = read_mono(Path(path))
+            clip = stack.enter_context(_closing(AudioArrayClip(np.repeat(samples[:, None], 2, axis=1), fps=rate)))
             clips.append(clip.with_start(start))
         for kind, at in sfx:
             wave = effects[kind]()
