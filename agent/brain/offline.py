@@ -93,6 +93,12 @@ class OfflineBrain:
             intent = Intent.REVISE
         return Interpretation(intent=intent, note=text.strip())
 
+    def understand(self, text: str, stage: str, episodes_in_arc: int | None = None) -> list[Any]:
+        """The typed actions a message asks for (agent.understanding: classifier + entities + clauses)."""
+        from agent.understanding.understand import understand
+
+        return understand(text, stage, episodes_in_arc)
+
     def judge_tone(self, text: str, bible: PersonaBrief) -> ToneVerdict:
         """The transparent heuristic judge (labelled offline in the thread)."""
         return offline_tone(text, bible)

@@ -120,3 +120,19 @@ def understand(text: str, stage: str, episodes_in_arc: int | None = None) -> lis
     return [a if a.kind in allowed or a.kind in ("unclear", "passthrough") else Passthrough(clause=a.clause,
                                                                                          label=a.kind)
             for a in actions]
+
+
+def understand_with(brain: object, text: str, stage: str, episodes_in_arc: int | None = None) -> list[Action]:
+    """The brain's understander when it has one (Gemini function calling), else the offline understander.
+
+    Any failure of a model-backed understander falls back to the offline one: reading a message never stalls.
+    """
+    ear = getattr(brain, "understand", None)
+    if callable(ear):
+        try:
+            return list(ear(text, stage, episodes_in_arc))
+        except Exception as error:  # noqa: BLE001 - a key rejection is reported by the next brain call anyway
+            import logging
+
+            logging.getLogger(__name__).warning("understander failed (%s); reading offline", type(error).__name__)
+    return understand(text, stage, episodes_in_arc)

@@ -23,6 +23,7 @@ from agent.domain import Arc, Brief, EpisodeScript, PersonaBrief
 from agent.ports import Intent, Interpretation, PersonaDraft
 from integrations.gemini.client import GeminiClient
 from integrations.gemini.schemas import ArcDraft, BriefFields, CastDrafts, EpisodeDraft, RouteDraft, ToneDraft
+from integrations.gemini.tools import GeminiUnderstander
 
 log = logging.getLogger(__name__)
 EXACT_FIELDS = ("episode_count", "episode_length_s")
@@ -39,6 +40,11 @@ class GeminiBrain:
         self.client = client or GeminiClient(api_key, model, base_url, **client_options)
         self.prompts = self.client.prompts
         self._offline = OfflineBrain()
+        self._ear = GeminiUnderstander(self.client)
+
+    def understand(self, text: str, stage: str, episodes_in_arc: int | None = None) -> list[Any]:
+        """The typed actions a message asks for, through Gemini function calling (guarded; offline fallback)."""
+        return self._ear.understand(text, stage, episodes_in_arc)
 
     # -- brief ------------------------------------------------------------------------------------------------
     def extract_brief(self, text: str, known: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import re
 import struct
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -72,6 +73,18 @@ class RecordedRequest:
         return "\n".join(texts)
 
     @property
+    def last_user_text(self) -> str:
+        """The text of the last user turn (the message being understood)."""
+        users = [c for c in self.body.get("contents", []) if c.get("role") == "user"]
+        return "".join(p.get("text", "") for p in users[-1].get("parts", [])) if users else ""
+
+    @property
+    def tool_names(self) -> list[str]:
+        """The function declarations the request offered, by name."""
+        return [d.get("name", "") for tool in self.body.get("tools", [])
+                for d in tool.get("functionDeclarations", tool.get("function_declarations", []))]
+
+    @property
     def generation_config(self) -> dict[str, Any]:
         """The request's generationConfig (responseMimeType, responseJsonSchema, …)."""
         return self.body.get("generationConfig") or self.body.get("generation_config") or {}
@@ -86,6 +99,7 @@ class FakeGemini:
         self._lock = threading.Lock()
         self._script: deque[Reply] = deque()
         self.requests: list[RecordedRequest] = []
+        self._responder: Callable[[RecordedRequest], Reply] | None = None
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -137,6 +151,15 @@ class FakeGemini:
         """Queue a tool call."""
         return self.reply(Reply(parts=[{"functionCall": {"name": name, "args": args}}]))
 
+    def reply_function_calls(self, *calls: tuple[str, dict[str, Any]]) -> FakeGemini:
+        """Queue one reply carrying several tool calls (one functionCall part each), as Gemini sends them."""
+        return self.reply(Reply(parts=[{"functionCall": {"name": n, "args": a}} for n, a in calls]))
+
+    def respond_with(self, responder: Callable[[RecordedRequest], Reply]) -> FakeGemini:
+        """Answer every request the script does not cover by calling `responder` (a deterministic stand-in model)."""
+        self._responder = responder
+        return self
+
     def reply_audio(self, pcm: bytes, rate: int = 24000) -> FakeGemini:
         """Queue a TTS reply: raw 16-bit mono PCM as Gemini sends it (inlineData audio/L16, base64)."""
         part = {"inlineData": {"mimeType": f"audio/L16;codec=pcm;rate={rate}",
@@ -165,6 +188,8 @@ class FakeGemini:
             if request.headers.get("x-goog-api-key") != self.api_key:
                 return Reply(status=400, error_status="INVALID_ARGUMENT", error_reason="API_KEY_INVALID",
                              error_message="API key not valid. Please pass a valid API key.")
+            if not self._script and self._responder is not None:
+                return self._responder(request)
             if not self._script:
                 return Reply(status=500, error_status="INTERNAL", error_message="fake Gemini: no scripted reply left")
             return self._script.popleft()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.scenarios.gemini_standin import GeminiEarBrain, start_standin
 from tests.scenarios.harness import Marketer
 
 FULL_BRIEF = ("Brand: Lumen Coffee. Product: Lumen Night Brew can. Audience: night-shift nurses. Goal: trial. "
@@ -14,12 +15,19 @@ FULL_BRIEF = ("Brand: Lumen Coffee. Product: Lumen Night Brew can. Audience: nig
               "8 episodes, 30 seconds each, daily at 6pm New York.")
 
 
-@pytest.fixture
-def marketer(tmp_path: Path) -> Iterator[Marketer]:
-    """A marketer in a fresh workspace (offline brain unless the scenario Gemini key is set)."""
+@pytest.fixture(params=["offline", "gemini-understander"])
+def marketer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Marketer]:
+    """A marketer in a fresh workspace, once per understander: offline, and Gemini function calling against the
+    local REST stand-in (writing stays offline unless the scenario Gemini key is set)."""
     person = Marketer(tmp_path / "home")
+    standin = None
+    if request.param == "gemini-understander" and person.runtime.context.brain.name == "offline":
+        standin = start_standin()
+        person.runtime.context.brain = GeminiEarBrain(standin)
     yield person
     person.close()
+    if standin is not None:
+        standin.stop()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from agent.domain import Arc
 from agent.ports import PostedMessage, ReviewCard, ThreadRef
 from agent.settings import Settings
 from agent.store.models import Approval, Publication, Season
+from integrations.terminal import as_text
 
 GEMINI_KEY_ENV = "CLIFFHANGER_SCENARIO_GEMINI_KEY"
 
@@ -44,10 +45,14 @@ class RecordingChannel:
     def _posted(self, thread: ThreadRef) -> PostedMessage:
         return PostedMessage(channel_id=thread.channel_id, ts=f"{next(self._ts)}.000")
 
-    def say(self, thread: ThreadRef, text: str) -> PostedMessage:
-        """Record a reply."""
-        self.said.append(Said("say", text))
+    def say(self, thread: ThreadRef, text: Any) -> PostedMessage:
+        """Record a reply (a domain notice as the terminal would print it)."""
+        self.said.append(Said("say", as_text(text)))
         return self._posted(thread)
+
+    def answer_batch(self, message: PostedMessage, answer: Any) -> None:
+        """Record a batch answer."""
+        self.said.append(Said("say", as_text(answer)))
 
     def post_for_review(self, thread: ThreadRef, card: ReviewCard) -> PostedMessage:
         """Record a review card."""
@@ -83,18 +88,18 @@ class RecordingChannel:
     def update_campaign(self, message: PostedMessage, card: object) -> None:
         pass
 
-    def update_text(self, message: PostedMessage, text: str) -> None:
+    def update_text(self, message: PostedMessage, text: Any) -> None:
         """Record a progress edit."""
-        self.said.append(Said("update", text))
+        self.said.append(Said("update", as_text(text)))
 
     def upload(self, thread: ThreadRef, path: Path, title: str, comment: str = "") -> None:
         """Record an upload (the file must exist: a missing preview is a bug)."""
         assert Path(path).is_file(), f"uploaded file {path} does not exist"
         self.said.append(Said("upload", title, Path(path)))
 
-    def notify_user(self, thread: ThreadRef, user_id: str, text: str) -> None:
+    def notify_user(self, thread: ThreadRef, user_id: str, text: Any) -> None:
         """Record a private note."""
-        self.said.append(Said("say", f"(to {user_id}) {text}"))
+        self.said.append(Said("say", f"(to {user_id}) {as_text(text)}"))
 
 
 def scenario_settings(home: Path) -> Settings:

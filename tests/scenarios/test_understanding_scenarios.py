@@ -10,14 +10,14 @@ from tests.scenarios.harness import Marketer
 
 # Three natural briefs of our own, each expected to reach an arc in one turn.
 NATURAL_BRIEFS = [
-    ("We'd love a season for Juniper & Sage, our lavender sleep tea, aimed at new parents who never sleep. "
-     "Cosy romance, 8 episodes of 45 seconds, posting Tue/Fri at 7pm London.",
+    (("We'd love a season for Juniper & Sage, our lavender sleep tea, aimed at new parents who never sleep. "
+     "Cosy romance, 8 episodes of 45 seconds, posting Tue/Fri at 7pm London."),
      {"brand": "Juniper & Sage", "product": "lavender sleep tea", "episode_count": 8, "episode_length_s": 45}),
-    ("hey! we're Fahrradwerk and we make folding e-bikes for city commuters. workplace comedy pls, "
-     "ten episodes, 30s each",
+    (("hey! we're Fahrradwerk and we make folding e-bikes for city commuters. workplace comedy pls, "
+     "ten episodes, 30s each"),
      {"brand": "Fahrradwerk", "product": "folding e-bikes", "episode_count": 10, "episode_length_s": 30}),
-    ("Maison Brûlée here — our hero product is the crème brûlée kit. Audience: home cooks who love a show-off "
-     "dessert. Think telenovela. 12 episodes, one minute each.",
+    (("Maison Brûlée here — our hero product is the crème brûlée kit. Audience: home cooks who love a show-off "
+     "dessert. Think telenovela. 12 episodes, one minute each."),
      {"brand": "Maison Brûlée", "product": "crème brûlée kit", "episode_count": 12, "episode_length_s": 60}),
 ]
 

@@ -27,7 +27,7 @@ from agent.graph.state import SeasonState
 from agent.ports import Intent
 from agent.services import arcs, seasons
 from agent.store.models import Season
-from agent.understanding.understand import understand
+from agent.understanding.understand import understand_with
 
 
 def current_version(ctx: TurnContext, season_id: int) -> int:
@@ -41,7 +41,7 @@ def arc_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
     text: str = interrupt({"stage": "arc"})
     ctx = runtime.context
     arc_now, _brief, _bible = load_season(ctx, state["season_id"])
-    actions = understand(text, "arc", len(arc_now.episodes) if arc_now else None)
+    actions = understand_with(ctx.app.brain, text, "arc", len(arc_now.episodes) if arc_now else None)
     if arc_now is not None and needs_many(actions):  # several requests in one message: all applied, one reply
         return apply_arc_actions(ctx, dict(state), actions)
     interp = ctx.app.brain.interpret(text, "arc")

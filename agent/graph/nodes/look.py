@@ -34,7 +34,7 @@ from agent.services.render_inputs import share_look
 from agent.services.seasons import SeasonError
 from agent.store.models import Season
 from agent.understanding.actions import ChangeLead
-from agent.understanding.understand import understand
+from agent.understanding.understand import understand_with
 from agent.uploads import content_suffix
 
 
@@ -98,7 +98,7 @@ def look_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
     if interp.intent != Intent.PROCEED:
         from agent.graph.nodes.cast import change_lead  # cast imports this module (show_look)
 
-        lead = next((a for a in understand(text, "look") if isinstance(a, ChangeLead)), None)
+        lead = next((a for a in understand_with(ctx.app.brain, text, "look") if isinstance(a, ChangeLead)), None)
         if lead is not None and change_lead(ctx, dict(state), lead):
             return Command(goto="look")
         return ask_again(ctx, "look", "Say *lock it* to lock the look, or tell me what to change.")
