@@ -78,6 +78,8 @@ def events_of(session: Session, decision: Decision, voter: str, via: str, *, rem
 
 def _refusal_text(decision: Decision) -> Notice:
     """The gate's reason, with people as references (the gate is the one place that words a refusal)."""
+    if decision.notice is not None:  # the gate's own Notice (people already as references)
+        return decision.notice
     return wording.from_text(decision.message or f"Your vote on Ep {decision.episode_number} wasn't recorded.")
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent.brain.lint import lint_text
+from agent.ports import Notice
 from agent.services.assets import is_current
 from agent.services.seasons import audit, current_bible
 from agent.store.models import Approval, Approver, ChangeRequest, Episode, Render, ReviewMessage, Season
@@ -142,8 +143,17 @@ def waiting_on(session: Session, render: Render, season: Season) -> list[str]:
     return [a.user_id for a in pending]
 
 
+def literal(text: str) -> Notice:
+    """Plain service wording as a Notice (braces stay literal)."""
+    return Notice(template=text.replace("{", "{{").replace("}", "}}"))
+
+
 class ApproverError(ValueError):
-    """An approver change the season's rules don't allow; the message is shown in the thread."""
+    """An approver change the season's rules don't allow; `notice` is shown in the thread (str(error) is plain)."""
+
+    def __init__(self, message: str | Notice) -> None:
+        self.notice = message if isinstance(message, Notice) else literal(message)
+        super().__init__(self.notice.plain())
 
 
 def set_approver(session: Session, season: Season, user_id: str, actor: str, role: str | None = None) -> str:
@@ -167,7 +177,7 @@ def remove_approver(session: Session, season: Season, user_id: str, actor: str) 
     """Take someone off the list; refused when it would leave no approver or a quorum nobody can reach."""
     existing = next((a for a in season.approvers if a.user_id == user_id), None)
     if existing is None:
-        raise ApproverError(f"<@{user_id}> isn't an approver of this season.")
+        raise ApproverError(Notice(template="{user} isn't an approver of this season.", users={"user": user_id}))
     if len(season.approvers) <= 1:
         raise ApproverError("A season needs at least one approver — add someone else first.")
     if season.quorum > len(season.approvers) - 1:

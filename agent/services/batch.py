@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent.domain import EpisodeStatus
-from agent.services.approvals import card_posted, counted_approvers, latest_render
+from agent.ports import Notice
+from agent.services.approvals import card_posted, counted_approvers, latest_render, literal
 from agent.services.review import Decision, vote
 from agent.services.seasons import audit
 from agent.store.models import BatchApproval, Season, utcnow
@@ -31,7 +32,11 @@ CANCEL = re.compile(r"^\s*(no|nope|cancel|stop|don'?t)\b[\s.!]*$", re.IGNORECASE
 
 
 class BatchError(ValueError):
-    """A batch request that can't be asked (shown to the person in the thread)."""
+    """A batch request that can't be asked; `notice` is shown to the person in the thread (str(error) is plain)."""
+
+    def __init__(self, message: str | Notice) -> None:
+        self.notice = message if isinstance(message, Notice) else literal(message)
+        super().__init__(self.notice.plain())
 
 
 def parse_batch(text: str) -> list[int] | None:
@@ -110,7 +115,8 @@ def confirm_batch(session: Session, batch_id: int, user_id: str) -> list[Decisio
     if batch is None or batch.status != "PENDING":
         raise BatchError("That batch approval was already answered (or replaced by a newer one).")
     if batch.user_id != user_id:
-        raise BatchError(f"Only <@{batch.user_id}>, who asked, can confirm this batch approval.")
+        raise BatchError(Notice(template="Only {asker}, who asked, can confirm this batch approval.",
+                                users={"asker": batch.user_id}))
     decisions = []
     for render_id in batch.render_ids:
         render = session.get(Render, render_id)

@@ -87,10 +87,11 @@ def apply_campaign_decision(store: Store, channel: ReviewChannel, decision: Deci
     refresh_cards(store, channel, decision.refresh_cards)
     for asset_id in decision.enqueue:
         enqueue(asset_id)
-    if decision.outcome in REFUSED and decision.message:
-        channel.notify_user(thread, user_id, decision.message)
-    elif decision.message:
-        channel.say(thread, decision.message)
+    text = decision.notice or decision.message
+    if decision.outcome in REFUSED and text:
+        channel.notify_user(thread, user_id, text)
+    elif text:
+        channel.say(thread, text)
 
 
 def campaign_reaction(store: Store, channel: ReviewChannel, enqueue: Callable[[int], None], *, channel_id: str,

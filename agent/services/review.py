@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent.domain import EpisodeStatus
-from agent.ports import CampaignCard, PostedMessage, ReviewCard, ReviewChannel
+from agent.ports import CampaignCard, Notice, PostedMessage, ReviewCard, ReviewChannel
 from agent.services.approvals import (
     counted_approvers,
     is_current_item,
@@ -68,6 +68,7 @@ class Decision:
     kind: str = "episode"  # the item's kind ("episode", "teaser", "quote", …)
     render_ids: list[int] = field(default_factory=list)  # every item the vote touched (a campaign message: several)
     enqueue: list[int] = field(default_factory=list)  # new asset versions to generate (ring the doorbell)
+    notice: Notice | None = None  # the message as a Notice when it names people (`message` is then its plain text)
 
 
 def normalise_reaction(name: str) -> str:
@@ -111,15 +112,13 @@ def vote(session: Session, *, render: Render, user_id: str, approve: bool, via: 
               **({} if render.is_episode else {"kind": render.kind, "version": render.version})}
     label = _label(render)
     if user_id not in {a.user_id for a in season.approvers}:
-        names = ", ".join(f"<@{a.user_id}>" for a in season.approvers)
+        users = {f"a{i}": a.user_id for i, a in enumerate(season.approvers)}
         audit(session, season.id, user_id, "review.refused", {**detail, "reason": "not_approver"})
         what = "reaction" if via == "reaction" else "vote"
-        return Decision(
-            Outcome.NOT_APPROVER,
-            message=f"Your {what} on {label} doesn't count: only this season's approvers ({names}) "
-            "can approve or ask for changes. Ask one of them to add you (\"add @you as approver\").",
-            **base,
-        )
+        notice = Notice(template=f"Your {what} on {label} doesn't count: only this season's approvers ("
+                        + ", ".join("{" + f + "}" for f in users) + ") can approve or ask for changes. Ask one of "
+                        "them to add you (\"add @you as approver\").", users=users)
+        return Decision(Outcome.NOT_APPROVER, message=notice.plain(), notice=notice, **base)
     if not is_current_item(session, render):
         audit(session, season.id, user_id, "review.refused", {**detail, "reason": "superseded"})
         return Decision(Outcome.SUPERSEDED, message=f"That is an older version of {label}; "
@@ -157,11 +156,12 @@ def vote(session: Session, *, render: Render, user_id: str, approve: bool, via: 
     return Decision(Outcome.COUNTED, refresh_cards=[render.id], **base)
 
 
-def needs_note(user_id: str, number: int, kinds: list[str]) -> str:
-    """Ask which asset and what to change (a :-1: on a campaign message says neither)."""
+def needs_note(user_id: str, number: int, kinds: list[str]) -> Notice:
+    """Ask which asset and what to change (a thumbs-down on a campaign message says neither)."""
     example = "quote" if "quote" in kinds else kinds[0]
-    return (f"<@{user_id}> wants changes on the Ep {number} campaign. Reply with the asset and the note, e.g. "
-            f"“Ep {number} {example}: use \"…\"” ({' / '.join(kinds)}); I'll redo only that one.")
+    return Notice(template=f"{{user}} wants changes on the Ep {number} campaign. Reply with the asset and the note, "
+                  f"e.g. “Ep {number} {example}: use \"…\"” ({' / '.join(kinds)}); I'll redo only that one.",
+                  users={"user": user_id})
 
 
 def _asset_change(session: Session, asset: Render, user_id: str, note: str, via: str, base: dict,
@@ -169,7 +169,8 @@ def _asset_change(session: Session, asset: Render, user_id: str, note: str, via:
     """A change request on a campaign asset: with a note, a new version of that asset only; without, ask for one."""
     episode = asset.episode
     if not note.strip():
-        return Decision(Outcome.NEEDS_NOTE, message=needs_note(user_id, episode.number, [asset.kind]), **base)
+        notice = needs_note(user_id, episode.number, [asset.kind])
+        return Decision(Outcome.NEEDS_NOTE, message=notice.plain(), notice=notice, **base)
     fresh, problem = request_asset_change(session, asset, user_id=user_id, note=note)
     if fresh is None:
         audit(session, episode.season_id, user_id, "review.refused", {**detail, "reason": "change", "why": problem})
@@ -274,7 +275,8 @@ def handle_reaction(
     elif name in CHANGE_REACTIONS and len(items) > 1:  # which of the assets? the note says — ask for it once
         decisions = [vote(session, render=items[0], user_id=user_id, approve=False, via="reaction")]
         if decisions[0].outcome == Outcome.NEEDS_NOTE:
-            decisions[0].message = needs_note(user_id, items[0].episode.number, [i.kind for i in items])
+            decisions[0].notice = needs_note(user_id, items[0].episode.number, [i.kind for i in items])
+            decisions[0].message = decisions[0].notice.plain()
             decisions[0].render_ids = [i.id for i in items]
     else:
         decisions = [vote(session, render=item, user_id=user_id, approve=name in APPROVE_REACTIONS, via="reaction")

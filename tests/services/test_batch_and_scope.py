@@ -44,7 +44,7 @@ def test_batch_is_recorded_only_on_confirmation_one_approval_each(store: Store, 
         question = request_batch(session, session.get(Season, season.season_id), CREATOR, [4, 5, 6, 9])
         assert session.scalar(select(Approval.id)) is None  # asking records nothing
     assert [n for n, _ in question.episodes] == [4, 5, 6] and question.skipped == ["Ep 9 doesn't exist"]
-    with store.session() as session, pytest.raises(BatchError, match="Only <@U_MAYA>"):
+    with store.session() as session, pytest.raises(BatchError, match="Only @U_MAYA"):
         confirm_batch(session, question.batch_id, DANA)
     with store.session() as session:
         decisions = confirm_batch(session, question.batch_id, CREATOR)

@@ -51,7 +51,7 @@ def test_non_approver_is_refused_with_a_reason_and_the_refusal_is_audited(store:
     season = build_season(store, tmp_path, episodes=1)
     decision = react(store, season.card_ts[1], OLLY)
     assert decision.outcome == Outcome.NOT_APPROVER
-    assert "only this season's approvers" in decision.message and f"<@{CREATOR}>" in decision.message
+    assert "only this season's approvers" in decision.message and CREATOR in decision.notice.users.values()
     assert status_of(store, season.season_id, 1) == "IN_REVIEW"
     assert (OLLY, "review.refused", "reaction") in audit_actions(store)
 
