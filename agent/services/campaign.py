@@ -40,7 +40,7 @@ from agent.services.assets import (
 from agent.services.campaign_review import build_campaign_card
 from agent.services.seasons import audit, current_bible
 from agent.store.db import Store
-from agent.store.jobs import claim_job, job_error
+from agent.store.jobs import MAX_ATTEMPTS, claim_job, fail_job
 from agent.store.models import EPISODE, Episode, Look, Render, ReviewMessage, Season, utcnow
 from tools.campaign.asset import KINDS, TEASER
 from tools.campaign.build import CampaignInputs, generate
@@ -51,7 +51,6 @@ __all__ = ["DONE", "FAILED", "FINISHED", "FLAGGED", "QUEUED", "RUNNING", "is_cur
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
 DOORBELL_GRACE = timedelta(minutes=1)  # QUEUED this long without a worker taking it: ring again (claims dedupe)
-MAX_ATTEMPTS = 3
 
 
 def plan_episode(session: Session, episode: Episode) -> list[int]:
@@ -175,9 +174,7 @@ def run_campaign_asset(store: Store, asset_id: int, *, artifacts_dir: Path, chan
     except Exception as exc:  # recorded on the row, then the queue retries (up to MAX_ATTEMPTS claims)
         log.exception("campaign asset %s (%s) failed", asset_id, kind)
         with store.session() as session:
-            row = session.get_one(Render, asset_id)
-            row.status = QUEUED if row.attempts < MAX_ATTEMPTS else FAILED
-            row.error, row.lease_until = job_error(exc), None
+            fail_job(session.get_one(Render, asset_id), exc, MAX_ATTEMPTS)
         raise
     store_files = artifacts or LocalArtifactStore(artifacts_dir)  # shared with posters/publishers on other machines
     with store.session() as session:

@@ -42,7 +42,7 @@ from agent.services.render_inputs import localise
 from agent.services.review import build_card
 from agent.services.seasons import SeasonError, audit, current_bible, current_look, latest_script
 from agent.store.db import Store
-from agent.store.jobs import LEASE, claim_job, expired_jobs, job_error
+from agent.store.jobs import LEASE, claim_job, expired_jobs, fail_job
 from agent.store.models import EPISODE, Episode, Render, ReviewMessage, Season, utcnow
 
 log = logging.getLogger(__name__)
@@ -202,9 +202,8 @@ def run_render(
         with store.session() as session:
             row = session.get(Render, render_id)
             assert row is not None
-            row.status = "FAILED"
-            row.error = job_error(exc)
-            row.episode.status = EpisodeStatus.FAILED
+            if fail_job(row, exc):  # attempts left: QUEUED again, the queue's retry claims it
+                row.episode.status = EpisodeStatus.FAILED
         raise
     with store.session() as session:
         row = session.get(Render, render_id)

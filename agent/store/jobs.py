@@ -20,6 +20,7 @@ from agent.store.db import Store
 from agent.store.models import Render, utcnow
 
 LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 3  # claims per job before it stays FAILED (the queue's retries and the reaper re-claim until then)
 QUEUED, RUNNING, DONE, FLAGGED, FAILED, CANCELLED = "QUEUED", "RUNNING", "DONE", "FLAGGED", "FAILED", "CANCELLED"
 
 
@@ -34,6 +35,16 @@ def claim_job(store: Store, render_id: int, now: datetime | None = None, lease: 
             .values(status=RUNNING, lease_until=now + lease, attempts=Render.attempts + 1)
             .execution_options(synchronize_session=False))
         return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def fail_job(row: Render, exc: BaseException, max_attempts: int = MAX_ATTEMPTS) -> bool:
+    """Record a failed attempt on the (session-bound) row: back to QUEUED while attempts are left, else FAILED.
+
+    Returns True when the job gave up. The error is stored redacted either way.
+    """
+    row.error, row.lease_until = job_error(exc), None
+    row.status = QUEUED if row.attempts < max_attempts else FAILED
+    return row.status == FAILED
 
 
 def job_error(exc: BaseException) -> str:
