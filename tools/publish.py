@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from agent.domain import Cadence, Destination, EpisodeStatus, SeasonStatus, Unlock
 from agent.ports import ArtifactStore, Publisher, PublishPackage, PublishResult
 from agent.store.db import Store
-from agent.store.models import AuditEntry, Episode, Publication, Season, Slot
+from agent.store.models import EPISODE, AuditEntry, Episode, Publication, Render, Season, Slot
 from tools.calendar import CalendarError, describe, release_times
 from tools.publish_ledger import (
     FAILED,
@@ -70,7 +70,8 @@ def schedule_season(
     """Give every unpublished episode one slot per platform on the cadence; refuse if any is unapproved.
 
     Idempotent: unpublished slots are re-timed in place (ids, hence idempotency keys, stay, so a half-finished
-    publish resumes instead of posting twice), published ones are untouched, given-up ones get fresh attempts. A
+    publish resumes instead of posting twice), published ones are untouched, given-up ones (the episode's and its
+    campaign assets') get fresh attempts. A
     slot that moves loses its confirmation (confirm mode confirms a release time, not an episode forever).
     """
     platforms = (platforms,) if isinstance(platforms, str) else tuple(platforms)
@@ -117,6 +118,11 @@ def schedule_season(
                     slots.append(slot)
             session.execute(update(Publication).where(Publication.status.in_((FAILED, GAVE_UP)),
                                                       Publication.slot_id.in_([s.id for s in existing.values()]))
+                            .values(status=PENDING, attempts=0, next_attempt_at=None)
+                            .execution_options(synchronize_session=False))
+            assets = select(Render.id).where(Render.episode_id == episode.id, Render.kind != EPISODE)
+            session.execute(update(Publication).where(Publication.status.in_((FAILED, GAVE_UP)),  # its campaign too
+                                                      Publication.slot_id.is_(None), Publication.render_id.in_(assets))
                             .values(status=PENDING, attempts=0, next_attempt_at=None)
                             .execution_options(synchronize_session=False))
             episode.status = EpisodeStatus.SCHEDULED

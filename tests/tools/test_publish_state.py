@@ -63,3 +63,28 @@ def test_a_campaign_asset_is_explained_through_the_same_gate(store: Store, tmp_p
     assert "isn't scheduled yet" in _why(store, asset_id)
     schedule_season(store, sid, CADENCE, now=NOW)
     assert _why(store, asset_id) == "it goes out at 2026-12-01 23:00 UTC"  # quotes go out on release
+
+
+def test_a_given_up_asset_is_explained_and_retried_after_a_re_schedule(store: Store, tmp_path: Path) -> None:
+    from agent.services.campaign_publish import publish_campaign_due
+    from tests.campaign.test_service import BrokenPublisher
+
+    sid = make_season(store, tmp_path, episodes=1)
+    schedule_season(store, sid, CADENCE, now=NOW)
+    image = tmp_path / "quote.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n")
+    with store.session() as s:
+        episode = s.scalar(select(Episode).where(Episode.season_id == sid))
+        asset = Render(episode_id=episode.id, kind="quote", source_render_id=episode.renders[-1].id, status="DONE",
+                       files=[str(image)], text="A quote.")
+        s.add(asset)
+        s.flush()
+        s.add(ReviewMessage(render_id=asset.id, channel_id="C1", message_ts="9.1", thread_ts="1.0", kind="quote"))
+        s.add(Approval(render_id=asset.id, user_id="U_ANNA", via="reaction"))
+        asset_id = asset.id
+    for minutes in (1, 2, 4):  # three attempts, backing off 1 then 2 minutes
+        publish_campaign_due(store, [BrokenPublisher()], EP1_AT + timedelta(minutes=minutes))
+    assert "publishing to outbox gave up (RuntimeError: upstream 502" in _why(store, asset_id, EP1_AT)
+    schedule_season(store, sid, CADENCE, now=NOW)  # what the gave-up message tells the marketer to do
+    done = publish_campaign_due(store, [RecordingPublisher()], EP1_AT + timedelta(minutes=5))
+    assert done.published == 1 and _why(store, asset_id, EP1_AT + timedelta(minutes=5)) == ""
