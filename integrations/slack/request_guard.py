@@ -56,6 +56,50 @@ def _object(text: str, what: str) -> dict[str, Any] | Refusal:
     return value
 
 
+# The shapes Bolt's built-in middleware and context extractors take for granted (they call .get() on these and
+# index authorizations[0]); Slack always sends them so. Checked on the body and on nested event/message objects.
+OBJECT_KEYS = ("event", "view", "message", "previous_message", "assistant_thread", "function_data", "container",
+               "item", "bot_profile")
+STR_OR_OBJECT_KEYS = ("team", "enterprise", "user", "channel")
+STR_KEYS = ("type", "subtype", "team_id", "enterprise_id", "user_id", "channel_id", "api_app_id", "event_id",
+            "ts", "thread_ts", "event_ts", "function_execution_id", "bot_access_token", "bot_id", "text",
+            "context_team_id", "context_enterprise_id", "token", "trigger_id", "response_url")
+FLAG_KEYS = ("is_enterprise_install", "is_ext_shared_channel")
+
+
+def shape_problem(body: dict[str, Any], depth: int = 0) -> str | None:
+    """The first field whose type Bolt could not handle, or None."""
+    for key in OBJECT_KEYS:
+        if key in body and not isinstance(body[key], dict):
+            return f"{key} must be an object"
+    for key in STR_OR_OBJECT_KEYS:
+        if body.get(key) is not None and not isinstance(body[key], str | dict):
+            return f"{key} must be a string or an object"
+    for key in STR_KEYS:
+        if body.get(key) is not None and not isinstance(body[key], str):
+            return f"{key} must be a string"
+    for key in FLAG_KEYS:
+        if body.get(key) is not None and not isinstance(body[key], bool | str):
+            return f"{key} must be a boolean"
+    authorizations = body.get("authorizations")
+    if authorizations is not None and (not isinstance(authorizations, list)
+                                       or not all(isinstance(a, dict) for a in authorizations)):
+        return "authorizations must be a list of objects"
+    if isinstance(authorizations, list):
+        for item in authorizations:
+            problem = shape_problem(item, depth + 1)
+            if problem:
+                return f"authorizations: {problem}"
+    if depth < 3:
+        for key in (*OBJECT_KEYS, *STR_OR_OBJECT_KEYS):
+            nested = body.get(key)
+            if isinstance(nested, dict):
+                problem = shape_problem(nested, depth + 1)
+                if problem:
+                    return f"{key}.{problem}"
+    return None
+
+
 def parse_body(text: str, content_type: str) -> dict[str, Any] | Refusal:
     """The body as Bolt would read it (JSON, form with a JSON `payload`, or plain form), checked for shape."""
     if content_type.split(";", 1)[0].strip().lower() == "application/json" or text.lstrip().startswith(("{", "[")):
@@ -69,8 +113,11 @@ def parse_body(text: str, content_type: str) -> dict[str, Any] | Refusal:
         event = body.get("event")
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             return Refusal(400, "an event_callback needs an event object with a type")
-    if "type" in body and not isinstance(body["type"], str):
-        return Refusal(400, "type must be a string")
+    problem = shape_problem(body)
+    if problem:
+        return Refusal(400, problem)
+    if body.get("type") == "url_verification" and not isinstance(body.get("challenge"), str):
+        return Refusal(400, "a url_verification needs a challenge string")
     return body
 
 

@@ -78,7 +78,8 @@ def test_fuzzed_requests_never_500_or_traceback(stack: Any, http: httpx.Client) 
             headers["X-Slack-Signature"] = sign(body + b"x", timestamp)
         elif how == "random":
             headers["X-Slack-Signature"] = signature
-        headers = {k: v for k, v in headers.items() if v.isascii() and "\n" not in v and "\r" not in v}
+        headers = {k: v for k, v in headers.items()  # what an HTTP client can send at all
+                   if v and v.isascii() and v == v.strip() and v.isprintable()}
         signed = how == "valid" and timestamp.isdigit() and abs(time.time() - int(timestamp)) <= 300
         before = rows(store)
         answer = http.post(stack.server.url, content=body, headers=headers)

@@ -30,6 +30,13 @@ MALFORMED: list[tuple[str, bytes, str]] = [
     ("event without type", json.dumps({"type": "event_callback", "event_id": "Ev2", "event": {}}).encode(),
      "application/json"),
     ("type not a string", json.dumps({"type": ["event_callback"]}).encode(), "application/json"),
+    ("url_verification without challenge", b'{"type": "url_verification", "event": null}', "application/json"),
+    ("event not an object", b'{"event": 5}', "application/json"),
+    ("nested item not an object", json.dumps({"type": "event_callback", "event": {"type": "reaction_added",
+                                                                                 "item": None}}).encode(),
+     "application/json"),
+    ("authorizations not objects", json.dumps({"type": "event_callback", "event": {"type": "message"},
+                                               "authorizations": [1]}).encode(), "application/json"),
     ("not utf-8", b'{"type": "\xff\xfe"}', "application/json"),
 ]
 
@@ -86,8 +93,7 @@ def test_event_missing_channel_or_ts_is_acked_and_ignored(stack: LocalStack, htt
 
 
 def test_reaction_without_item_is_acked_and_ignored(stack: LocalStack, http: httpx.Client, caplog) -> None:
-    event = {"type": "reaction_added", "user": MARKETER_ID, "reaction": "+1", "item": None,
-             "event_ts": "1700000000.000200"}
+    event = {"type": "reaction_added", "user": MARKETER_ID, "reaction": "+1", "event_ts": "1700000000.000200"}
     body = json.dumps(envelope(stack.emulator.workspace, event, "verification-token")).encode()
     with caplog.at_level(logging.INFO):
         answer = http.post(stack.server.url, content=body, headers=signed_headers(body))
