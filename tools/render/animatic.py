@@ -30,9 +30,17 @@ from tools.render.camera import margin_for, view_at
 from tools.render.captions import caption_image, caption_layout
 from tools.render.cast import build_cast, lead_key
 from tools.render.compose import ComposedShot, compose_shot
-from tools.render.encode import CaptionCue, EncodePlan, Segment, encode, speech_gain_db, write_caption_track
+from tools.render.encode import (
+    CaptionCue,
+    EncodePlan,
+    Segment,
+    Stamp,
+    encode,
+    speech_gain_db,
+    write_caption_track,
+)
 from tools.render.figures import reference_image
-from tools.render.layers import end_card
+from tools.render.layers import end_card, paste_logo
 from tools.render.layout import caption_centre, caption_max_width
 from tools.render.local import _save_final_png, _save_png, card_stills, file_sha256
 from tools.render.product import product_image
@@ -173,13 +181,16 @@ class AnimaticRenderer:
                         for i, (p, s) in enumerate(zip(stills, timed, strict=True))]
             segments.append(Segment(end_path, round(duration - timed[-1].end, 6)))
             track = write_caption_track(captions, blank, duration, fps, tmp / "episode.ffconcat")
+            stamps = self._stamps(request, timed, tmp)
             encode(EncodePlan(segments, w, h, fps, request.preset, track, xy, threads=self._threads, audio=audio,
-                              audio_gain_db=gain, x264_params=X264), video, self._ffmpeg, self._timeout)
+                              audio_gain_db=gain, x264_params=X264, stamps=stamps), video, self._ffmpeg,
+                   self._timeout)
             self._teaser(request, timed, stills, cards["teaser_end"], captions, blank, xy, audio, gain, margin,
-                         teaser, tmp)
+                         teaser, tmp, stamps)
             lead_shot = next((i for i, s in enumerate(timed) if s.shot.type == ShotType.CLOSE_UP), 0)
             with Image.open(stills[lead_shot]) as still:
-                frame = frame_crop(still.convert("RGB"), w, h, margin)
+                frame = frame_crop(still.convert("RGB"), w, h, margin).convert("RGBA")
+            frame.alpha_composite(self._stamp_layer(request))
             _save_final_png(cover_image(request.look, frame, request.script, request.season_title), cover_path)
             contact_sheet(request.look, request.script, board.shots, thumbs, sheet_path)
         shots = [self._shot_facts(s, placements[i], margin, w, h) for i, s in enumerate(timed)]
@@ -234,14 +245,38 @@ class AnimaticRenderer:
             key = s.shot.location
             if key not in backdrops:
                 backdrops[key] = self._backdrop(request, key, w + 2 * margin, h + 2 * margin)
-            composed = compose_shot(s.shot, request.look, backdrops[key], cast, product, w, h, margin)
-            if i == 0:
-                title_overlay(composed.image, request.look, request.script, (margin, margin))
+            composed = compose_shot(s.shot, request.look, backdrops[key], cast, product, w, h, margin, logo=False)
             paths.append(_save_png(composed.image, tmp / f"shot{i:02d}.png"))
-            thumbs.append(frame_crop(composed.image, w, h, margin).resize((216, 384), Image.Resampling.BILINEAR))
+            thumb = frame_crop(composed.image, w, h, margin).convert("RGBA")
+            thumb.alpha_composite(self._stamp_layer(request, title=i == 0))
+            thumbs.append(thumb.convert("RGB").resize((216, 384), Image.Resampling.BILINEAR))
             composed.image = Image.new("RGB", (1, 1))  # keep the placements, free the pixels
             placed.append(composed)
         return paths, thumbs, placed
+
+    @staticmethod
+    def _stamp_layer(request: RenderRequest, logo: bool = True, title: bool = False) -> Image.Image:
+        """The frame-fixed layer (RGBA, frame size): the logo, and/or the episode title of the opening shot."""
+        layer = Image.new("RGBA", (request.width, request.height), (0, 0, 0, 0))
+        if logo:
+            paste_logo(layer, request.look)
+        if title:
+            title_overlay(layer, request.look, request.script, (0, 0))
+        return layer
+
+    def _stamps(self, request: RenderRequest, timed: list[TimedShot], tmp: Path) -> tuple[Stamp, ...]:
+        """The logo over every shot and the title over the first, each cropped to its ink (small overlays)."""
+        stamps = []
+        for name, layer, end in (("logo", self._stamp_layer(request), timed[-1].end),
+                                 ("title", self._stamp_layer(request, logo=False, title=True), timed[0].end)):
+            box = layer.getbbox()
+            if box is None:
+                continue
+            x0, y0 = box[0] - box[0] % 2, box[1] - box[1] % 2  # even offsets: yuv420p chroma stays aligned
+            x1, y1 = box[2] + (box[2] - x0) % 2, box[3] + (box[3] - y0) % 2
+            stamps.append(Stamp(_save_png(layer.crop((x0, y0, x1, y1)), tmp / f"stamp-{name}.png"), x0, y0, 0.0,
+                                end))
+        return tuple(stamps)
 
     def _captions(self, request: RenderRequest, timed: list[TimedShot], tmp: Path
                   ) -> tuple[list[CaptionCue], Path, tuple[int, int]]:
@@ -287,7 +322,7 @@ class AnimaticRenderer:
 
     def _teaser(self, request: RenderRequest, timed: list[TimedShot], stills: list[Path], card: Path,
                 captions: list[CaptionCue], blank: Path, xy: tuple[int, int], audio: Path, gain: float,
-                margin: int, out: Path, tmp: Path) -> None:
+                margin: int, out: Path, tmp: Path, stamps: tuple[Stamp, ...] = ()) -> None:
         """The cold open (3–5 s, cut on a shot boundary when one falls inside) and a 'New episode' card."""
         fps = request.fps
         body = snap(min(max(timed[0].duration, TEASER_MIN), TEASER_MAX), fps)
@@ -303,8 +338,9 @@ class AnimaticRenderer:
         track = write_caption_track(cues, blank, t + TEASER_CARD, fps, tmp / "teaser.ffconcat")
         clip = _cut_wav(audio, t, tmp / "teaser.wav")
         encode(EncodePlan(segments, request.width, request.height, fps, request.preset, track, xy,
-                          threads=self._threads, audio=clip, audio_gain_db=gain, x264_params=X264), out, self._ffmpeg,
-               self._timeout)
+                          threads=self._threads, audio=clip, audio_gain_db=gain, x264_params=X264,
+                          stamps=tuple(Stamp(st.image, st.x, st.y, 0.0, min(st.end or t, t)) for st in stamps)),
+               out, self._ffmpeg, self._timeout)
 
     @staticmethod
     def _shot_facts(s: TimedShot, composed: ComposedShot, margin: int, width: int, height: int) -> dict:

@@ -67,7 +67,8 @@ def _figure_geometry(shot: Shot, position: FramePosition, speaker: bool, width: 
 
 
 def compose_shot(shot: Shot, look: LookSpec, backdrop: Image.Image, cast: dict[str, Appearance],
-                 product: Image.Image | None, width: int, height: int, margin: int) -> ComposedShot:
+                 product: Image.Image | None, width: int, height: int, margin: int, logo: bool = True
+                 ) -> ComposedShot:
     """Draw the shot's still (RGB, frame + 2·margin on each axis) and record the placements."""
     canvas = backdrop.convert("RGBA")
     if shot.type in (ShotType.INSERT, ShotType.PRODUCT_HERO):
@@ -91,7 +92,8 @@ def compose_shot(shot: Shot, look: LookSpec, backdrop: Image.Image, cast: dict[s
             speaker_box = placed.box
     if shot.product and product is not None:
         out.product = _place_product(canvas, shot, product, speaker_box, width, height, margin)
-    paste_logo(canvas, look, (margin, margin))
+    if logo:  # a moving camera would carry it off the frame: the renderer stamps it over the video instead
+        paste_logo(canvas, look, (margin, margin))
     out.image = canvas.convert("RGB")
     return out
 

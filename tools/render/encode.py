@@ -83,6 +83,20 @@ class VideoOverlay:
 
 
 @dataclass(frozen=True)
+class Stamp:
+    """A still RGBA image fixed to the frame (logo, title) over [start, end); None = the whole file.
+
+    Unlike the shot stills it does not move with the camera, so a push-in never carries it off the frame.
+    """
+
+    image: Path
+    x: int
+    y: int
+    start: float | None = None
+    end: float | None = None
+
+
+@dataclass(frozen=True)
 class EncodePlan:
     """Everything ffmpeg needs for one output file."""
 
@@ -99,6 +113,7 @@ class EncodePlan:
     audio_gain_db: float = 0.0  # applied to `audio` (speech_gain_db measures it)
     overlays: tuple[VideoOverlay, ...] = ()  # under the captions; their sound replaces silence
     x264_params: str = ""  # e.g. "me=dia:subme=1": flat-shaded drawn shots need no finer motion search
+    stamps: tuple[Stamp, ...] = ()  # fixed to the frame, over the picture and under the captions
 
     @property
     def duration(self) -> float:
@@ -144,6 +159,10 @@ def build_command(plan: EncodePlan, out_path: Path, ffmpeg: str | None = None) -
     for overlay in plan.overlays:
         args += ["-i", str(overlay.path)]
         audio_index += 1
+    first_stamp = audio_index
+    for stamp in plan.stamps:
+        args += ["-i", str(stamp.image)]  # one frame; overlay repeats it
+        audio_index += 1
     if plan.audio is not None:
         args += ["-i", str(plan.audio)]
     else:
@@ -160,6 +179,12 @@ def build_command(plan: EncodePlan, out_path: Path, ffmpeg: str | None = None) -
                      f"{YUV.format(fmt='yuv420p')},setpts=PTS-STARTPTS+{overlay.start:.6f}/TB[ov{k}]")
         graph.append(f"[{last}][ov{k}]overlay=x={x}:y={y}:eof_action=pass[vo{k}]")
         last = f"vo{k}"
+    for k, stamp in enumerate(plan.stamps):
+        when = (f":enable='between(t,{stamp.start:.4f},{stamp.end:.4f})'"
+                if stamp.start is not None and stamp.end is not None else "")
+        graph.append(f"[{first_stamp + k}:v]{YUV.format(fmt='yuva420p')}[st{k}]")
+        graph.append(f"[{last}][st{k}]overlay=x={stamp.x}:y={stamp.y}:eof_action=repeat{when}[vs{k}]")
+        last = f"vs{k}"
     if plan.captions is not None:
         x, y = plan.caption_xy
         graph.append(f"[{len(plan.segments)}:v]{YUV.format(fmt='yuva420p')}[cap]")
