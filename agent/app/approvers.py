@@ -61,7 +61,7 @@ def change_rules(app: AppContext, *, season_id: int, actor: str, text: str) -> l
             except approvals.ApproverError as error:
                 audit(session, season_id, actor, "approvers.change_refused", {"text": text[:500],
                                                                             "reason": str(error)[:500]})
-                event = ChangeRefused(season_id, actor, "rule", wording.from_text(str(error)))
+                event = ChangeRefused(season_id, actor, "rule", wording.notice_of(error))
             else:
                 event = ApproversChanged(season_id, actor, notice, tuple(recompute_states(session, season)))
             delivery = prepare(session, [event])

@@ -46,7 +46,7 @@ def ask(app: AppContext, *, season_id: int, user_id: str, numbers: list[int]) ->
                 raise BatchError("Nothing to approve: " + "; ".join(_unseen_reason(n) for n in unseen) + ".")
             q = request_batch(session, season, user_id, [n for n in numbers if n not in unseen])
         except BatchError as error:
-            return _refused(app, season_id, user_id, str(error))
+            return _refused(app, season_id, user_id, error)
         question = BatchQuestion(batch_id=q.batch_id, asker=user_id, episodes=q.episodes,
                                  skipped=[*(_unseen_reason(n) for n in unseen), *q.skipped])
         delivery = prepare(session, [BatchAsked(season_id, question)])
@@ -83,7 +83,7 @@ def answer(app: AppContext, *, batch_id: int, user_id: str, confirm: bool) -> li
                 episodes = cancel_batch(session, batch_id, user_id).episodes
         except BatchError as error:
             session.rollback()
-            return _refused(app, season_id, user_id, str(error))
+            return _refused(app, season_id, user_id, error)
         events: list[Event] = []
         if confirm:
             counted = [d for d in decisions if d.outcome in (Outcome.APPROVED, Outcome.COUNTED)]
@@ -108,16 +108,15 @@ def _confirmed_text(user_id: str, counted: list, refused: list) -> Notice:  # ty
         template = "{who} said yes, but nothing could be approved."
     values: dict[str, str] = {}
     for index, decision in enumerate(refused):
-        values[f"r{index}"] = wording.from_text(decision.message).plain() if decision.message else \
-            decision.outcome.value.replace("_", " ")
+        values[f"r{index}"] = wording.notice_of(decision, decision.outcome.value.replace("_", " ")).plain()
         template += f"\n• Ep {decision.episode_number}: {{r{index}}}"
     return Notice(template=template, users={"who": user_id}, values=values,
                   tone=Tone.SUCCESS if counted else Tone.PLAIN)
 
 
-def _refused(app: AppContext, season_id: int, user_id: str, text: str) -> list[Event]:
+def _refused(app: AppContext, season_id: int, user_id: str, reason: BatchError | str) -> list[Event]:
     """A batch that can't be asked or answered: the reason, to the person."""
-    event = Told(season_id, user_id, wording.from_text(text))
+    event = Told(season_id, user_id, wording.notice_of(reason))
     with app.store.session() as session:
         delivery = prepare(session, [event])
     deliver(app, delivery)

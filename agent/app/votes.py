@@ -52,7 +52,7 @@ def events_of(session: Session, decision: Decision, voter: str, via: str, *, rem
     if decision.kind != EPISODE:  # a campaign asset: same gate, its own messages
         return [CampaignVoted(decision.season_id, voter, decision.outcome.value,
                               tuple(decision.refresh_cards or decision.render_ids), tuple(decision.enqueue),
-                              _refusal_text(decision) if decision.message else None,
+                              _refusal_text(decision) if decision.message or decision.notice else None,
                               decision.outcome in REFUSALS)]
     season_id, render_id, number = decision.season_id, decision.render_id, decision.episode_number or 0
     render = session.get(Render, render_id)
@@ -80,7 +80,7 @@ def _refusal_text(decision: Decision) -> Notice:
     """The gate's reason, with people as references (the gate is the one place that words a refusal)."""
     if decision.notice is not None:  # the gate's own Notice (people already as references)
         return decision.notice
-    return wording.from_text(decision.message or f"Your vote on Ep {decision.episode_number} wasn't recorded.")
+    return wording.notice_of(decision, f"Your vote on Ep {decision.episode_number} wasn't recorded.")
 
 
 def record_reaction(app: AppContext, *, channel_id: str, ts: str, user_id: str, reaction: str,

@@ -45,6 +45,16 @@ def from_text(text: str, tone: Tone | None = None) -> Notice:
     return Notice(template=template, users=users, tone=tone or Tone.PLAIN)
 
 
+def notice_of(source: object, fallback: str = "") -> Notice:
+    """The notice a service attached (a gate decision, a BatchError, an ApproverError), else one read from its
+    text — so people stay references whichever way the service worded it."""
+    attached = getattr(source, "notice", None)
+    if isinstance(attached, Notice):
+        return attached
+    text = getattr(source, "message", None) if not isinstance(source, (str, BaseException)) else str(source)
+    return from_text(str(text or fallback))
+
+
 def people(users: list[str], prefix: str = "p") -> tuple[str, dict[str, str]]:
     """"{p0}, {p1}" and its fields, for a list of people."""
     fields = {f"{prefix}{i}": user for i, user in enumerate(users)}

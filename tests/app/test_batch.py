@@ -68,3 +68,17 @@ def test_a_batch_leaves_out_an_episode_nobody_could_watch(harness: Harness, tmp_
     assert any("Ep 2's card never reached the thread" in s for s in asked.question.skipped)
     [told] = handle_text(harness.app, season_id=season.season_id, user_id=APPROVER, text="approve 2") or []
     assert isinstance(told, Told) and "post ep 2 again" in told.text.plain()
+
+
+def test_only_the_asker_answers_and_the_refusal_names_them_as_a_reference(harness: Harness, tmp_path: Path) -> None:
+    from agent.app.batch import answer
+    from tests.app.conftest import CREATOR
+
+    season = build_season(harness.app.store, tmp_path, episodes=2)
+    [asked] = handle_text(harness.app, season_id=season.season_id, user_id=APPROVER, text="approve 1-2") or []
+    assert isinstance(asked, BatchAsked)
+    [told] = answer(harness.app, batch_id=asked.question.batch_id, user_id=CREATOR, confirm=True)
+    assert isinstance(told, Told) and told.user == CREATOR and APPROVER in told.text.users.values()
+    assert "@" not in told.text.template  # a reference, written by each channel its own way
+    with harness.app.store.session() as session:
+        assert session.scalars(select(Approval)).all() == []
