@@ -52,7 +52,7 @@ ESCALATION: tuple[Situation, ...] = (
     Situation("The Warning", "{confidant} finds {lead} staring at the note and goes pale.",
               "{confidant} warns {lead} to drop it; the warning comes far too quickly.",
               "{lead} hands {confidant} a {product}, and in the pause {confidant} lets a name slip.",
-              "Drink your {product} and tell me what you're not telling me.",
+              "{use} your {product} and tell me what you're not telling me.",
               "Some doors at {place} stay shut for a reason.",
               "Why does {confidant} already know about {secret}?",
               "How do you know about that?"),

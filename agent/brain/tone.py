@@ -13,6 +13,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+from agent.brain.genres import genres_named
 from agent.brain.lint import lint_text
 from agent.domain import Arc, EpisodeScript, PersonaBrief
 
@@ -57,6 +58,9 @@ def episode_text(episode: EpisodeScript) -> str:
     return "\n".join([episode.beat, episode.cliffhanger, *(line.text for line in episode.lines)])
 
 
+GENRE_MARKERS_NEEDED = 3
+
+
 def _has(voice: str, words: tuple[str, ...]) -> bool:
     return any(re.search(rf"\b{w}\b", voice) for w in words)
 
@@ -98,6 +102,11 @@ def offline_tone(text: str, bible: PersonaBrief) -> ToneVerdict:
         if any(q.lower() in lowered for q in quoted):
             score -= 1
             notes.append(f"breaks a don't: {dont}")
+    for genre in genres_named(voice):  # a romance brief must read as a romance, not as the default thriller
+        hits = sum(1 for m in genre.markers if re.search(rf"\b{re.escape(m)}", lowered))  # distinct markers
+        if hits < GENRE_MARKERS_NEEDED:
+            score -= 3  # the wrong genre is the worst way to miss a voice
+            notes.append(f"asked for {genre.key}, but the text has almost none of its language ({hits} markers)")
     final = max(1, min(5, int(score + 0.5)))  # half points round up (round() would round 4.5 to 4)
     verdict = {5: "on voice", 4: "mostly on voice", 3: "drifts from the voice", 2: "off voice", 1: "off voice"}[final]
     return ToneVerdict(score=final, verdict=verdict, notes=notes, judge="offline")

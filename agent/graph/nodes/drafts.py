@@ -19,7 +19,8 @@ from agent.store.models import Season
 
 def arc_checks(ctx: TurnContext, arc: Arc, brief: Brief, bible: PersonaBrief) -> tuple[list[str], str]:
     """(findings, tone line): banned words, format problems and continuity findings (deduplicated), and tone."""
-    copy = check_arc(arc, bible, ctx.app.brain)
+    judged = bible.model_copy(update={"voice": f"{bible.voice}; {brief.tone}"})  # the judge hears the brief's tone
+    copy = check_arc(arc, judged, ctx.app.brain)
     findings = [f"banned word “{f.word}” in {f.where}" for f in copy.findings]
     findings += validate_arc(arc, brief)
     # validate_arc already reports dropped hooks and missing product moments in its own words
