@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ class TerminalChannel:
 
     def __init__(self, console: Console) -> None:
         self.console = console
-        self._ts = itertools.count(1)
+        self._ts = itertools.count(time.time_ns() // 1000)  # unique per thread across restarts (issue 12)
 
     def _posted(self, thread: ThreadRef) -> PostedMessage:
         return PostedMessage(channel_id=thread.channel_id, ts=f"{next(self._ts)}.0")

@@ -8,6 +8,7 @@ run the same scenarios against Gemini instead of the offline brain.
 from __future__ import annotations
 
 import itertools
+import time
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,7 @@ class RecordingChannel:
     """ReviewChannel that records say/upload calls instead of posting them."""
 
     said: list[Said] = field(default_factory=list)
-    _ts: Any = field(default_factory=lambda: itertools.count(1))
+    _ts: Any = field(default_factory=lambda: itertools.count(time.time_ns() // 1000))  # unique across restarts
 
     def _posted(self, thread: ThreadRef) -> PostedMessage:
         return PostedMessage(channel_id=thread.channel_id, ts=f"{next(self._ts)}.000")

@@ -23,10 +23,11 @@ log = logging.getLogger(__name__)
 PROMPTS_TITLE = "Start a mini-drama season"
 SUGGESTED_PROMPTS: list[dict[str, str]] = [
     {"title": "Start a new season",
-     "message": "New season. Brand: Lumen Coffee. Product: Lumen Night Brew can. Audience: night-shift nurses. "
-                "8 episodes, 40 seconds each, daily at 6pm New York."},
+     "message": "We're Lumen Coffee and we'd love a season for our Night Brew can, aimed at night-shift nurses — "
+                "cosy suspense, 8 episodes of 40 seconds, daily at 6pm New York."},
+    {"title": "Start from a few words", "message": "we make oat bars for climbers, make it funny"},
     {"title": "What do you need from me?", "message": "help"},
-    {"title": "How does approval work?", "message": "who approves?"},
+    {"title": "Where are we?", "message": "status?"},
 ]
 
 
