@@ -8,8 +8,8 @@ run the same scenarios against Gemini instead of the offline brain.
 from __future__ import annotations
 
 import itertools
-import time
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
