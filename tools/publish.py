@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from agent.domain import Cadence, Destination, EpisodeStatus, SeasonStatus, Unlock
 from agent.ports import ArtifactStore, Publisher, PublishPackage, PublishResult
+from agent.redaction import redact
 from agent.store.db import Store
 from agent.store.models import EPISODE, AuditEntry, Episode, Publication, Render, Season, Slot
 from tools.calendar import CalendarError, describe, release_times
@@ -211,9 +212,10 @@ def _publish_step(store: Store, step: _Step, publisher: Publisher, publishers: M
             if target is not None and target.name != publisher.name:
                 result, second = _call(target, package)
                 if result is not None:
-                    fallback = {"fallback": target.name, "reason": str(error)}
+                    fallback = {"fallback": target.name, "reason": redact(str(error))}
                 else:
                     problem += f"; the {target.name} fallback failed too: {second}"
+    problem = redact(problem)  # outside services echo headers and signed URLs: the thread must not show them
     key = idempotency_key(step.slot_id or 0, publisher.name)
     pub = finish(store, key, now, result, None if result else problem, permanent=permanent, note=fallback)
     if result is not None:
