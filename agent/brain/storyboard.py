@@ -14,12 +14,15 @@ import re
 
 from agent.domain import (
     WORDS_PER_SECOND,
+    Arc,
+    Brief,
     CameraMove,
     EpisodeScript,
     FramePosition,
     InFrame,
     Line,
     LocationKind,
+    LocationLock,
     Shot,
     ShotType,
     Storyboard,
@@ -286,3 +289,25 @@ def storyboard_of(script_json: dict) -> Storyboard | None:
     """The storyboard stored in a script version's JSON, if it has one."""
     raw = script_json.get("shots")
     return Storyboard.model_validate(raw) if raw else None
+
+
+def season_locations(arc: Arc) -> list[LocationLock]:
+    """The season's 2–5 locations, chosen once from the whole arc's text (the same places in every episode)."""
+    texts = [t for ep in arc.episodes for t in (ep.cold_open, ep.beat, ep.cliffhanger, *(ln.text for ln in ep.lines))]
+    return [LocationLock(key=k.value, kind=k, name=LOCATION_NAMES[k]) for k in choose_locations(texts)]
+
+
+def drama_fields(brief: dict | None, arc: dict | None, script_json: dict) -> dict:
+    """The drama renderer's RenderRequest fields from a season's stored brief, arc and script version JSON.
+
+    The composition of a render request stays in production; this only reads what the season already holds:
+    `RenderRequest(..., **drama_fields(season.brief, season.arc, script_row.script))`.
+    """
+    fields: dict = {"storyboard": storyboard_of(script_json)}
+    if brief:
+        b = Brief.model_validate(brief)
+        fields.update(brand=b.brand, product=b.product, tone=b.tone, episode_length_s=float(b.episode_length_s))
+    if arc:
+        parsed = Arc.model_validate(arc)
+        fields.update(cast=parsed.cast, locations=season_locations(parsed))
+    return fields

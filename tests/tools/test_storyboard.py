@@ -78,3 +78,22 @@ def test_shot_note_changes_only_that_shot() -> None:
         apply_shot_note(board, "shot 40: wide", ["Mara"], ["cafe"])
     with pytest.raises(ShotNoteError, match="which shot"):
         apply_shot_note(board, "make it darker", ["Mara"], ["cafe"])
+
+
+def test_drama_fields_come_from_the_stored_season() -> None:
+    from agent.brain.offline import OfflineBrain
+    from agent.brain.storyboard import attach_storyboard, drama_fields
+    from agent.domain import Brief, PersonaBrief
+    from agent.ports import RenderRequest
+
+    brief = Brief(brand="Lumen", product="Lumen sleep lamp", tone="tense", episode_length_s=45)
+    arc = OfflineBrain().write_arc(brief, PersonaBrief())
+    ep = arc.episodes[0]
+    board = write_storyboard(ep, arc.cast[0].name, ["cafe", "office"])
+    fields = drama_fields(brief.model_dump(mode="json"), arc.model_dump(mode="json"),
+                          attach_storyboard(ep.model_dump(mode="json"), board))
+    assert fields["storyboard"] == board and fields["product"] == "Lumen sleep lamp"
+    assert 2 <= len(fields["locations"]) <= 5 and fields["cast"] == arc.cast
+    assert EpisodeScript.model_validate(attach_storyboard(ep.model_dump(mode="json"), board)) == ep
+    RenderRequest.model_validate({"script": ep, "look": {}, "lead": {"persona_id": 1, "name": "A",
+                                  "portrait_path": "p", "portrait_hash": "h", "seed": 1}, "out_dir": ".", **fields})
