@@ -100,3 +100,27 @@ def test_an_exception_may_name_its_own_setting() -> None:
 
     text = message(Misconfigured("folder /nope is read-only"))
     assert text.startswith("CLIFFHANGER_OUTBOX is not usable: folder /nope is read-only")
+
+
+@pytest.mark.xdist_group("e2e")
+def test_rejected_gemini_key_is_named_in_the_thread(tmp_path: Path) -> None:
+    """Through Slack: Gemini refuses the key (400 API_KEY_INVALID from the local stand-in); the thread names the
+    setting and says nothing was changed — no class name, no "try again"."""
+    from agent.settings import Settings
+    from integrations.demo.local_stack import LocalStack
+    from integrations.slack.emulator import DRAMA_CHANNEL_ID, MARKETER_ID
+    from tests.fakes.gemini_server import FakeGemini
+
+    with FakeGemini(api_key="the-right-key") as gemini:
+        settings = Settings(CLIFFHANGER_HOME=tmp_path / "home", DATABASE_URL=None, REDIS_URL=None,
+                            SLACK_BOT_TOKEN=None, GOOGLE_API_KEY="AIzaWRONGwrongWRONGwrongWRONGwrong1234",
+                            GEMINI_BASE_URL=gemini.base_url)
+        with LocalStack(settings, immediate_queue=True) as stack:
+            delivery = stack.sender.app_mention(MARKETER_ID, DRAMA_CHANNEL_ID, "Brand: Lumen. 8 episodes.")
+            bot = stack.emulator.workspace.bot_user_id
+            note = stack.emulator.wait_for(
+                lambda m: m.get("user") == bot and "GOOGLE_API_KEY" in str(m.get("text", "")), 120,
+                channel=DRAMA_CHANNEL_ID, thread_ts=delivery.ts)
+    text = note["text"]
+    assert "GOOGLE_API_KEY was rejected by Gemini — check it; nothing was changed" in text
+    assert "KeyRejectedError" not in text and "try again" not in text.lower() and "AIzaWRONG" not in text
