@@ -61,15 +61,41 @@ def cut_lines(lines: list[Line], words_to_cut: float, product_hits: list[bool]) 
     return kept
 
 
+DARK_TURNS = (
+    ("The mood turns darker: this time someone could get hurt, and {lead} knows it.",
+     "— and whoever is behind it is already watching from the dark?", "They're watching us. They've been watching all along."),
+    ("A threat arrives with no name on it, and {lead} stops sleeping.",
+     "— and the next warning is written on {lead}'s own door?", "Whoever wrote this knows where I live."),
+    ("The stakes turn personal: the one person {lead} trusts most is now in danger.",
+     "— and the phone line goes dead mid-sentence?", "If anything happens to them, it's on me."),
+    ("Night falls early; every shadow in the scene could be the one {lead} fears.",
+     "— and the lights go out, all at once?", "Don't move. Someone else is in here."),
+)
+PRODUCT_OUT = re.compile(r"\b(?:cut|remove|drop|lose|no|less|without|take\s+out|tone\s+down)\b.{0,30}\b(?:product|"
+                         r"brand|plug|placement|sales?y)\b|\b(?:too\s+)?sales?y\b", re.IGNORECASE)
+
+
 def _darken(episode: EpisodeScript, lead: str) -> EpisodeScript:
-    """Darker stakes in the beat and a threat added to the cliffhanger (its key words kept for continuity)."""
+    """Darker stakes in the beat and a threat added to the cliffhanger (its key words kept for continuity);
+    the kind of darkness varies with the episode, so two darker episodes never read alike."""
+    beat, hook, said = DARK_TURNS[episode.number % len(DARK_TURNS)]
     base = episode.cliffhanger.rstrip(" ?.!")
     return episode.model_copy(update={
-        "beat": f"{episode.beat} The mood turns darker: this time someone could get hurt, and {lead} knows it.",
-        "cliffhanger": f"{base} — and whoever is behind it is already watching from the dark?",
-        "lines": [*episode.lines[:-1], Line(speaker=lead, text="They're watching us. They've been watching all along."),
-                  episode.lines[-1]],
+        "beat": f"{episode.beat} It turns darker: {beat.format(lead=lead)}",
+        "cliffhanger": f"{base} {hook.format(lead=lead)}",
+        "lines": [*episode.lines[:-1], Line(speaker=lead, text=said), episode.lines[-1]],
     })
+
+
+def _soften_product(episode: EpisodeScript, names: set[str]) -> EpisodeScript:
+    """"Cut the product" / "too salesy": the product leaves the dialogue and stays only as a glimpse in the scene
+    (a season keeps its product moment; it just stops selling)."""
+    hits = product_lines(episode, names)
+    kept = [line for line, hit in zip(episode.lines, hits, strict=True) if not hit] or episode.lines[-1:]
+    if kept[-1] != episode.lines[-1]:
+        kept.append(episode.lines[-1])
+    glimpse = "The product is only glimpsed in the background of the scene; nobody mentions it."
+    return episode.model_copy(update={"lines": kept, "product_moment": glimpse})
 
 
 def _lighten(episode: EpisodeScript, lead: str) -> EpisodeScript:
@@ -82,11 +108,12 @@ def _lighten(episode: EpisodeScript, lead: str) -> EpisodeScript:
 
 
 def _weave(episode: EpisodeScript, note: str, lead: str) -> EpisodeScript:
-    """Any other note: into the beat and into a spoken line, so the change is visible in script and video."""
+    """Any other note: into the beat as a direction for the scene (never pasted into what characters say)."""
     clause = note_clause(note)
     return episode.model_copy(update={
-        "beat": f"{episode.beat} Revised: {clause}.",
-        "lines": [*episode.lines[:-1], Line(speaker=lead, text=f"Hold on — {clause}."), episode.lines[-1]],
+        "beat": f"{episode.beat} In this cut, the scene {clause if clause.split()[0].endswith('s') else 'leans into ' + clause}.",
+        "lines": [*episode.lines[:-1], Line(speaker=lead, text="No. We do this differently this time."),
+                  episode.lines[-1]],
     })
 
 
@@ -106,6 +133,8 @@ def revise(arc: Arc, number: int, note: str, bible: PersonaBrief) -> EpisodeScri
     episode = arc.episodes[number - 1].model_copy(deep=True)
     lead = next((m.name for m in arc.cast if m.role == "lead"), arc.cast[0].name if arc.cast else "Lead")
     changed = False
+    if PRODUCT_OUT.search(note):
+        episode, changed = _soften_product(episode, {m.name.lower() for m in arc.cast}), True
     if _has(note, DARKER):
         episode, changed = _darken(episode, lead), True
     elif _has(note, LIGHTER):

@@ -85,7 +85,8 @@ def test_revise_other_notes_are_woven_in_visibly(brief: Brief) -> None:
     arc = OfflineBrain().write_arc(brief, PersonaBrief())
     revised = OfflineBrain().revise_episode(arc, 2, "make episode 2 about the rival's secret twin", PersonaBrief())
     assert "the rival's secret twin" in revised.beat
-    assert any("the rival's secret twin" in line.text for line in revised.lines)
+    assert revised.lines != arc.episodes[1].lines  # visible in the video too…
+    assert not any("secret twin" in line.text for line in revised.lines)  # …but the note is never read aloud
     scrubbed = OfflineBrain().revise_episode(arc, 2, "give her a sister", bible)
     assert not lint_text(scrubbed.beat, bible)
     with pytest.raises(ValueError, match="no episode 20"):
@@ -100,3 +101,19 @@ def test_propose_cast_gives_three_distinct_leads(brief: Brief) -> None:
     assert drafts[0].name == arc.cast[0].name
     assert all(d.description and brief.audience in d.description for d in drafts)
     assert drafts == brain.propose_cast(brief, arc)
+
+
+def test_cutting_the_product_takes_it_out_of_the_dialogue(brief: Brief) -> None:
+    arc = OfflineBrain().write_arc(brief, PersonaBrief())
+    before = arc.episodes[6]
+    revised = OfflineBrain().revise_episode(arc, 7, "cut the product from episode 7, it feels too salesy", PersonaBrief())
+    spoken = " ".join(line.text for line in revised.lines).lower()
+    assert "cold-brew" in " ".join(line.text for line in before.lines).lower() and "cold-brew" not in spoken
+    assert "salesy" not in spoken and "please" not in revised.beat
+
+
+def test_two_darker_episodes_do_not_read_alike(brief: Brief) -> None:
+    arc = OfflineBrain().write_arc(brief, PersonaBrief())
+    three = OfflineBrain().revise_episode(arc, 3, "darker", PersonaBrief())
+    four = OfflineBrain().revise_episode(arc, 4, "darker", PersonaBrief())
+    assert three.lines[-2].text != four.lines[-2].text
