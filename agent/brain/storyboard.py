@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from pydantic import ValidationError
+
 from agent.domain import (
     WORDS_PER_SECOND,
     Arc,
@@ -304,10 +306,13 @@ def drama_fields(brief: dict | None, arc: dict | None, script_json: dict) -> dic
     `RenderRequest(..., **drama_fields(season.brief, season.arc, script_row.script))`.
     """
     fields: dict = {"storyboard": storyboard_of(script_json)}
-    if brief:
-        b = Brief.model_validate(brief)
-        fields.update(brand=b.brand, product=b.product, tone=b.tone, episode_length_s=float(b.episode_length_s))
-    if arc:
-        parsed = Arc.model_validate(arc)
-        fields.update(cast=parsed.cast, locations=season_locations(parsed))
+    try:  # a render never fails over these: without them the renderer derives everything from the script
+        if brief:
+            b = Brief.model_validate(brief)
+            fields.update(brand=b.brand, product=b.product, tone=b.tone, episode_length_s=float(b.episode_length_s))
+        if arc:
+            parsed = Arc.model_validate(arc)
+            fields.update(cast=parsed.cast, locations=season_locations(parsed))
+    except ValidationError:
+        pass
     return fields

@@ -134,6 +134,7 @@ def build_request(store: Store, render_id: int, out_root: Path, preset: str,
         episode = render.episode
         season = episode.season
         script_row = next(v for v in episode.scripts if v.id == render.script_version_id)
+        from agent.brain.storyboard import drama_fields
         from agent.domain import EpisodeScript
         from agent.store.models import Look
 
@@ -149,6 +150,7 @@ def build_request(store: Store, render_id: int, out_root: Path, preset: str,
             season_title=season.title,
             preset=preset,
             banned_words=bible.banned_words,
+            **drama_fields(season.brief, season.arc, script_row.script),  # issue 13: storyboard, cast, places
         )
 
 
