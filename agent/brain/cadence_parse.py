@@ -4,7 +4,9 @@
 
 briefparse.parse_cadence reads kind, weekdays, time and zone; this module reads the rest, deterministically, so a
 date in the thread is never left to a model's guess. Dates without a year are the next occurrence on or after
-`today` (a start) or after the start (a blackout), which is what "starting Dec 1" means in late November.
+`today` (a start) or after the start (a blackout), which is what "starting Dec 1" means in late November; a start
+whose next occurrence is further than a season's reach ("starting Dec 1" said on Dec 2) is not guessed: the
+request carries a question instead.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+SEASON_REACH_DAYS = 120  # a season (12 episodes, weekly at most) starts within about four months of being scheduled
 MONTHS = {name: i for i, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
@@ -56,6 +59,15 @@ class ScheduleRequest:
     unlock: UnlockRule | None = None
     destination: str | None = None
     mode: str | None = None
+    unsure: list[str] = field(default_factory=list)  # yearless dates too far off to guess: ask which year
+
+    def question(self) -> str | None:
+        """What to ask when a date without a year does not fall within the season's reach (None if nothing)."""
+        if not self.unsure:
+            return None
+        said = ", ".join(f"“{d}”" for d in self.unsure)
+        return (f"{said} without a year is months away (its next occurrence is outside this season). Did you mean "
+                "a date that has already passed? Tell me the date with its year, e.g. “starting Jan 5 2027”.")
 
 
 def _resolve(month: int, day: int, year: int | None, after: date) -> date | None:
@@ -148,9 +160,13 @@ def parse_schedule_request(text: str, *, today: date) -> ScheduleRequest:
     """Everything above in one pass over a marketer's message."""
     request = ScheduleRequest(unlock=parse_unlock(text), destination=parse_destination(text), mode=parse_mode(text))
     for match in START.finditer(text):
-        dates, _ = _dates_at(text, match.end(), today)
+        dates, end = _dates_at(text, match.end(), today)
         if dates:
-            request.start = dates[0]
+            written = text[match.end():end].strip(" ,.")
+            if not re.search(r"\b\d{4}\b", written) and (dates[0] - today).days > SEASON_REACH_DAYS:
+                request.unsure.append(written)  # "starting Dec 1" said on Dec 2: not next December — ask
+            else:
+                request.start = dates[0]
             break
     for match in SKIP.finditer(text):
         dates, _ = _dates_at(text, match.end(), request.start or today)

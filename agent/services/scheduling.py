@@ -76,6 +76,8 @@ def schedule_from_text(store: Store, season_id: int, text: str, *, cadence: Cade
     """
     now = now or datetime.now(UTC)
     request = parse_schedule_request(text, today=now.astimezone(ZoneInfo(cadence.timezone)).date())
+    if question := request.question():  # a date without a year outside the season's reach: ask (issue 12)
+        return ScheduleOutcome(False, Notice(template="{question}", values={"question": question}), cadence=cadence)
     changes: dict[str, object] = {}
     if request.start:
         changes["start"] = request.start

@@ -60,3 +60,16 @@ def test_the_product_enters_the_story_as_what_it_is(product: str, kind: str) -> 
         assert "sealed" not in text and "packaging" not in text and "fridge" not in text
     if kind != "drink":
         assert "drink your" not in arc_text(arc).lower()
+
+
+def test_a_date_without_a_year_outside_the_season_is_asked_about() -> None:
+    from datetime import date
+
+    from agent.brain.cadence_parse import parse_schedule_request
+
+    said_on = date(2026, 12, 2)
+    request = parse_schedule_request("daily at 6pm starting Dec 1", today=said_on)
+    assert request.start is None and "Dec 1" in (request.question() or "")
+    assert parse_schedule_request("starting Dec 5", today=said_on).start == date(2026, 12, 5)
+    assert parse_schedule_request("starting Jan 5", today=said_on).start == date(2027, 1, 5)
+    assert parse_schedule_request("starting Dec 1 2027", today=said_on).start == date(2027, 12, 1)
