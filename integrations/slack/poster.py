@@ -101,6 +101,12 @@ class SlackReviewChannel:
             unfurl_links=False)
         return PostedMessage(channel_id=thread.channel_id, ts=response["ts"])
 
+    def offer_brief_form(self, thread: ThreadRef, prefill: dict[str, Any]) -> PostedMessage:
+        """The button that opens the brief form, prefilled with what was understood (issue 12)."""
+        from integrations.slack.blocks.brief_form import offer_blocks
+
+        return self._post_blocks(thread, "Easier to fill in a form? Open the brief form.", offer_blocks(prefill))
+
     def ask_batch(self, thread: ThreadRef, question: BatchQuestion) -> PostedMessage:
         """The batch-approval question with Yes-approve / Cancel buttons."""
         return self._post_blocks(thread, batch_question_text(question), batch_confirm_blocks(question))

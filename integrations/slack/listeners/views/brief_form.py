@@ -1,0 +1,46 @@
+"""The brief form: the thread's button opens the modal; its submission is the marketer's brief for that thread."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from integrations.slack.blocks.brief_form import MODAL, OPEN_ACTION, modal, submitted_brief
+from integrations.slack.deps import SlackDeps
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """Open on the button; on submit, brand and product must be there (field errors shown in the modal)."""
+
+    @app.action(OPEN_ACTION)
+    def on_open(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        action = body["actions"][0]
+        try:
+            prefill = json.loads(action.get("value") or "{}")
+        except json.JSONDecodeError:
+            prefill = {}
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id", "")
+        thread_ts = message.get("thread_ts") or message.get("ts", "")
+        client.views_open(trigger_id=body["trigger_id"], view=modal(prefill, channel, thread_ts))
+
+    @app.view(MODAL)
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        values = view["state"]["values"]
+        missing = {key: f"I need the {key} — it's the one thing I can't decide for you."
+                   for key in ("brand", "product")
+                   if not ((values.get(key) or {}).get(key) or {}).get("value", "").strip()}
+        if missing:
+            ack(response_action="errors", errors=missing)
+            return
+        ack()
+        channel, thread_ts = json.loads(view["private_metadata"])
+        deps.conversation.handle(team_id=(body.get("team") or {}).get("id", ""), channel_id=channel,
+                                 thread_ts=thread_ts, user_id=body["user"]["id"], text=submitted_brief(values))
