@@ -101,6 +101,12 @@ class SlackReviewChannel:
             unfurl_links=False)
         return PostedMessage(channel_id=thread.channel_id, ts=response["ts"])
 
+    def offer_choices(self, thread: ThreadRef, text: str, choices: list[tuple[str, str]]) -> PostedMessage:
+        """Buttons for the choice just offered; a click says the choice in the thread (issue 12)."""
+        from integrations.slack.blocks.choices import choice_blocks
+
+        return self._post_blocks(thread, text, choice_blocks(text, choices))
+
     def offer_brief_form(self, thread: ThreadRef, prefill: dict[str, Any]) -> PostedMessage:
         """The button that opens the brief form, prefilled with what was understood (issue 12)."""
         from integrations.slack.blocks.brief_form import offer_blocks

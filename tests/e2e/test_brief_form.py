@@ -53,3 +53,30 @@ def test_the_form_is_offered_prefilled_and_its_submission_writes_the_season(stac
         "episode_count": {"episode_count": "8"}, "episode_length_s": {"episode_length_s": "30"},
         "cadence": {"cadence": ""}})
     marketer.wait_for_bot("to cast the lead", after=offer["ts"], timeout=60)
+
+
+def _with_button(stack: LocalStack, thread_ts: str, action_id: str, text: str) -> dict:
+    """The latest bot message in the thread carrying a button `action_id` whose label contains `text`."""
+    for message in reversed(stack.emulator.messages(DRAMA_CHANNEL_ID, thread_ts)):
+        for block in message.get("blocks", []):
+            for element in block.get("elements", []):
+                if element.get("action_id") == action_id and text in element["text"]["text"]:
+                    return message
+    raise AssertionError(f"no {action_id} button labelled {text!r}")
+
+
+def test_buttons_take_the_next_step_and_the_recommended_lead(stack: LocalStack) -> None:
+    marketer = ScriptedPerson(stack, MARKETER_ID)
+    marketer.start("We're Aster and we make oat bars for climbers — silly comedy, 8 episodes of 30 seconds.",
+                   expect="to cast the lead")
+    wait_until_idle(stack)
+    assert marketer.thread_ts is not None
+    next_step = _with_button(stack, marketer.thread_ts, "choice_0", "Looks good")
+    stack.sender.block_action(MARKETER_ID, "choice_0", None, DRAMA_CHANNEL_ID, next_step["ts"],
+                              thread_ts=marketer.thread_ts)
+    marketer.wait_for_bot("lock your lead", after=next_step["ts"], timeout=60)
+    wait_until_idle(stack)
+    cast = _with_button(stack, marketer.thread_ts, "choice_0", "recommended")
+    stack.sender.block_action(MARKETER_ID, "choice_0", None, DRAMA_CHANNEL_ID, cast["ts"],
+                              thread_ts=marketer.thread_ts)
+    marketer.wait_for_bot("locked as the lead", after=cast["ts"], timeout=60)

@@ -72,6 +72,11 @@ class RecordingChannel:
             self.upload(thread, board_png, f"Season board — {view.title}")
         return self._posted(thread)
 
+    def offer_choices(self, thread: ThreadRef, text: str, choices: list[tuple[str, str]]) -> PostedMessage:
+        """Record offered buttons: what each click would say."""
+        self.said.append(Said("choices", " | ".join(says for _label, says in choices)))
+        return self._posted(thread)
+
     def offer_brief_form(self, thread: ThreadRef, prefill: dict[str, Any]) -> PostedMessage:
         """Record the brief-form offer (a button in Slack) with what it is prefilled with."""
         self.said.append(Said("form", repr(sorted(prefill.items()))))

@@ -48,7 +48,16 @@ def offer_cast(ctx: TurnContext, season_id: int, brief: Brief, arc: Arc) -> list
                  f"take them, or reply with *1*–*{len(members)}* (or a name) to lock your lead. You can also *list personas*, "
                  "*create persona Ada: …*, or upload a portrait.")
     say(ctx, "\n".join(lines))
+    offer_choices(ctx, "Pick your lead:", [(f"{i}. {m.name}" + (" (recommended)" if i == 1 else ""), str(i))
+                                          for i, m in enumerate(members, start=1)])
     return [m.id for m in members]
+
+
+def offer_choices(ctx: TurnContext, text: str, choices: list[tuple[str, str]]) -> None:
+    """Buttons for the choice just offered, on channels that have them (Slack); the first is the recommended one."""
+    offer = getattr(ctx.app.channel, "offer_choices", None)
+    if callable(offer):
+        offer(ctx.thread, text, choices)
 
 
 def _chosen(text: str, choice: int | None, offered: list[Persona]) -> Persona | None:

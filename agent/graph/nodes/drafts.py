@@ -48,6 +48,10 @@ def present_arc(ctx: TurnContext, season_id: int, brief: Brief, note: str = "arc
         version = seasons.save_arc(session, season, arc, note=note, actor=ctx.user_id)
     findings, tone = arc_checks(ctx, arc, brief, bible)
     say(ctx, arc_summary(arc, findings, tone, version))
+    from agent.graph.nodes.cast import offer_choices  # cast imports this module
+
+    offer_choices(ctx, "Next:", [("Looks good — cast the lead", "looks good"),
+                                 ("Make episode 1 punchier", "make episode 1 punchier"), ("Status", "status?")])
     return version
 
 

@@ -1,15 +1,18 @@
-"""The brief form: the thread's button opens the modal; its submission is the marketer's brief for that thread."""
+"""Slack-native input: the brief form (button → prefilled modal → the thread's brief) and choice buttons (a click says
+the choice in the thread, as if typed)."""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from integrations.slack.blocks.brief_form import MODAL, OPEN_ACTION, modal, submitted_brief
+from integrations.slack.blocks.choices import ACTION_PREFIX as CHOICE_PREFIX
 from integrations.slack.deps import SlackDeps
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,21 @@ def register(app: App, deps: SlackDeps) -> None:
         channel = (body.get("channel") or {}).get("id", "")
         thread_ts = message.get("thread_ts") or message.get("ts", "")
         client.views_open(trigger_id=body["trigger_id"], view=modal(prefill, channel, thread_ts))
+
+    @app.action(re.compile(rf"^{CHOICE_PREFIX}\d$"))
+    def on_choice(ack: Ack, body: dict[str, Any]) -> None:
+        """A choice button: the thread hears the choice as if it had been typed."""
+        ack()
+        try:
+            says = json.loads(body["actions"][0].get("value") or "{}").get("say", "")
+        except json.JSONDecodeError:
+            return
+        message = body.get("message") or {}
+        thread_ts = message.get("thread_ts") or message.get("ts", "")
+        if says and thread_ts:
+            deps.conversation.handle(team_id=(body.get("team") or {}).get("id", ""),
+                                     channel_id=(body.get("channel") or {}).get("id", ""), thread_ts=thread_ts,
+                                     user_id=body["user"]["id"], text=says)
 
     @app.view(MODAL)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
