@@ -1,4 +1,4 @@
-"""The job queue: huey tasks for renders, the reaper and the publish sweep.
+"""The job queue: huey tasks for renders, the reaper, the publish sweep and the hourly figures pull.
 
 huey is only the doorbell (DESIGN.md §6): each task takes an id and the database row decides whether there is work
 to do. The work itself is handed in as callables by the composition root, so importing this module starts nothing
@@ -39,6 +39,7 @@ class JobHandlers:
     campaign_asset: Callable[[int], str] | None = None  # generate one campaign asset version (issue 7)
     campaign_tick: Callable[[Callable[[int], None]], list[int]] | None = None  # plan + re-ring stalled assets
     minutely: dict[str, Callable[[], object]] = field(default_factory=dict)  # e.g. review escalation
+    hourly: dict[str, Callable[[], object]] = field(default_factory=dict)  # e.g. pull post figures + weekly digest
 
 
 class JobQueue:
@@ -58,6 +59,8 @@ class JobQueue:
                 self._campaign_tick)
         for name, job in handlers.minutely.items():
             huey.periodic_task(crontab(minute="*"), name=name)(job)
+        self.hourly = {name: huey.periodic_task(crontab(minute="7"), name=name)(job)  # off the hour's rush
+                       for name, job in handlers.hourly.items()}
 
     def _render(self, render_id: int) -> str:
         return self.handlers.render(render_id)

@@ -9,8 +9,9 @@ retries and crashed workers publish exactly once.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ from agent.ports import ArtifactStore, Publisher, PublishPackage, PublishResult
 from agent.redaction import redact
 from agent.store.db import Store
 from agent.store.models import EPISODE, AuditEntry, Episode, Publication, Render, Season, Slot
-from tools.calendar import CalendarError, describe, release_times
+from tools.calendar import CalendarError, describe, local_release, release_times
 from tools.publish_ledger import (
     FAILED,
     GAVE_UP,
@@ -62,11 +63,19 @@ def _unlocks(plan: Mapping[int, Unlock | str] | Sequence[Unlock | str] | None, n
         raise ScheduleError(f"unlock must be one of {', '.join(u.value for u in Unlock)}: {exc}") from exc
 
 
+def _platform_time(cadence: Cadence, publish_at: datetime, wall: time | None) -> datetime:
+    """The release instant for a destination with its own wall time: same local day as the cadence's slot."""
+    if wall is None:
+        return publish_at
+    day = publish_at.astimezone(ZoneInfo(cadence.timezone)).date()
+    return local_release(cadence.model_copy(update={"release_time": wall}), day)
+
+
 def schedule_season(
     store: Store, season_id: int, cadence: Cadence, *, platforms: Sequence[str] = ("outbox",),
     unlock_plan: Mapping[int, Unlock | str] | Sequence[Unlock | str] | None = None,
     destination: Destination | str | None = None, mode: str = "autopilot",
-    now: datetime | None = None, actor: str = "agent",
+    now: datetime | None = None, actor: str = "agent", platform_times: Mapping[str, time] | None = None,
 ) -> list[Slot]:
     """Give every unpublished episode one slot per platform on the cadence; refuse if any is unapproved.
 
@@ -74,6 +83,8 @@ def schedule_season(
     publish resumes instead of posting twice), published ones are untouched, given-up ones (the episode's and its
     campaign assets') get fresh attempts. A
     slot that moves loses its confirmation (confirm mode confirms a release time, not an episode forever).
+    `platform_times` gives a destination its own wall time on the cadence's release day ("TikTok at 18:00,
+    YouTube at 19:00"); the others drop at the cadence's time.
     """
     platforms = (platforms,) if isinstance(platforms, str) else tuple(platforms)
     if not platforms:
@@ -110,10 +121,11 @@ def schedule_season(
             session.flush()
             for platform in platforms:
                 slot = existing.get(platform) or Slot(episode_id=episode.id, platform=platform)
+                at = _platform_time(cadence, publish_at, (platform_times or {}).get(platform))
                 if slot.id is None or not has_publication(session, slot.id, (PUBLISHED,)):
-                    if slot.publish_at is None or as_utc(slot.publish_at) != publish_at or slot.mode != mode:
+                    if slot.publish_at is None or as_utc(slot.publish_at) != at or slot.mode != mode:
                         slot.confirmed_by, slot.confirmed_at = None, None
-                    slot.publish_at, slot.unlock, slot.destination = publish_at, unlocks[episode.number], where.value
+                    slot.publish_at, slot.unlock, slot.destination = at, unlocks[episode.number], where.value
                     slot.mode = mode
                     session.add(slot)
                     slots.append(slot)
@@ -132,7 +144,8 @@ def schedule_season(
         session.add(AuditEntry(season_id=season_id, actor=actor, action="season.scheduled", detail={
             "cadence": describe(cadence), "platforms": list(platforms), "episodes": [e.number for e in pending],
             "first": times[0].isoformat(), "last": times[-1].isoformat(), "mode": mode,
-            "destination": where.value, "unlock": {str(k): v for k, v in unlocks.items()}}))
+            "destination": where.value, "unlock": {str(k): v for k, v in unlocks.items()},
+            "times": {p: t.strftime("%H:%M") for p, t in (platform_times or {}).items()}}))
         session.flush()
     return slots
 

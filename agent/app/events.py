@@ -9,6 +9,7 @@ Events carry ids and facts, never channel syntax.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from agent.ports import BatchQuestion, Notice, ReleaseQuestion
 
@@ -188,6 +189,16 @@ class Said(Event):
     """Plain news for the thread (holds, reminders, production news)."""
 
     text: Notice
+
+
+@dataclass(frozen=True)
+class FiguresShown(Event):
+    """The season's figures for the thread: the funnel in sentences and its chart (None until there are figures)
+    — the answer to "how are we doing?" and the weekly digest."""
+
+    text: Notice
+    png: Path | None = None
+    title: str = "Season funnel"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from agent.app.events import (
     ChangeRefused,
     ChangesRequested,
     Event,
+    FiguresShown,
     GaveUp,
     Published,
     PublishFailed,
@@ -141,6 +142,10 @@ def _tell(app: AppContext, thread: ThreadRef, event: Event) -> None:
             channel.answer_batch(PostedMessage(channel_id=thread.channel_id, ts=event.question_ts), event.answer)
     elif isinstance(event, ReleaseDue):
         channel.ask_release(thread, event.question)
+    elif isinstance(event, FiguresShown):
+        channel.say(thread, event.text)
+        if event.png is not None:
+            channel.upload(thread, event.png, event.title)
     elif isinstance(event, ApproversChanged | ChangeRefused | Scheduled | ReleaseConfirmed | Published
                     | PublishFailed | GaveUp | Said) or isinstance(event, RendersQueued) and event.text is not None:
         channel.say(thread, event.text)

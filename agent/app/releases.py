@@ -28,7 +28,7 @@ from agent.app.events import (
 from agent.app.followups import deliver, prepare
 from agent.context import AppContext
 from agent.domain import Cadence
-from agent.ports import Notice, Publisher, ReleaseQuestion
+from agent.ports import Notice, Publisher, ReleaseQuestion, Tone
 from agent.services.seasons import audit
 from agent.store.models import Episode, Season, Slot
 
@@ -44,11 +44,17 @@ def _finish(app: AppContext, events: list[Event]) -> list[Event]:
 
 
 def schedule(app: AppContext, *, season_id: int, actor: str, text: str, cadence: Cadence) -> list[Event]:
-    """Book release slots on the cadence the marketer asked for (unlock plan, destination, mode from the text)."""
+    """Book release slots on the cadence the marketer asked for (unlock plan, destination, mode from the text;
+    each named platform at its own time). Preflight runs first and is shown in the thread; a finding a platform
+    would refuse stops the booking with the reason."""
     from agent.services.scheduling import schedule_from_text
 
     outcome = schedule_from_text(app.store, season_id, text, cadence=cadence, publishers=app.publishers, actor=actor)
-    return _finish(app, [Scheduled(season_id, outcome.ok, outcome.notice)])
+    events: list[Event] = []
+    if outcome.ok and outcome.preflight is not None:  # what each destination's rules said, before the booking
+        events.append(Said(season_id, Notice(template="{preflight}", values={"preflight": outcome.preflight.to_text()},
+                                             tone=Tone.CALENDAR if not outcome.preflight.blocked else Tone.WARNING)))
+    return _finish(app, [*events, Scheduled(season_id, outcome.ok, outcome.notice)])
 
 
 def parse_release(text: str) -> tuple[bool, int | None]:

@@ -20,9 +20,12 @@ from sqlalchemy.orm import Session
 from agent.brain.cadence_parse import parse_schedule_request
 from agent.domain import Cadence, CadenceKind
 from agent.ports import Notice, Publisher, Tone
+from agent.services.destinations import describe_times, label, parse_destinations
 from agent.store.db import Store
 from agent.store.models import AuditEntry, Episode, Publication, Season, Slot, utcnow
 from tools.calendar import describe
+from tools.preflight import RULES, PreflightView
+from tools.preflight_season import season_preflight
 from tools.publish import PUBLISHED, ScheduleError, schedule_season
 from tools.publish_notices import local_time
 from tools.publish_plan import check_plan
@@ -40,6 +43,7 @@ class ScheduleOutcome:
     slots: list[Slot] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cadence: Cadence | None = None
+    preflight: PreflightView | None = None  # what each destination's rules said before booking (issue 15)
 
     @property
     def text(self) -> str:
@@ -91,13 +95,28 @@ def schedule_from_text(store: Store, season_id: int, text: str, *, cadence: Cade
         numbers = list(session.scalars(select(Episode.number).where(Episode.season_id == season_id)))
     plan = request.unlock.plan(numbers) if request.unlock else (unlocks or None)
     mode = request.mode or mode or "autopilot"
+    wanted = parse_destinations(text, tuple(publishers) or ("outbox",))
+    if wanted.unknown:
+        return ScheduleOutcome(False, Notice(
+            template="I can't book {unknown}: not set up here (destinations: {configured}). Nothing is booked — "
+                     "name the ones above, or ask whoever runs the app to add it.",
+            values={"unknown": ", ".join(label(p) for p in wanted.unknown),
+                    "configured": ", ".join(label(p) for p in publishers) or "outbox"}), cadence=cadence)
+    platforms = wanted.platforms or tuple(publishers) or ("outbox",)
+    times = {p: wanted.own_times().get(p, cadence.release_time) for p in platforms}
+    check = run_preflight(store, season_id, publishers, platforms, now)
+    if check is not None and check.blocked:
+        return ScheduleOutcome(False, Notice(
+            template="Preflight found something a destination would refuse, so nothing is booked:\n{preflight}\n"
+                     "Fix what's marked ✗ (or leave that destination out) and ask again.",
+            values={"preflight": check.to_text()}, tone=Tone.WARNING), cadence=cadence, preflight=check)
     try:
-        slots = schedule_season(store, season_id, cadence, platforms=tuple(publishers) or ("outbox",),
+        slots = schedule_season(store, season_id, cadence, platforms=platforms,
                                 unlock_plan=plan, destination=request.destination or destination, mode=mode,
-                                now=now, actor=actor)
+                                now=now, actor=actor, platform_times=wanted.own_times())
     except ScheduleError as error:
         return ScheduleOutcome(False, Notice(template="I can't schedule yet: {error}", values={"error": str(error)}),
-                               cadence=cadence)
+                               cadence=cadence, preflight=check)
     warnings = check_plan(store, season_id, publishers)
     with store.session() as session:
         season = session.get_one(Season, season_id)
@@ -107,13 +126,21 @@ def schedule_from_text(store: Store, season_id: int, text: str, *, cadence: Cade
     how = ("autopilot — approved episodes publish at their slot" if mode == "autopilot" else
            "confirm — at each slot I ask here, and it publishes once an approver says so")
     lines = [(f"Scheduled {len(episodes)} episode(s) {describe(cadence)} — first drop {when} "
-              f"({first:%H:%M} UTC) on {', '.join(sorted({s.platform for s in slots}))}."),
+              f"({first:%H:%M} UTC) on {', '.join(label(p) for p in platforms)}."),
+             f"Each drop: {describe_times(times, cadence.timezone)}.",
              (f"Unlock: {unlock_summary(plan or {}) or 'all free'}. "
               f"Destination: {DESTINATIONS.get(slots[0].destination, slots[0].destination)}. Mode: {how}."),
              "Each one publishes only if its approval is still on record."]
     lines += [f"Warning: {w}" for w in warnings]
     template = "\n".join(line.replace("{", "{{").replace("}", "}}") for line in lines)
-    return ScheduleOutcome(True, Notice(template=template, tone=Tone.CALENDAR), slots, warnings, cadence)
+    return ScheduleOutcome(True, Notice(template=template, tone=Tone.CALENDAR), slots, warnings, cadence, check)
+
+
+def run_preflight(store: Store, season_id: int, publishers: Mapping[str, Publisher], platforms: tuple[str, ...],
+                  now: datetime | None = None) -> PreflightView | None:
+    """Preflight the destinations it knows rules for (TikTok, YouTube, Reels…; not the outbox or a webhook)."""
+    known = [p for p in platforms if p in RULES or callable(getattr(publishers.get(p), "limits", None))]
+    return season_preflight(store, season_id, publishers, known, now=now) if known else None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import re
 
 from langgraph.types import Command
 
+from agent.app import metrics
 from agent.context import AppContext, TurnContext
 from agent.graph.replies import HELP
 from agent.ports import Intent, Interpretation, ThreadRef
@@ -75,6 +76,8 @@ def handle_common(ctx: TurnContext, state: dict, text: str, interp: Interpretati
         match = EPISODE.search(text)
         say(ctx, audit_text(ctx.app.store, season_id, int(match.group(1)) if match else None))
         return Command(goto=here)
+    if metrics.handle_text(ctx.app, season_id=season_id, actor=ctx.user_id, text=text) is not None:
+        return Command(goto=here)  # "how are we doing?" (funnel chart), "stop the weekly digest" (issue 15)
     if interp.intent == Intent.STATUS:
         post_status(ctx.app, ctx.thread, season_id)
         return Command(goto=here)
