@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
@@ -24,6 +24,9 @@ from agent.domain import (
     PersonaBrief,
     Storyboard,
 )
+
+if TYPE_CHECKING:
+    from agent.services.spend import SpendCardView
 
 
 class Intent(StrEnum):
@@ -109,6 +112,8 @@ class RenderRequest(BaseModel):
     tone: str = ""  # the brief's tone: picks the music bed
     product_image_path: str | None = None  # an attached pack shot (PNG/JPG); None → a drawn one
     episode_length_s: float | None = None  # the brief's episode length the storyboard aims at
+    # issue 14: the season the render belongs to (a paid backend finds the approved spend estimate covering it)
+    season_id: int | None = None
 
 
 class RenderOutput(BaseModel):
@@ -162,6 +167,21 @@ class VideoBackend(Protocol):
 
     def render(self, request: RenderRequest) -> RenderOutput:
         """Render one episode; must be deterministic for the same request."""
+        ...
+
+
+@runtime_checkable
+class PaidBackend(Protocol):
+    """A video backend whose calls cost money (the generative final render): it prices a pass before any call."""
+
+    name: str
+
+    def render(self, request: RenderRequest) -> RenderOutput:
+        """Render one episode, paid for by the approved estimate covering `request.season_id`."""
+        ...
+
+    def estimate_items(self, requests: list[RenderRequest]) -> list[Any]:
+        """The spend estimate's line items (`agent.services.spend.LineItem`) for these episodes; no paid call."""
         ...
 
 
@@ -296,6 +316,15 @@ class ReviewChannel(Protocol):
         """The status answer (`tools.status.SeasonView`) and the season board picture."""
         ...
 
+    def ask_spend(self, thread: ThreadRef, view: SpendCardView) -> PostedMessage:
+        """Post a spend estimate for a paid pass (Slack: Approve spend / Cancel buttons; a terminal: typed
+        *approve spend* / *cancel spend*)."""
+        ...
+
+    def update_spend(self, message: PostedMessage, view: SpendCardView) -> None:
+        """Show an estimate's decision in place (approved by …, cancelled; no buttons left)."""
+        ...
+
 
 class ReviewCard(BaseModel):
     """What a reviewer sees for one render."""
@@ -314,6 +343,11 @@ class ReviewCard(BaseModel):
     changes_by: list[str] = Field(default_factory=list)
     missing_roles: list[str] = Field(default_factory=list)
     quorum: int = 1  # approvals the season needs per episode (the card shows "1 of 2")
+    # issue 14: which pass this cut is, and for a final render its face-lock figures and what it cost
+    pass_label: str = "Animatic"  # "Animatic" (first pass) or "Final render"
+    identity_lines: list[str] = Field(default_factory=list)  # "Sofia: identity distance 0.41 (lock ≤ 0.50) in 9/9"
+    identity_flagged: bool = False
+    spend_usd: float | None = None
 
 
 class CampaignItem(BaseModel):

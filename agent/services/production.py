@@ -81,8 +81,9 @@ def plan_renders(store: Store, season_id: int, episode_numbers: list[int] | None
             version, _script = latest_script(episode)
             digest = render_input_hash(version.script, look.content_hash, lead.portrait_hash)
             current = latest_render(episode)
-            if current is not None and current.input_hash == digest and current.status in ("QUEUED", "RUNNING", "DONE"):
-                continue
+            current_inputs = (current.meta or {}).get("animatic_hash", current.input_hash) if current else None
+            if current is not None and current_inputs == digest and current.status in ("QUEUED", "RUNNING", "DONE"):
+                continue  # a final render of the same inputs counts as current too
             render = Render(episode=episode, script_version_id=version.id, look_id=look.id, input_hash=digest)
             session.add(render)
             episode.status = EpisodeStatus.RENDERING
@@ -150,6 +151,7 @@ def build_request(store: Store, render_id: int, out_root: Path, preset: str,
             season_title=season.title,
             preset=preset,
             banned_words=bible.banned_words,
+            season_id=season.id,  # issue 14: a paid backend finds the approved spend covering this season
             **drama_fields(season.brief, season.arc, script_row.script),  # issue 13: storyboard, cast, places
         )
 
@@ -168,12 +170,17 @@ def run_render(
     channel: ReviewChannel | None = None,
     now: datetime | None = None,
     artifacts: ArtifactStore | None = None,
+    final_backend: Callable[[], VideoBackend] | None = None,
 ) -> str:
-    """Run one render job end to end; returns what happened ("done", "cached", "skipped").
+    """Run one render job end to end; returns what happened ("done", "cached", "skipped", "cancelled").
 
     The backend renders into `artifacts_dir` on this machine; the files then go into `artifacts` (default: that same
-    folder, so nothing moves) and the row keeps their references.
+    folder, so nothing moves) and the row keeps their references. A final-pass render (agent.services.final_pass)
+    is made by `final_backend` (built on first use); its card facts (pass, identity, spend) join the report, and a
+    final render whose spend was cancelled is dropped, so the approved animatic stays the episode's cut.
     """
+    from agent.services import final_pass, spend
+
     if not claim(store, render_id, now):
         return "skipped"
     artifacts = artifacts or LocalArtifactStore(artifacts_dir)
@@ -193,12 +200,30 @@ def run_render(
         else:
             outcome = "done"
             request = build_request(store, render_id, artifacts_dir, preset, artifacts)
-            output = backend.render(request)
+            chosen = backend
+            if final_pass.is_final(render):
+                if final_backend is None:
+                    raise RuntimeError("no final-pass (generative) video backend is configured in this process")
+                chosen = final_backend()
+            output = chosen.render(request)
             report = continuity(request, output)  # on the local files, before they leave this machine
+            facts = getattr(output, "card_facts", None)
+            if callable(facts):
+                report = {**report, **facts()}  # pass label, identity lines, flag, spend, estimate
             values = dict(
                 **store_output(artifacts, output, request, artifacts_dir), file_hash=output.file_hash,
                 duration_s=output.duration_s, width=output.width, height=output.height, report=report,
             )
+    except spend.SpendError as exc:
+        if not final_pass.is_final(render):
+            raise
+        number = final_pass.drop_final(store, render_id)  # cancelled mid-season: nothing more is spent
+        log.warning("final render %s dropped: %s", render_id, exc)
+        if channel is not None and number is not None:
+            _tell_season(store, _season_id_of_episode(store, render.episode_id), channel, Notice(
+                template=f"Ep {number}'s final render stopped: {{reason}} Its approved animatic stays its cut.",
+                values={"reason": str(exc)}, tone=Tone.WARNING))
+        return "cancelled"
     except Exception as exc:  # the job must record why it failed, then let the queue retry
         log.exception("render %s failed", render_id)
         with store.session() as session:
@@ -216,6 +241,9 @@ def run_render(
         row.finished_at = utcnow()
         row.lease_until = None
         row.episode.status = EpisodeStatus.RENDERED
+        number = row.episode.number
+    if isinstance((values.get("report") or {}).get("estimate_id"), int) and outcome == "done":
+        spend.attach_render(store, values["report"]["estimate_id"], number, render_id)
     if channel is not None:
         try:
             post_for_review(store, render_id, channel, artifacts)
@@ -223,6 +251,22 @@ def run_render(
             post_failed(store, render_id, channel, exc)
         report_progress(store, _season_of(store, render_id), channel)
     return outcome
+
+
+def _season_id_of_episode(store: Store, episode_id: int) -> int:
+    with store.session() as session:
+        return session.get_one(Episode, episode_id).season_id
+
+
+def _tell_season(store: Store, season_id: int, channel: ReviewChannel, notice: Notice) -> None:
+    """One note in the season's thread (never raises: the job's outcome is already recorded)."""
+    with store.session() as session:
+        season = session.get_one(Season, season_id)
+        thread = ThreadRef(channel_id=season.channel_id, thread_ts=season.thread_ts)
+    try:
+        channel.say(thread, notice)
+    except Exception:
+        log.exception("could not tell season %s", season_id)
 
 
 def _season_of(store: Store, render_id: int) -> int:

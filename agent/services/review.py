@@ -334,7 +334,18 @@ def build_card(session: Session, render: Render) -> ReviewCard:
         changes_by=list(dict.fromkeys(changes)),
         missing_roles=missing_roles(session, render, season),
         quorum=max(1, season.quorum),
+        **_pass_facts(render, report),
     )
+
+
+def _pass_facts(render: Render, report: dict) -> dict:
+    """Which pass the cut is, and for a final render its face-lock figures and cost (issue 14)."""
+    from agent.services.final_pass import pass_label
+
+    spent = report.get("spend_usd")
+    return {"pass_label": pass_label(render), "identity_lines": [str(x) for x in report.get("identity_lines", [])],
+            "identity_flagged": bool(report.get("identity_flagged", False)),
+            "spend_usd": float(spent) if isinstance(spent, int | float) else None}
 
 
 def posted_cards(session: Session, render_ids: list[int]) -> list[tuple[PostedMessage, ReviewCard]]:

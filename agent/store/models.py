@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Integer,
@@ -75,6 +76,8 @@ class Season(Base):
     progress_ts: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_by: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # issue 14: the paid final render may be asked for without an approved animatic first (migration 0010)
+    final_directly: Mapped[bool] = mapped_column(Boolean, default=False)
 
     approvers: Mapped[list[Approver]] = relationship(back_populates="season", cascade="all, delete-orphan")
     episodes: Mapped[list[Episode]] = relationship(
