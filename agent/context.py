@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.domain import LeadLock, LookSpec
-from agent.ports import ArtifactStore, Brain, Publisher, ReviewChannel, ThreadRef
+from agent.ports import ArtifactStore, Brain, PaidBackend, Publisher, ReviewChannel, ThreadRef
 from agent.settings import Settings
 from agent.store.db import Store
 
@@ -27,6 +27,8 @@ class AppContext:
     artifacts: ArtifactStore  # where renders live (local folder or S3), chosen by the composition root
     publishers: dict[str, Publisher] = field(default_factory=dict)
     enqueue_campaign: Callable[[int], None] = lambda _asset_id: None
+    # issue 14: the paid final-pass backend (`generative`), built on first use; None when not configured
+    final_backend: Callable[[], PaidBackend] | None = None
 
 
 @dataclass
