@@ -169,6 +169,7 @@ def build_report(stack: LocalStack, season_id: int) -> dict[str, Any]:
                 "publish_at": slot.publish_at.isoformat() if slot else None,
                 "outbox": publication.location if publication else None,
                 "continuity": (render.report or {}).get("summary") if render else None,
+                "shots": (render.report or {}).get("shots", []) if render else [],  # type, characters, location
                 "campaign": campaign_report(session, ep),
             })
         result = {"season": {"id": season.id, "title": season.title, "status": season.status},
