@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.ports import BatchQuestion, Notice, ReleaseQuestion
+from agent.services.spend import SpendCardView
 
 
 @dataclass(frozen=True)
@@ -222,3 +223,21 @@ class CardsChanged(Event):
     """Cards whose state changed for another reason (a redo supersedes the old cut)."""
 
     render_ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class SpendAsked(Event):
+    """A spend estimate for the paid final pass is posted for an approver's decision (issue 14)."""
+
+    view: SpendCardView
+
+
+@dataclass(frozen=True)
+class SpendDecided(Event):
+    """An approver approved (final renders queued) or cancelled an estimate; its card changes in place."""
+
+    view: SpendCardView
+    by: str
+    text: Notice
+    message_ts: str | None = None
+    render_ids: tuple[int, ...] = ()

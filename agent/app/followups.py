@@ -36,6 +36,8 @@ from agent.app.events import (
     RendersQueued,
     Said,
     Scheduled,
+    SpendAsked,
+    SpendDecided,
     Told,
     VoteCounted,
     VoteEvent,
@@ -113,6 +115,11 @@ def deliver(app: AppContext, delivery: Delivery) -> None:
         if thread is None:
             continue
         _tell(app, thread, event)
+    for event in delivery.events:
+        if isinstance(event, AllApproved):  # every animatic approved: the final render's estimate, unasked
+            from agent.app.spend import ask_final
+
+            ask_final(app, season_id=event.season_id, actor="cliffhanger", auto=True)
 
 
 def _tell(app: AppContext, thread: ThreadRef, event: Event) -> None:
@@ -133,6 +140,8 @@ def _tell(app: AppContext, thread: ThreadRef, event: Event) -> None:
         notice = wording.thread_notice(event)
         if notice is not None:
             channel.say(thread, notice)
+    elif isinstance(event, SpendAsked | SpendDecided):
+        _tell_spend(app, thread, event)
     elif isinstance(event, BatchAsked):
         posted = channel.ask_batch(thread, event.question)
         _remember_question(app, event.question.batch_id, posted.ts)
@@ -149,6 +158,19 @@ def _tell(app: AppContext, thread: ThreadRef, event: Event) -> None:
     elif isinstance(event, ApproversChanged | ChangeRefused | Scheduled | ReleaseConfirmed | Published
                     | PublishFailed | GaveUp | Said) or isinstance(event, RendersQueued) and event.text is not None:
         channel.say(thread, event.text)
+
+
+def _tell_spend(app: AppContext, thread: ThreadRef, event: SpendAsked | SpendDecided) -> None:
+    """A spend estimate posted with its buttons (and remembered), or its decision shown in place and said."""
+    from agent.services import spend
+
+    if isinstance(event, SpendAsked):
+        posted = app.channel.ask_spend(thread, event.view)
+        spend.set_message(app.store, event.view.estimate_id, posted.ts)
+        return
+    if event.message_ts:
+        app.channel.update_spend(PostedMessage(channel_id=thread.channel_id, ts=event.message_ts), event.view)
+    app.channel.say(thread, event.text)
 
 
 def _remember_question(app: AppContext, batch_id: int, ts: str) -> None:

@@ -11,7 +11,7 @@ import re
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from agent.app import batch, changes, production, releases, votes
+from agent.app import batch, changes, production, releases, spend, votes
 from agent.app.events import Approved, VoteCounted
 from agent.context import TurnContext
 from agent.domain import Brief, Cadence
@@ -45,6 +45,8 @@ def handle_command(ctx: TurnContext, season_id: int, text: str) -> bool:
         if any(isinstance(e, Approved | VoteCounted) for e in events):  # the card far up changed; say so here
             say(ctx, f"Recorded your approval of Ep {typed[1]} — its card shows it.")
         return True
+    if spend.handle_text(ctx.app, season_id=season_id, user_id=ctx.user_id, text=text) is not None:
+        return True  # approve / cancel spend, final directly, "make the final render" (issue 14)
     if batch.handle_text(ctx.app, season_id=season_id, user_id=ctx.user_id, text=text) is not None:
         return True
     is_release, number = releases.parse_release(text)
