@@ -132,6 +132,11 @@ def _draw_calendar(image: Image.Image, view: SeasonView, top: int) -> None:
     title_font, day_font, ep_font = (load_font("DejaVuSans-Bold", 26), load_font("DejaVuSans", 16),
                                      load_font("DejaVuSans-Bold", 18))
     draw.text((MARGIN, top), "Release calendar", font=title_font, fill=TEXT)
+    timed = next((ep.release_times() for ep in view.episodes if ep.release_times()), "")
+    if timed:  # several destinations, each at its own time (issue 15): said once, beside the title
+        legend = f"each drop: {timed}"
+        x = MARGIN + int(draw.textlength("Release calendar", font=title_font)) + 24
+        draw.text((x, top + 8), legend, font=font_for_text(legend, 18, "DejaVuSans"), fill=MUTED)
     days = _slot_dates(view)
     weeks = _weeks(days)
     top += CAL_TITLE_H

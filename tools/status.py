@@ -37,6 +37,15 @@ class EpisodeView(BaseModel):
     published: bool = False
     continuity_passed: bool | None = None
     cover_path: str | None = None
+    releases: list[tuple[str, str]] = Field(default_factory=list)  # (destination, local ISO time), issue 15
+
+    def release_times(self) -> str:
+        """'TikTok 18:00 · YouTube Shorts 19:00' when the destinations drop at different times, else ''."""
+        from agent.services.destinations import label
+
+        if len({at for _, at in self.releases}) < 2:
+            return ""
+        return " · ".join(f"{label(p)} {datetime.fromisoformat(at):%H:%M}" for p, at in self.releases)
 
 
 class BriefView(BaseModel):
@@ -131,6 +140,7 @@ class SeasonView(BaseModel):
                 extra = " · waiting on " + ", ".join(f"<@{u}>" for u in ep.waiting_on)
             if ep.publish_at:
                 extra += f" · {'published' if ep.published else 'drops'} {ep.publish_at}"
+                extra += f" ({ep.release_times()})" if ep.release_times() else ""
             lines.append(f"• Ep {ep.number} _{ep.title}_ — {ep.status.lower().replace('_', ' ')}{extra}")
         if self.next_publish:
             lines.append(f"Next drop: {self.next_publish}")
@@ -188,6 +198,8 @@ def season_view(store: Store, season_id: int) -> SeasonView:
                 publish_at=local_time(slot.publish_at, zone) if slot else None, published=published,
                 continuity_passed=report.get("passed") if report else None,
                 cover_path=render.cover_path if render is not None and render.status == "DONE" else None,
+                releases=[(s.platform, local_time(s.publish_at, zone)) for s in session.scalars(
+                    select(Slot).where(Slot.episode_id == ep.id).order_by(Slot.publish_at, Slot.platform))],
             ))
         return SeasonView(id=season.id, title=season.title, status=season.status, thread=season.thread_key,
                           brief=brief_view,

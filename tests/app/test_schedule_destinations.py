@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy import select, update
 
 from agent.app.events import Said, Scheduled
@@ -110,3 +111,25 @@ def test_no_destination_named_keeps_every_configured_one_at_the_cadence_time(har
 def test_destination_times_are_read_from_the_words(text: str, expected: dict) -> None:
     plan = parse_destinations(text, ("tiktok", "youtube", "instagram", "facebook"))
     assert plan.times == expected and plan.unknown == []
+
+
+def test_the_status_text_and_board_show_each_destinations_time(harness: Harness, tmp_path: Path,
+                                                               local: LocalDestinations) -> None:
+    from tools.board import render_board
+    from tools.status import season_view
+
+    season_id = approved_season(harness, tmp_path, local)
+    schedule(harness.app, season_id=season_id, actor=APPROVER, cadence=CADENCE,
+             text="schedule daily, TikTok at 6pm and YouTube Shorts at 7:30pm")
+    view = season_view(harness.app.store, season_id)
+    # this season has no brief, so the view reads in UTC (18:00 and 19:30 New York)
+    assert view.episodes[0].release_times() == "TikTok 23:00 · YouTube Shorts 00:30"
+    assert "(TikTok 23:00 · YouTube Shorts 00:30)" in view.to_text()
+    plain = view.model_copy(update={"episodes": [e.model_copy(update={"releases": e.releases[:1]})
+                                                 for e in view.episodes]})
+    with_times, without = render_board(view, tmp_path / "a.png"), render_board(plain, tmp_path / "b.png")
+    from PIL import ImageChops
+
+    with Image.open(with_times) as a, Image.open(without) as b:
+        box = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox()
+    assert box is not None and box[1] > 600  # the legend beside "Release calendar", below the episode grid

@@ -49,6 +49,7 @@ def episode_line(ep: EpisodeView) -> str:
         line += " · needs " + ", ".join(ep.missing_roles) + " sign-off"
     if ep.publish_at:
         line += f" · {'published' if ep.published else 'drops'} {when(ep.publish_at)}"
+        line += f" ({ep.release_times()})" if ep.release_times() else ""  # each destination's time (issue 15)
     return line
 
 
