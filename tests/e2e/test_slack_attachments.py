@@ -25,8 +25,7 @@ def test_logo_attached_in_thread_updates_the_look(tmp_path: Path) -> None:
     not_a_logo.write_text("hello")
     with LocalStack(settings, immediate_queue=True) as stack:
         marketer = ScriptedPerson(stack, MARKETER_ID)
-        marketer.start(BRIEF, expect="before I write", timeout=60)  # it asks once about what is missing
-        marketer.say("you decide", expect="to cast the lead", timeout=60)
+        marketer.start(BRIEF, expect="to cast the lead", timeout=60)  # a full brief goes straight to an arc
         marketer.say("looks good", expect="lock your lead")
         marketer.say("1", expect="lock it")
 

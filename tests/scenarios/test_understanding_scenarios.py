@@ -142,3 +142,8 @@ def test_status_json_carries_the_brief_and_the_bible(marketer: Marketer) -> None
     assert (brief["brand"], brief["episode_count"], brief["episode_length_s"]) == ("Juniper & Sage", 8, 45)
     assert brief["cadence"] == "weekly on Tue, Fri at 19:00 Europe/London" and brief["banned_words"] == ["cheap"]
     assert brief["audience"] and brief["tone"] and brief["product"] == "lavender sleep tea"
+
+
+def test_an_unreadable_palette_is_refused_with_the_reason(at_look: Marketer) -> None:
+    reply = at_look.say("palette: teal and sand")
+    assert "hex" in reply and "look is unchanged" in reply, reply

@@ -96,10 +96,20 @@ def look_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
     if handled is not None:
         return handled
     if interp.intent != Intent.PROCEED:
+        from agent.graph.nodes.apply import not_done_line
         from agent.graph.nodes.cast import change_lead  # cast imports this module (show_look)
 
-        lead = next((a for a in understand_with(ctx.app.brain, text, "look") if isinstance(a, ChangeLead)), None)
+        actions = understand_with(ctx.app.brain, text, "look")
+        lead = next((a for a in actions if isinstance(a, ChangeLead)), None)
         if lead is not None and change_lead(ctx, dict(state), lead):
+            return Command(goto="look")
+        if any(a.kind == "look_change" for a in actions):  # a look change I could not read: say why, with examples
+            say(ctx, "I couldn't read that as a look change: colours must be hex codes for a named part (e.g. "
+                     "\"background #101820\", \"accent #E4572E\"), captions *box* or *outline*, framing *center* or "
+                     "*thirds*, or upload a PNG/SVG logo or a TTF/OTF font. The look is unchanged.")
+            return Command(goto="look")
+        if refused := not_done_line([a for a in actions if a.kind == "out_of_scope"], "look"):
+            say(ctx, refused + "\nSay *lock it* to lock the look, or tell me what to change.")
             return Command(goto="look")
         return ask_again(ctx, "look", "Say *lock it* to lock the look, or tell me what to change.")
     return _lock(ctx, season_id, draft)
