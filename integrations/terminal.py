@@ -16,6 +16,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from agent.app.events import Event, VoteRefused
+from agent.app.spend import APPROVE as SPEND_APPROVE
+from agent.app.spend import CANCEL as SPEND_CANCEL
+from agent.app.spend import decide as spend_decide
 from agent.app.votes import parse_typed_vote, vote_on_episode
 from agent.context import AppContext
 from agent.ports import (
@@ -29,6 +32,7 @@ from agent.ports import (
     Tone,
 )
 from agent.services.seasons import find_season, thread_key
+from agent.services.spend import SpendCardView
 
 TONE_MARKS = {Tone.SUCCESS: "✔", Tone.CELEBRATE: "🎉", Tone.WARNING: "⚠", Tone.CALENDAR: "📅", Tone.RELEASE: "✋",
               Tone.PROGRESS: "⏳", Tone.DONE: "🎬", Tone.CAMPAIGN: "📣", Tone.REMINDER: "⏰", Tone.BATCH: "☑"}
@@ -60,9 +64,12 @@ class TerminalChannel:
 
     def post_for_review(self, thread: ThreadRef, card: ReviewCard) -> PostedMessage:
         """Print the episode card with the file path."""
-        self.console.print(f"[bold green]▶ Ep {card.episode_number} · {escape(card.title)}[/] (v{card.version}, "
+        self.console.print(f"[bold green]▶ Ep {card.episode_number} · {escape(card.title)}[/] · "
+                           f"{escape(card.pass_label)} (v{card.version}, "
                            f"{card.duration_s:.0f} s) {card.video_path}\n  {escape(card.continuity_summary)}\n"
-                           f"  approve with ':+1: {card.episode_number}', request changes with "
+                           + "".join(f"  {escape(line)}\n" for line in card.identity_lines)
+                           + (f"  generative spend ${card.spend_usd:,.2f}\n" if card.spend_usd is not None else "")
+                           + f"  approve with ':+1: {card.episode_number}', request changes with "
                            f"':-1: {card.episode_number}'")
         return self._posted(thread)
 
@@ -111,6 +118,16 @@ class TerminalChannel:
         return self.say(thread, f"✋ Ep {question.episode_number} '{question.title}' is due ({question.when}). Type "
                                 f"*publish ep {question.episode_number}* to release it.")
 
+    def ask_spend(self, thread: ThreadRef, view: SpendCardView) -> PostedMessage:
+        """A paid pass's estimate; a terminal decides by typing (approvers only, as in Slack)."""
+        text = "\n".join(view.lines()) + "\nType *approve spend* to approve it, or *cancel spend*."
+        self.console.print(f"[bold magenta]💳[/] {escape(text)}")
+        return self._posted(thread)
+
+    def update_spend(self, message: PostedMessage, view: SpendCardView) -> None:
+        """Print the estimate's decision."""
+        self.console.print(f"[dim]{escape(view.lines()[0])}: {view.status.lower()}[/]")
+
     def post_status(self, thread: ThreadRef, view: Any, board_png: Path | None = None) -> PostedMessage:
         """The status view as text, and where the board picture is."""
         posted = self.say(thread, view.to_text())
@@ -135,11 +152,12 @@ def describe(events: list[Event]) -> str:
 
 
 def terminal_review_command(app: AppContext, text: str, thread: str) -> bool:
-    """':+1: 3' / ':-1: 3' in the terminal record votes through the same use case as Slack reactions."""
+    """':+1: 3' / ':-1: 3' in the terminal record votes through the same use case as Slack reactions; *approve
+    spend* / *cancel spend* decide on a spend estimate like its buttons."""
     typed = parse_typed_vote(text)
-    if typed is None:
+    spend_word = SPEND_APPROVE.search(text) or SPEND_CANCEL.search(text)
+    if typed is None and not spend_word:
         return False
-    approve, number = typed
     where = ThreadRef(channel_id="terminal", thread_ts=thread)
     with app.store.session() as session:
         season = find_season(session, thread_key("local", "terminal", thread))
@@ -147,6 +165,10 @@ def terminal_review_command(app: AppContext, text: str, thread: str) -> bool:
     if season_id is None:
         app.channel.say(where, "No season yet — tell me the brief first.")
         return True
+    if typed is None:  # "approve spend" / "cancel spend": the same use case as the Slack buttons
+        spend_decide(app, actor="you", approve=bool(SPEND_APPROVE.search(text)), season_id=season_id)
+        return True
+    approve, number = typed
     events = vote_on_episode(app, season_id=season_id, number=number, user_id="you", approve=approve,
                              via="terminal")
     answer = describe(events)

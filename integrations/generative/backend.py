@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +86,14 @@ class GenerativeBackend(AnimaticRenderer):
         super().__init__(ffmpeg=ffmpeg, threads=threads, voice=voice if cfg.dialogue == "voice" else None)
         self.cfg, self.store, self.keyframes, self.veo = cfg, store, keyframes, veo
 
+    @property
+    def season_budget_usd(self) -> float:
+        """The per-season cap an estimate is checked against (GENERATIVE_SEASON_BUDGET_USD)."""
+        return self.cfg.season_budget_usd
+
     def render(self, request: RenderRequest) -> GenerativeRenderOutput:
         """Check the spend, generate and verify every shot, assemble on the animatic's timeline and sound."""
-        season_id = getattr(request, "season_id", None)
+        season_id = request.season_id
         if season_id is None:
             raise spend.SpendNotApproved("This render request names no season, so no approved spend can cover it; "
                                          "nothing was generated.")
@@ -262,3 +268,20 @@ def from_settings(*, voice: Voice | None = None, **values: Any) -> GenerativeBac
         veo = VeoClient(vertex, model=cfg.veo_model, poll_interval_s=cfg.poll_interval_s, timeout_s=cfg.veo_timeout_s,
                         attempts=cfg.attempts, backoff_s=cfg.backoff_s, generate_audio=cfg.dialogue == "veo")
     return GenerativeBackend(cfg, _store(values), keyframes, veo, voice=voice)
+
+
+def final_backend_factory(settings: Any, store: Store) -> Callable[[], GenerativeBackend]:
+    """The composition root's final-pass backend: built on first use (a missing key is said in the thread when
+    the final render is asked for, not at start-up) and then kept for the process."""
+    built: list[GenerativeBackend] = []
+
+    def build() -> GenerativeBackend:
+        if not built:
+            from integrations.backends import make_backend
+
+            backend = make_backend("generative", settings, store=store)
+            assert isinstance(backend, GenerativeBackend)
+            built.append(backend)
+        return built[0]
+
+    return build

@@ -18,6 +18,7 @@ from agent.ports import (
     ReviewCard,
     ThreadRef,
 )
+from agent.services.spend import SpendCardView
 from integrations.slack.blocks.campaign_card import campaign_blocks, campaign_text
 from integrations.slack.blocks.notice import notice_text
 from integrations.slack.blocks.review_card import (
@@ -29,6 +30,7 @@ from integrations.slack.blocks.review_card import (
     release_text,
     review_card_blocks,
 )
+from integrations.slack.blocks.spend_card import spend_blocks, spend_text
 from integrations.slack.mrkdwn import to_mrkdwn
 
 log = logging.getLogger(__name__)
@@ -126,6 +128,15 @@ class SlackReviewChannel:
     def ask_release(self, thread: ThreadRef, question: ReleaseQuestion) -> PostedMessage:
         """Confirm mode: the due release with a Publish button."""
         return self._post_blocks(thread, release_text(question), release_blocks(question))
+
+    def ask_spend(self, thread: ThreadRef, view: SpendCardView) -> PostedMessage:
+        """A paid pass's estimate with Approve spend / Cancel buttons (issue 14)."""
+        return self._post_blocks(thread, spend_text(view), spend_blocks(view))
+
+    def update_spend(self, message: PostedMessage, view: SpendCardView) -> None:
+        """The estimate's decision in place (no buttons left)."""
+        self._client(message.channel_id).chat_update(channel=message.channel_id, ts=message.ts,
+                                                     text=spend_text(view), blocks=spend_blocks(view))
 
     def post_status(self, thread: ThreadRef, view: Any, board_png: Path | None = None) -> PostedMessage:
         """The status answer as Block Kit (fallback: the view's text), then the season board picture."""

@@ -96,6 +96,13 @@ class RecordingChannel:
         self.calls.append(("post_status", view))
         return self._posted(thread)
 
+    def ask_spend(self, thread: ThreadRef, view: Any) -> PostedMessage:
+        self.calls.append(("ask_spend", view))
+        return self._posted(thread)
+
+    def update_spend(self, message: PostedMessage, view: Any) -> None:
+        self.calls.append(("update_spend", (message.ts, view)))
+
     def of(self, kind: str) -> list[Any]:
         """Payloads of one kind of call."""
         return [payload for name, payload in self.calls if name == kind]

@@ -32,7 +32,8 @@ OPEN_STATES = ("IN_REVIEW", "RENDERED", "CHANGES_REQUESTED", "APPROVED")
 
 def card_text(card: ReviewCard) -> str:
     """Plain-text fallback (notifications, screen readers)."""
-    return f"Ep {card.episode_number} · {card.title} (v{card.version}) — {STATE_LABELS.get(card.state, card.state)}"
+    return (f"Ep {card.episode_number} · {card.title} ({card.pass_label}, v{card.version}) — "
+            f"{STATE_LABELS.get(card.state, card.state)}")
 
 
 def plain(text: str) -> dict[str, Any]:
@@ -78,7 +79,9 @@ def review_card_blocks(card: ReviewCard) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": plain(f"Ep {card.episode_number} · {card.title}"[:150])},
         {"type": "section", "block_id": f"summary_{card.render_id}", "text": mrkdwn(
-            f"*Version {card.version}* · {card.duration_s:.0f} s\n{mark} {card.continuity_summary}".strip())},
+            f"*{card.pass_label}* · *Version {card.version}* · {card.duration_s:.0f} s\n{mark} "
+            f"{card.continuity_summary}".strip())},
+        *_final_facts(card),
         {"type": "context", "block_id": f"state_{card.render_id}", "elements": [mrkdwn(state_line(card))]},
     ]
     if card.state in OPEN_STATES:
@@ -89,6 +92,19 @@ def review_card_blocks(card: ReviewCard) -> list[dict[str, Any]]:
         blocks.append({"type": "context", "elements": [
             mrkdwn("React :+1: to approve, :-1: and reply with a note to request changes.")]})
     return blocks
+
+
+def _final_facts(card: ReviewCard) -> list[dict[str, Any]]:
+    """A final render's face-lock figures (flagged ones marked) and what it cost (issue 14)."""
+    from integrations.slack.blocks.notice import escape
+
+    rows = [f":warning: {escape(line)}" if card.identity_flagged and "over the lock" in line else escape(line)
+            for line in card.identity_lines]
+    if card.spend_usd is not None:
+        rows.append(f"Generative spend for this cut: ${card.spend_usd:,.2f}")
+    if not rows:
+        return []
+    return [{"type": "context", "block_id": f"identity_{card.render_id}", "elements": [mrkdwn("\n".join(rows))]}]
 
 
 def change_request_modal(render_id: int, title: str) -> dict[str, Any]:

@@ -1,0 +1,31 @@
+"""Approve spend / Cancel on a spend estimate (issue 14): an approver's decision on paid generation.
+
+The use case records the decision, queues the final renders (approve) or drops the queued ones (cancel), updates
+the card in place and says so in the thread; a bystander is told privately why not. This listener parses the click.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from agent.app.spend import decide
+from integrations.slack.blocks.spend_card import SPEND_APPROVE_ACTION, SPEND_CANCEL_ACTION
+from integrations.slack.deps import SlackDeps
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """Both buttons carry the estimate id as their value."""
+
+    @app.action(SPEND_APPROVE_ACTION)
+    def on_approve(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        if str(action.get("value") or "").isdigit():
+            decide(deps.app, actor=body["user"]["id"], approve=True, estimate_id=int(action["value"]))
+
+    @app.action(SPEND_CANCEL_ACTION)
+    def on_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        if str(action.get("value") or "").isdigit():
+            decide(deps.app, actor=body["user"]["id"], approve=False, estimate_id=int(action["value"]))
