@@ -100,6 +100,7 @@ class AnimaticRenderer:
         self._threads = threads
         self._timeout = timeout_s
         self.voice = voice if voice is not None and voice.voices else None
+        self._painted: dict[tuple, Image.Image] = {}  # location sets, painted once for refs and stills
 
     # --- planning -------------------------------------------------------------------------------------------
     def storyboard(self, request: RenderRequest) -> Storyboard:
@@ -209,25 +210,34 @@ class AnimaticRenderer:
         for name in dict.fromkeys(n for s in board.shots for n in s.names):
             if name in cast:
                 path = refs_dir / f"char-{_slug(name)}.png"
-                reference_image(cast[name]).save(path, format="PNG")
+                reference_image(cast[name]).save(path, format="PNG", compress_level=1)
                 refs[f"char:{name}"] = str(path)
         for key in dict.fromkeys(s.location for s in board.shots):
             path = refs_dir / f"loc-{_slug(key)}.png"
-            self._backdrop(request, key, w + 2 * margin, h + 2 * margin).save(path, format="PNG")
+            self._backdrop(request, key, w + 2 * margin, h + 2 * margin).save(path, format="PNG", compress_level=1)
             refs[f"loc:{key}"] = str(path)
         if any(s.product for s in board.shots):
             path = refs_dir / "product.png"
-            self._product(request).save(path, format="PNG")
+            self._product(request).save(path, format="PNG", compress_level=1)
             refs["product"] = str(path)
         return refs
 
     def _backdrop(self, request: RenderRequest, key: str, width: int, height: int) -> Image.Image:
+        """The location's set at this size: its locked image when it has one, else painted (once per render)."""
+        cache_key = (key, width, height, request.look.model_dump_json())
+        cached = self._painted.get(cache_key)
+        if cached is not None:
+            return cached
         lock = next((loc for loc in request.locations if loc.key == key), None)
         if lock is not None and lock.image_path and Path(lock.image_path).is_file():
             with Image.open(lock.image_path) as img:
-                return img.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
-        kind = lock.kind if lock is not None else _kind_of(key)
-        return paint_location(kind, request.look, width, height)
+                image = img.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
+        else:
+            image = paint_location(lock.kind if lock is not None else _kind_of(key), request.look, width, height)
+        if len(self._painted) >= 4:  # a worker renders season after season: keep only the latest few sets
+            self._painted.clear()
+        self._painted[cache_key] = image
+        return image
 
     def _product(self, request: RenderRequest) -> Image.Image:
         attached = Path(request.product_image_path) if request.product_image_path else None
