@@ -28,11 +28,13 @@ LABELS = {"tiktok": "TikTok", "youtube": "YouTube Shorts", "instagram": "Instagr
           "facebook": "Facebook Reels", "linkedin": "LinkedIn", "outbox": "outbox", "webhook": "webhook",
           "email": "email"}
 NAME = "|".join(sorted((re.escape(a).replace(r"\ ", r"\s+") for a in ALIASES), key=len, reverse=True))
+NOT_CENTER = r"(?!\s+(?:drama|minis?)\s+cent)"  # "TikTok Drama/Minis Center" is where on TikTok, not a platform
 CLOCK = r"(?:(?P<h{n}>\d{{1,2}})(?::(?P<m{n}>\d{{2}}))?\s*(?P<ap{n}>a\.?m\.?|p\.?m\.?)|(?P<H{n}>\d{{1,2}}):(?P<M{n}>\d{{2}})" \
         r"|(?P<noon{n}>noon|midday))"
-AFTER = re.compile(rf"\b(?P<name>{NAME})\b(?:\s+(?:at|@|from|by))?\s+{CLOCK.format(n=1)}", re.IGNORECASE)
+AFTER = re.compile(rf"\b(?P<name>{NAME})\b{NOT_CENTER}(?:\s+(?:at|@|from|by))?\s+{CLOCK.format(n=1)}",
+                   re.IGNORECASE)
 BEFORE = re.compile(rf"{CLOCK.format(n=2)}\s+(?:on|for|to)\s+(?P<name>{NAME})\b", re.IGNORECASE)
-MENTION = re.compile(rf"\b(?P<name>{NAME})\b", re.IGNORECASE)
+MENTION = re.compile(rf"\b(?P<name>{NAME})\b{NOT_CENTER}", re.IGNORECASE)
 
 
 def label(platform: str) -> str:

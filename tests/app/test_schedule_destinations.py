@@ -107,6 +107,7 @@ def test_no_destination_named_keeps_every_configured_one_at_the_cadence_time(har
     ("6pm on TikTok, 7:15pm on YouTube Shorts", {"tiktok": time(18), "youtube": time(19, 15)}),
     ("TikTok 18:00, Shorts 20:45", {"tiktok": time(18), "youtube": time(20, 45)}),
     ("daily at 6pm on tiktok and instagram", {"tiktok": time(18), "instagram": None}),
+    ("daily at 6pm, TikTok Minis Center", {}),  # where on TikTok (the slot's destination), not a platform
 ])
 def test_destination_times_are_read_from_the_words(text: str, expected: dict) -> None:
     plan = parse_destinations(text, ("tiktok", "youtube", "instagram", "facebook"))
