@@ -1,7 +1,8 @@
 """Reactions on review messages: :+1: approves, :-1: requests changes, removing :+1: withdraws — one use case
 (`agent.app.votes.record_reaction`) records it and runs the follow-ups; nothing else happens here.
 
-Retries and double deliveries are dropped by `first_delivery` (event_id, persisted) right after the ack.
+Retries and double deliveries are dropped by `first_delivery` (event_id, persisted) right after the ack; a busy
+database is retried and re-queued like a message (integrations/slack/busy.py), so a vote is never lost.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from slack_bolt import App
 
 from agent.app.votes import record_reaction
+from integrations.slack.busy import retry_when_busy
 from integrations.slack.deps import SlackDeps
 from integrations.slack.listeners.middleware import first_delivery
 
@@ -27,11 +29,13 @@ def register(app: App, deps: SlackDeps) -> None:
     """reaction_added and reaction_removed."""
 
     @app.event("reaction_added")
+    @retry_when_busy(deps.app.store)
     def on_reaction_added(event: dict[str, Any], context: dict[str, Any]) -> None:
         if first_delivery(deps.app.store, context, "reaction_added"):
             _handle(deps, event, added=True)
 
     @app.event("reaction_removed")
+    @retry_when_busy(deps.app.store)
     def on_reaction_removed(event: dict[str, Any], context: dict[str, Any]) -> None:
         if first_delivery(deps.app.store, context, "reaction_removed"):
             _handle(deps, event, added=False)
