@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from agent.app.events import Event, FiguresShown, Said
 from agent.app.followups import deliver, prepare
@@ -22,7 +22,7 @@ from agent.context import AppContext
 from agent.ports import Notice, Tone
 from agent.services.metrics import MetricsSource, PullReport, how_are_we_doing, pull_metrics, weekly_digest
 from agent.services.seasons import audit
-from agent.store.models import AuditEntry, Episode, Publication, Slot, utcnow
+from agent.store.models import AuditEntry, Episode, PostMetric, Publication, Slot, utcnow
 from tools.funnel import render_funnel
 from tools.publish_ledger import as_utc
 
@@ -61,14 +61,25 @@ def handle_text(app: AppContext, *, season_id: int, actor: str, text: str) -> li
 
 
 def answer(app: AppContext, *, season_id: int, actor: str, now: datetime | None = None) -> list[Event]:
-    """"How are we doing?": the season funnel per platform (views per episode, drop-off, best and worst) + PNG."""
-    found = how_are_we_doing(app.store, season_id, _out_dir(app, season_id), now=now)
+    """"How are we doing?": the season funnel per platform (views per episode, drop-off, best and worst) + PNG,
+    as of the latest reading (which episodes are still "fresh" is judged against when the figures were read)."""
+    found = how_are_we_doing(app.store, season_id, _out_dir(app, season_id),
+                             now=now or latest_reading(app, season_id))
     with app.store.session() as session:
         audit(session, season_id, actor, "metrics.asked", {"has_figures": found.png is not None})
     text = found.text if found.png is not None else (
         found.text + "\nFigures come back once episodes are out: I read each platform's numbers every hour.")
     return _finish(app, [FiguresShown(season_id, Notice(template="{text}", values={"text": text}), found.png,
                                       "Season funnel")])
+
+
+def latest_reading(app: AppContext, season_id: int) -> datetime | None:
+    """When the season's figures were last read (None before the first pull)."""
+    with app.store.session() as session:
+        moment = session.scalar(select(func.max(PostMetric.captured_at)).join(
+            Publication, Publication.id == PostMetric.publication_id).join(Slot, Slot.id == Publication.slot_id)
+            .join(Episode, Episode.id == Slot.episode_id).where(Episode.season_id == season_id))
+    return as_utc(moment) if moment else None
 
 
 def digest_enabled(app: AppContext, season_id: int) -> bool:

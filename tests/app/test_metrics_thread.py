@@ -63,6 +63,9 @@ def test_how_are_we_doing_answers_with_the_funnel_chart(harness: Harness,
         assert chart.width >= 800 and chart.height >= 400
     text = harness.channel.said()[-1]
     assert "TikTok" in text and "YouTube Shorts" in text and "Ep 1" in text
+    # judged as of the latest reading (a week after the first drop), not the wall clock: every episode is a few
+    # days old there, so the cliffhangers are judged and none is "only just out"
+    assert "Best cliffhanger: Ep" in text and "only just came out" not in text
     figures = publication_figures(harness.app.store, season_id)
     assert all(len(pubs) == 2 and all(p["figures"]["views"] > 0 for p in pubs) for pubs in figures.values())
     assert metrics.handle_text(harness.app, season_id=season_id, actor=CREATOR, text="schedule daily") is None
