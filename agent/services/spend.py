@@ -290,6 +290,15 @@ def season_spend(store: Store, season_id: int, cap_usd: float) -> SpendSummary:
                             spent_usd=round(sum(per_episode.values()), 2), per_episode=per_episode)
 
 
+def status_line(store: Store, season_id: int) -> str | None:
+    """The status answer's spend line ("Generative spend: $4.12 spent of $9.80 approved (season budget $400.00)"),
+    against the cap the season's newest estimate was checked with; None before any estimate was asked for."""
+    with store.session() as session:
+        cap = session.scalar(select(SpendEstimate.cap_usd).where(SpendEstimate.season_id == season_id)
+                             .order_by(SpendEstimate.id.desc()).limit(1))
+    return None if cap is None else season_spend(store, season_id, float(cap)).to_line()
+
+
 def _lock(session: Session, estimate_id: int) -> SpendEstimate:
     estimate = session.scalar(select(SpendEstimate).where(SpendEstimate.id == estimate_id).with_for_update())
     if estimate is None:

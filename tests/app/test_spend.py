@@ -101,6 +101,7 @@ def test_parsing_of_the_thread_words():
 
 def test_without_a_final_backend_the_thread_is_told_what_is_missing(harness, tmp_path):
     season_id = season_with_photo_lead(harness, tmp_path)
+    assert spend.status_line(harness.app.store, season_id) is None  # no estimate yet: status says nothing
     assert spend_app.handle_text(harness.app, season_id=season_id, user_id=APPROVER, text="make the final render")
     assert "GOOGLE_CLOUD_PROJECT" in harness.channel.said()[-1]
     assert harness.channel.of("ask_spend") == []
@@ -212,3 +213,5 @@ def test_keyed_path_spend_approved_final_render_card_and_second_approval(harness
         check = check_approval(session, episode)
         assert check.approved and check.render.id == render_id  # the final cut is what gets published
     assert len(harness.channel.of("ask_spend")) == 1  # all approved again: nothing left to estimate
+    line = spend.status_line(store, season_id)
+    assert line is not None and f"${card.spend_usd:,.2f} spent of ${view.amount_usd:,.2f} approved" in line
