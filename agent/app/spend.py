@@ -24,11 +24,16 @@ from agent.services.seasons import audit
 from agent.store.models import Season, SpendEstimate
 
 log = logging.getLogger(__name__)
-APPROVE = re.compile(r"^\s*(?:yes,?\s*)?approve\s+(?:the\s+)?spend(?:ing)?\b", re.IGNORECASE)
-CANCEL = re.compile(r"^\s*(?:cancel|stop)\s+(?:the\s+)?spend(?:ing)?\b", re.IGNORECASE)
-DIRECT_ON = re.compile(r"\b(?:final\s+(?:render\s+)?directly|skip\s+the\s+animatics?)\b", re.IGNORECASE)
-DIRECT_OFF = re.compile(r"\b(?:animatics?\s+first|two\s+passes)\b", re.IGNORECASE)
-FINAL = re.compile(r"\bfinal\s+(?:render|cut|pass|version)s?\b", re.IGNORECASE)
+# Whole-message commands only, so a change note that mentions "the final cut" is never taken for a request to pay.
+APPROVE = re.compile(r"^\s*(?:yes,?\s*)?approve\s+(?:the\s+)?spend(?:ing)?\s*[.!]?\s*$", re.IGNORECASE)
+CANCEL = re.compile(r"^\s*(?:cancel|stop)\s+(?:the\s+)?spend(?:ing)?\s*[.!]?\s*$", re.IGNORECASE)
+DIRECT_ON = re.compile(r"^\s*(?:set\s+|use\s+|go\s+)?(?:final\s+(?:render\s+)?directly|skip\s+the\s+animatics?)"
+                       r"\s*[.!]?\s*$", re.IGNORECASE)
+DIRECT_OFF = re.compile(r"^\s*(?:animatics?\s+first|two\s+passes)\s*[.!]?\s*$", re.IGNORECASE)
+FINAL = re.compile(r"^\s*(?:please\s+)?(?:(?:make|do|start|run|render|order|get|go\s+for|let'?s\s+(?:do|make))\s+)?"
+                   r"(?:the\s+)?final\s+(?:render|cut|pass)s?"
+                   r"(?:\s+(?:for|of))?(?:\s+(?:all|every)(?:\s+episodes)?|\s+(?:ep(?:isode)?s?\.?\s*)?"
+                   r"[\d\s,\-–—&and to]+)?(?:\s+(?:now|please))?\s*[.!]?\s*$", re.IGNORECASE)
 RANGE = re.compile(r"(\d{1,2})\s*(?:-|–|—|to)\s*(\d{1,2})")
 NUMBER = re.compile(r"\b(\d{1,2})\b")
 NOT_SET_UP = ("The final render isn't set up here: it needs the generative backend (GOOGLE_API_KEY for keyframes, "
@@ -60,7 +65,7 @@ def handle_text(app: AppContext, *, season_id: int, user_id: str, text: str) -> 
         return decide(app, actor=user_id, approve=False, season_id=season_id)
     if DIRECT_ON.search(text):
         return set_final_directly(app, season_id=season_id, actor=user_id, on=True)
-    if DIRECT_OFF.search(text) and FINAL.search(text) is None:
+    if DIRECT_OFF.search(text):
         return set_final_directly(app, season_id=season_id, actor=user_id, on=False)
     if FINAL.search(text):
         return ask_final(app, season_id=season_id, actor=user_id, numbers=parse_episodes(text))

@@ -97,6 +97,8 @@ def test_parsing_of_the_thread_words():
     assert spend_app.parse_episodes("make the final render") is None
     assert spend_app.APPROVE.search("approve spend") and not spend_app.APPROVE.search("approve 4-6")
     assert spend_app.CANCEL.search("cancel the spend") and not spend_app.CANCEL.search("cancel the render")
+    assert spend_app.FINAL.search("Final render for episodes 1, 2 and 3")
+    assert not spend_app.FINAL.search("Ep 3: in the final cut make it darker")  # a note, not a request to pay
 
 
 def test_without_a_final_backend_the_thread_is_told_what_is_missing(harness, tmp_path):
