@@ -64,13 +64,22 @@ def answer(app: AppContext, *, season_id: int, actor: str, now: datetime | None 
     """"How are we doing?": the season funnel per platform (views per episode, drop-off, best and worst) + PNG,
     as of the latest reading (which episodes are still "fresh" is judged against when the figures were read)."""
     found = how_are_we_doing(app.store, season_id, _out_dir(app, season_id),
-                             now=now or latest_reading(app, season_id))
+                             now=now or latest_reading(app, season_id), platforms=measured(app, season_id))
     with app.store.session() as session:
         audit(session, season_id, actor, "metrics.asked", {"has_figures": found.png is not None})
     text = found.text if found.png is not None else (
         found.text + "\nFigures come back once episodes are out: I read each platform's numbers every hour.")
     return _finish(app, [FiguresShown(season_id, Notice(template="{text}", values={"text": text}), found.png,
                                       "Season funnel")])
+
+
+def measured(app: AppContext, season_id: int) -> list[str] | None:
+    """The platforms with figures for this season (an outbox or a webhook has none to show); None before any."""
+    with app.store.session() as session:
+        found = sorted(set(session.scalars(select(PostMetric.platform).join(
+            Publication, Publication.id == PostMetric.publication_id).join(Slot, Slot.id == Publication.slot_id)
+            .join(Episode, Episode.id == Slot.episode_id).where(Episode.season_id == season_id))))
+    return found or None
 
 
 def latest_reading(app: AppContext, season_id: int) -> datetime | None:
@@ -135,6 +144,9 @@ def send_weekly_digests(app: AppContext, now: datetime | None = None) -> list[Ev
         if (last or first) > moment - WEEK or not digest_enabled(app, season_id):
             continue
         digest = weekly_digest(app.store, season_id, now=moment)
+        if platforms := measured(app, season_id):  # only where figures come from
+            digest.funnel.platforms = [f for f in digest.funnel.platforms if f.platform in platforms]
+            digest.gained = {p: n for p, n in digest.gained.items() if p in platforms}
         png = (render_funnel(digest.funnel, _out_dir(app, season_id) / f"digest-{moment:%Y%m%d}.png")
                if digest.funnel.has_figures else None)
         with app.store.session() as session:

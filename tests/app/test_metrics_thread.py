@@ -21,6 +21,7 @@ from agent.services.metrics import publication_figures
 from agent.store.models import AuditEntry, PostMetric
 from integrations.local_destinations import LocalDestinations, local_destinations, simulate_week
 from integrations.metrics_sources import make_metrics_sources
+from integrations.outbox import OutboxPublisher
 from integrations.publishers import make_publishers
 from tests.app.conftest import APPROVER, CREATOR, Harness, build_season
 from tools.jobs import JobHandlers, JobQueue, build_huey
@@ -32,14 +33,15 @@ FIRST_DROP = datetime(2030, 12, 2, 23, 0, tzinfo=UTC)  # 18:00 New York
 
 @pytest.fixture
 def published(harness: Harness, tmp_path: Path) -> Iterator[tuple[int, LocalDestinations]]:
-    """Three episodes out on TikTok (18:00) and YouTube (19:00), one a day."""
+    """Three episodes out on the outbox and TikTok (18:00) and YouTube (19:00), one a day."""
     with local_destinations(("tiktok", "youtube")) as local:
         season = build_season(harness.app.store, tmp_path, episodes=3)
         for render_id in season.render_ids.values():
             vote_on_render(harness.app, render_id=render_id, user_id=APPROVER, approve=True, via="button")
-        harness.app.publishers = {p.name: p for p in make_publishers(
-            ["tiktok", "youtube"], **local.values(), publish_state=PublicationState(harness.app.store))}
-        schedule(harness.app, season_id=season.season_id, actor=APPROVER, text="TikTok at 6pm, YouTube at 7pm",
+        harness.app.publishers = {"outbox": OutboxPublisher(tmp_path / "outbox"), **{p.name: p for p in make_publishers(
+            ["tiktok", "youtube"], **local.values(), publish_state=PublicationState(harness.app.store))}}
+        schedule(harness.app, season_id=season.season_id, actor=APPROVER,
+                 text="outbox and TikTok at 6pm, YouTube at 7pm",
                  cadence=Cadence(release_time=time(18), timezone="America/New_York", start=START))
         for day in range(3):
             publish_due(harness.app, FIRST_DROP + timedelta(days=day, hours=2))
@@ -66,8 +68,9 @@ def test_how_are_we_doing_answers_with_the_funnel_chart(harness: Harness,
     # judged as of the latest reading (a week after the first drop), not the wall clock: every episode is a few
     # days old there, so the cliffhangers are judged and none is "only just out"
     assert "Best cliffhanger: Ep" in text and "only just came out" not in text
+    assert "Outbox" not in text  # published there too, but an outbox has no figures to show
     figures = publication_figures(harness.app.store, season_id)
-    assert all(len(pubs) == 2 and all(p["figures"]["views"] > 0 for p in pubs) for pubs in figures.values())
+    assert all(sum(1 for p in pubs if (p["figures"] or {}).get("views")) == 2 for pubs in figures.values())
     assert metrics.handle_text(harness.app, season_id=season_id, actor=CREATOR, text="schedule daily") is None
 
 
@@ -98,6 +101,7 @@ def test_the_hourly_job_pulls_figures_and_the_digest_has_an_off_switch(harness: 
     queue.hourly["pull_metrics"]()
     digests = [s for s in harness.channel.said() if s.startswith("Weekly digest (since")]
     assert len(digests) == 1 and "TikTok +" in digests[0] and "stop the weekly digest" in digests[0]
+    assert "Outbox" not in digests[0] and "outbox" not in digests[0].split("Weekly digest")[1].split(".")[0]
     queue.hourly["pull_metrics"]()  # the same hour again: nothing twice
     assert len([s for s in harness.channel.said() if s.startswith("Weekly digest (since")]) == 1
     with harness.app.store.session() as session:
