@@ -348,6 +348,8 @@ class ReviewCard(BaseModel):
     identity_lines: list[str] = Field(default_factory=list)  # "Sofia: identity distance 0.41 (lock ≤ 0.50) in 9/9"
     identity_flagged: bool = False
     spend_usd: float | None = None
+    # issue 13 §7: the storyboard contact sheet (a thumbnail per shot with its line), uploaded with the card
+    contact_sheet_path: Path | None = None
 
 
 class CampaignItem(BaseModel):

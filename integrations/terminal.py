@@ -69,6 +69,7 @@ class TerminalChannel:
                            f"{card.duration_s:.0f} s) {card.video_path}\n  {escape(card.continuity_summary)}\n"
                            + "".join(f"  {escape(line)}\n" for line in card.identity_lines)
                            + (f"  generative spend ${card.spend_usd:,.2f}\n" if card.spend_usd is not None else "")
+                           + (f"  storyboard: {card.contact_sheet_path}\n" if card.contact_sheet_path else "")
                            + f"  approve with ':+1: {card.episode_number}', request changes with "
                            f"':-1: {card.episode_number}'")
         return self._posted(thread)

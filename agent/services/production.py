@@ -126,6 +126,16 @@ def store_output(artifacts: ArtifactStore, output: RenderOutput, request: Render
             "teaser_path": put(output.teaser_path)}
 
 
+def store_contact_sheet(artifacts: ArtifactStore, output: RenderOutput, request: RenderRequest,
+                        artifacts_dir: Path) -> str | None:
+    """Put the storyboard contact sheet (issue 13 §7) beside the cut, keyed like the cover; None when the backend
+    made none. Its reference lives in the render's `meta` (no column: only the card reads it)."""
+    sheet = getattr(output, "contact_sheet_path", None)
+    if sheet is None or not Path(sheet).exists():
+        return None
+    return artifacts.put(Path(sheet), artifact_key(request.out_dir / Path(sheet).name, artifacts_dir))
+
+
 def build_request(store: Store, render_id: int, out_root: Path, preset: str,
                   artifacts: ArtifactStore | None = None) -> RenderRequest:
     """Everything the backend needs, read once from the database, with its input files on local disk."""
@@ -196,6 +206,7 @@ def run_render(
                 "video_path": cached.video_path, "cover_path": cached.cover_path, "teaser_path": cached.teaser_path,
                 "file_hash": cached.file_hash, "duration_s": cached.duration_s, "width": cached.width,
                 "height": cached.height, "report": cached.report,
+                "contact_sheet": (cached.meta or {}).get("contact_sheet_path"),
             }
         else:
             outcome = "done"
@@ -213,6 +224,7 @@ def run_render(
             values = dict(
                 **store_output(artifacts, output, request, artifacts_dir), file_hash=output.file_hash,
                 duration_s=output.duration_s, width=output.width, height=output.height, report=report,
+                contact_sheet=store_contact_sheet(artifacts, output, request, artifacts_dir),
             )
     except spend.SpendError as exc:
         if not final_pass.is_final(render):
@@ -235,8 +247,11 @@ def run_render(
     with store.session() as session:
         row = session.get(Render, render_id)
         assert row is not None
+        sheet = values.pop("contact_sheet", None)
         for key, value in values.items():
             setattr(row, key, value)
+        if sheet:
+            row.meta = {**(row.meta or {}), "contact_sheet_path": sheet}
         row.status = "DONE"
         row.finished_at = utcnow()
         row.lease_until = None
@@ -304,7 +319,7 @@ def _post_once(store: Store, render_id: int, channel: ReviewChannel,
         if already is not None:
             return PostedMessage(channel_id=already.channel_id, ts=already.message_ts)
         card = build_card(session, render)
-        refs = (render.video_path, render.cover_path)
+        refs = (render.video_path, render.cover_path, (render.meta or {}).get("contact_sheet_path"))
         thread = ThreadRef(channel_id=season.channel_id, thread_ts=season.thread_ts)
     marker = _take_for_posting(store, render_id)
     if marker is None:
@@ -312,6 +327,7 @@ def _post_once(store: Store, render_id: int, channel: ReviewChannel,
     try:
         card.video_path = resolve_ref(artifacts, refs[0]) or card.video_path
         card.cover_path = resolve_ref(artifacts, refs[1])
+        card.contact_sheet_path = resolve_ref(artifacts, refs[2])
         posted = channel.post_for_review(thread, card)
     except BaseException:
         with store.session() as session:

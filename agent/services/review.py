@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -309,8 +310,6 @@ def open_requests_of_episode(session: Session, episode: Episode) -> list[ChangeR
 
 def build_card(session: Session, render: Render) -> ReviewCard:
     """The approval card's content from the database."""
-    from pathlib import Path
-
     episode = render.episode
     season = episode.season
     report = render.report or {}
@@ -326,6 +325,7 @@ def build_card(session: Session, render: Render) -> ReviewCard:
         duration_s=render.duration_s or 0.0,
         video_path=Path(render.video_path or ""),
         cover_path=Path(render.cover_path) if render.cover_path else None,
+        contact_sheet_path=_contact_sheet(render),
         continuity_summary=str(report.get("summary", "")),
         continuity_passed=bool(report.get("passed", True)),
         version=render.version,
@@ -336,6 +336,12 @@ def build_card(session: Session, render: Render) -> ReviewCard:
         quorum=max(1, season.quorum),
         **_pass_facts(render, report),
     )
+
+
+def _contact_sheet(render: Render) -> Path | None:
+    """The stored contact sheet's reference (issue 13 §7), kept in the render's meta; None when none was made."""
+    ref = (render.meta or {}).get("contact_sheet_path")
+    return Path(ref) if isinstance(ref, str) and ref else None
 
 
 def _pass_facts(render: Render, report: dict) -> dict:

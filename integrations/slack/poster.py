@@ -66,12 +66,19 @@ class SlackReviewChannel:
         return PostedMessage(channel_id=thread.channel_id, ts=last["ts"])
 
     def post_for_review(self, thread: ThreadRef, card: ReviewCard) -> PostedMessage:
-        """Upload the MP4 into the thread, then post the card (a video block cannot play a Slack-hosted MP4)."""
+        """Upload the MP4 (and the storyboard contact sheet) into the thread, then post the card (a video block
+        cannot play a Slack-hosted MP4)."""
         self._client(thread.channel_id).files_upload_v2(
             channel=thread.channel_id, thread_ts=thread.thread_ts, file=str(card.video_path),
             filename=f"ep{card.episode_number:02d}-v{card.version}.mp4",
             title=f"Ep {card.episode_number} · {card.title} (v{card.version})",
         )
+        if card.contact_sheet_path is not None and card.contact_sheet_path.exists():  # issue 13 §7
+            self._client(thread.channel_id).files_upload_v2(
+                channel=thread.channel_id, thread_ts=thread.thread_ts, file=str(card.contact_sheet_path),
+                filename=f"ep{card.episode_number:02d}-v{card.version}-storyboard.png",
+                title=f"Ep {card.episode_number} storyboard — one frame per shot (v{card.version})",
+            )
         response = self._client(thread.channel_id).chat_postMessage(
             channel=thread.channel_id, thread_ts=thread.thread_ts, text=card_text(card), blocks=review_card_blocks(card))
         return PostedMessage(channel_id=thread.channel_id, ts=response["ts"])
