@@ -113,6 +113,8 @@ def ask_final(app: AppContext, *, season_id: int, actor: str, numbers: list[int]
                                                      tone=Tone.WARNING))])
     except (ValueError, spend.SpendError) as error:  # a missing key or setting, named without secrets
         log.warning("final render estimate for season %s failed: %s", season_id, error)
+        if auto:
+            return []  # not set up here: the animatic stays the season's cut, nobody asked for more
         return _finish(app, [Said(season_id, Notice(template=NOT_SET_UP + " ({why})", values={"why": str(error)},
                                                      tone=Tone.WARNING))])
     with app.store.session() as session:

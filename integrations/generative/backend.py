@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import json
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -269,19 +268,3 @@ def from_settings(*, voice: Voice | None = None, **values: Any) -> GenerativeBac
                         attempts=cfg.attempts, backoff_s=cfg.backoff_s, generate_audio=cfg.dialogue == "veo")
     return GenerativeBackend(cfg, _store(values), keyframes, veo, voice=voice)
 
-
-def final_backend_factory(settings: Any, store: Store) -> Callable[[], GenerativeBackend]:
-    """The composition root's final-pass backend: built on first use (a missing key is said in the thread when
-    the final render is asked for, not at start-up) and then kept for the process."""
-    built: list[GenerativeBackend] = []
-
-    def build() -> GenerativeBackend:
-        if not built:
-            from integrations.backends import make_backend
-
-            backend = make_backend("generative", settings, store=store)
-            assert isinstance(backend, GenerativeBackend)
-            built.append(backend)
-        return built[0]
-
-    return build

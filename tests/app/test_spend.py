@@ -217,3 +217,19 @@ def test_keyed_path_spend_approved_final_render_card_and_second_approval(harness
     assert len(harness.channel.of("ask_spend")) == 1  # all approved again: nothing left to estimate
     line = spend.status_line(store, season_id)
     assert line is not None and f"${card.spend_usd:,.2f} spent of ${view.amount_usd:,.2f} approved" in line
+
+
+def test_without_keys_the_thread_hears_why_only_when_someone_asks(harness, tmp_path):
+    from agent.settings import Settings
+    from integrations.generative.factory import final_backend_factory
+
+    season_id = season_with_photo_lead(harness, tmp_path)
+    harness.app.final_backend = final_backend_factory(Settings(CLIFFHANGER_HOME=tmp_path, GOOGLE_API_KEY=None),
+                                                      harness.app.store)
+    with harness.app.store.session() as session:
+        session.get_one(Season, season_id).final_directly = True  # eligible: the backend is really asked
+    assert spend_app.ask_final(harness.app, season_id=season_id, actor="cliffhanger", auto=True) == []
+    assert harness.channel.said() == []  # the unasked estimate, nothing configured: nobody is bothered
+    spend_app.handle_text(harness.app, season_id=season_id, user_id=APPROVER, text="make the final render")
+    said = harness.channel.said()[-1]
+    assert "isn't set up here" in said and "GOOGLE_API_KEY" in said and harness.channel.of("ask_spend") == []
