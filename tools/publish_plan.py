@@ -61,8 +61,10 @@ def check_plan(store: Store, season_id: int, publishers: Mapping[str, Publisher]
             warnings.append(f"I couldn't ask {platform} what {who} may post ({limits['problem']}); the checks below "
                             "use the configured limits only.")
         if limits.get("private_only") and ours:
+            owner = {"youtube": "YouTube", "instagram": "Meta", "facebook": "Meta"}.get(platform, "TikTok")
             warnings.append(f"{platform}: the app is not audited yet, so episodes post as private (SELF_ONLY) — only "
-                            f"{who} sees them until the app passes TikTok's audit. The outbox copy is for going public.")
+                            f"{who} sees them until the app passes {owner}'s audit. The outbox copy is for going "
+                            "public.")
         cap = limits.get("max_duration_s")
         for slot, ep in ours:
             duration = durations.get(ep.id)
