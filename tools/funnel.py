@@ -16,7 +16,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from pydantic import BaseModel, Field
 
-from tools.render.fonts import load_font
+from tools.render.fonts import font_for_text, load_font
 
 WIDTH, PANEL_H, HEADER_H, FOOTER_H = 1200, 430, 110, 40
 BG, INK, MUTED, BAR, BEST, WORST, GRID, FRESH = ("#101820", "#f4f1ea", "#9aa5b1", "#4f8fd8", "#3fbf7f",
@@ -174,7 +174,10 @@ def render_funnel(season: SeasonFunnel, out_path: Path) -> Path:
     height = HEADER_H + PANEL_H * max(1, len(panels)) + FOOTER_H
     image = Image.new("RGB", (WIDTH, height), BG)
     draw = ImageDraw.Draw(image)
-    draw.text((40, 30), f"{season.season_title} — season funnel", font=load_font("DejaVuSans-Bold", 40), fill=INK)
+    heading, size = f"{season.season_title} — season funnel", 40
+    while size > 22 and draw.textlength(heading, font=font_for_text(heading, size, "DejaVuSans-Bold")) > WIDTH - 80:
+        size -= 2  # a long season title shrinks to fit instead of running off the edge
+    draw.text((40, 30), heading, font=font_for_text(heading, size, "DejaVuSans-Bold"), fill=INK)
     draw.text((40, 80), "views per episode · % = viewers who came back for the next episode · green best, red "
               "worst · dim = out < 2 days",
               font=load_font("DejaVuSans", 18), fill=MUTED)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageColor
 
-from tools.funnel import EpisodePoint, SeasonFunnel, build_funnel, render_funnel, simulate_audience
+from tools.funnel import BG, EpisodePoint, SeasonFunnel, build_funnel, render_funnel, simulate_audience
 
 
 def points(*views: int | None) -> list[EpisodePoint]:
@@ -66,3 +66,13 @@ def test_an_episode_just_out_is_shown_but_not_judged() -> None:
     assert funnel.worst == 1 and funnel.best == 2  # …but Ep 3 isn't called the weakest for it
     text = SeasonFunnel(season_title="S", platforms=[funnel]).to_text()
     assert "Ep 4 only just came out" in text
+
+
+def test_a_long_season_title_stays_inside_the_chart(tmp_path: Path) -> None:
+    funnel = build_funnel("tiktok", [EpisodePoint(number=1, views=900), EpisodePoint(number=2, views=700)])
+    png = render_funnel(SeasonFunnel(season_title="[offline draft] Lumen Coffee: After Hours at the Night Desk",
+                                     platforms=[funnel]), tmp_path / "f.png")
+    with Image.open(png) as image:
+        rgb = image.convert("RGB")
+        edge = {rgb.getpixel((rgb.width - 1 - dx, y)) for dx in range(30) for y in range(25, 75)}
+    assert edge == {ImageColor.getrgb(BG)}  # nothing drawn in the last 30 px of the header band
