@@ -136,6 +136,19 @@ def store_contact_sheet(artifacts: ArtifactStore, output: RenderOutput, request:
     return artifacts.put(Path(sheet), artifact_key(request.out_dir / Path(sheet).name, artifacts_dir))
 
 
+RENDER_META = ("contact_sheet_path", "storyboard")  # what a cache hit carries over from the render it re-uses
+
+
+def render_meta(sheet_ref: str | None, output: RenderOutput) -> dict:
+    """The render's storyboard facts for its meta: the contact sheet's reference and the shots the renderer really
+    used (a per-shot note edits those, the ones the reviewer saw on the sheet — issue 13 §7)."""
+    board = getattr(output, "storyboard", None)
+    meta: dict = {"contact_sheet_path": sheet_ref} if sheet_ref else {}
+    if board is not None:
+        meta["storyboard"] = board.model_dump(mode="json")
+    return meta
+
+
 def build_request(store: Store, render_id: int, out_root: Path, preset: str,
                   artifacts: ArtifactStore | None = None) -> RenderRequest:
     """Everything the backend needs, read once from the database, with its input files on local disk."""
@@ -206,16 +219,19 @@ def run_render(
                 "video_path": cached.video_path, "cover_path": cached.cover_path, "teaser_path": cached.teaser_path,
                 "file_hash": cached.file_hash, "duration_s": cached.duration_s, "width": cached.width,
                 "height": cached.height, "report": cached.report,
-                "contact_sheet": (cached.meta or {}).get("contact_sheet_path"),
+                "extra_meta": {k: v for k, v in (cached.meta or {}).items() if k in RENDER_META},
             }
         else:
             outcome = "done"
             request = build_request(store, render_id, artifacts_dir, preset, artifacts)
             chosen = backend
             if final_pass.is_final(render):
-                if final_backend is None:
-                    raise RuntimeError("no final-pass (generative) video backend is configured in this process")
-                chosen = final_backend()
+                try:
+                    if final_backend is None:
+                        raise ValueError("no final-pass backend is wired into this worker")
+                    chosen = final_backend()
+                except ValueError as error:  # not set up: dropped and said, like a cancelled spend
+                    raise spend.SpendError(f"the final render isn't set up here ({error}).") from error
             output = chosen.render(request)
             report = continuity(request, output)  # on the local files, before they leave this machine
             facts = getattr(output, "card_facts", None)
@@ -224,7 +240,7 @@ def run_render(
             values = dict(
                 **store_output(artifacts, output, request, artifacts_dir), file_hash=output.file_hash,
                 duration_s=output.duration_s, width=output.width, height=output.height, report=report,
-                contact_sheet=store_contact_sheet(artifacts, output, request, artifacts_dir),
+                extra_meta=render_meta(store_contact_sheet(artifacts, output, request, artifacts_dir), output),
             )
     except spend.SpendError as exc:
         if not final_pass.is_final(render):
@@ -247,11 +263,11 @@ def run_render(
     with store.session() as session:
         row = session.get(Render, render_id)
         assert row is not None
-        sheet = values.pop("contact_sheet", None)
+        extra = values.pop("extra_meta", None) or {}
         for key, value in values.items():
             setattr(row, key, value)
-        if sheet:
-            row.meta = {**(row.meta or {}), "contact_sheet_path": sheet}
+        if extra:
+            row.meta = {**(row.meta or {}), **extra}
         row.status = "DONE"
         row.finished_at = utcnow()
         row.lease_until = None

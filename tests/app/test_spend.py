@@ -233,3 +233,17 @@ def test_without_keys_the_thread_hears_why_only_when_someone_asks(harness, tmp_p
     spend_app.handle_text(harness.app, season_id=season_id, user_id=APPROVER, text="make the final render")
     said = harness.channel.said()[-1]
     assert "isn't set up here" in said and "GOOGLE_API_KEY" in said and harness.channel.of("ask_spend") == []
+
+
+def test_a_worker_without_the_final_backend_drops_the_final_render_and_says_so(harness, tmp_path, fake, settings):
+    season_id = season_with_photo_lead(harness, tmp_path)
+    backend = generative(harness.app.store, fake)
+    harness.app.final_backend = lambda: backend
+    approve_all(harness, season_id, 1)
+    (view,) = harness.channel.of("ask_spend")
+    spend_app.decide(harness.app, actor=APPROVER, approve=True, estimate_id=view.estimate_id)
+    (render_id,) = harness.renders
+    outcome = run_render(harness.app.store, render_id, backend=backend, continuity=lambda r, o: {},
+                         artifacts_dir=settings.artifacts_dir, channel=harness.channel)  # no final_backend wired
+    assert outcome == "cancelled" and "isn't set up here" in harness.channel.said()[-1]
+    assert not final_pass.is_final(latest(harness.app.store, season_id, 1))
