@@ -132,6 +132,7 @@ class RenderOutput(BaseModel):
     # paced by its speech, not by reading speed, so checks must read the windows the renderer really used.
     windows: dict[str, tuple[float, float]] = Field(default_factory=dict)
     contact_sheet_path: Path | None = None  # one PNG: a thumbnail per shot with its line (storyboard review)
+    storyboard: Storyboard | None = None  # the shots this render really used (per-shot notes edit these)
     # per shot: number, type, location, characters, camera, window and where each figure/product sat (continuity)
     shots: list[dict[str, Any]] = Field(default_factory=list)
     references: dict[str, str] = Field(default_factory=dict)  # "char:Name" / "loc:cafe" / "product" → image path

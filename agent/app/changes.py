@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from agent.app.events import CardsChanged, ChangesRequested, Event, RendersQueued
 from agent.app.followups import deliver, prepare
+from agent.app.shots import names_a_shot, request_shot_change
 from agent.app.votes import vote_on_episode, vote_on_render
 from agent.context import AppContext
 from agent.domain import Arc
@@ -24,7 +25,11 @@ from agent.store.models import Render, Season, utcnow
 def request_change(app: AppContext, *, user_id: str, note: str, via: str, render_id: int | None = None,
                    season_id: int | None = None, number: int | None = None) -> list[Event]:
     """Record a change request on a render (modal) or an episode's newest render (typed), then redo when a note
-    says what to change. An episode not rendered yet takes the note as a plain script revision."""
+    says what to change. An episode not rendered yet takes the note as a plain script revision. A note naming a
+    shot ("shot 4: close-up on Ronan instead") edits that shot of the storyboard instead (agent.app.shots)."""
+    if names_a_shot(note):
+        return request_shot_change(app, user_id=user_id, note=note, via=via, render_id=render_id,
+                                   season_id=season_id, number=number)
     if render_id is not None:
         events = vote_on_render(app, render_id=render_id, user_id=user_id, approve=False, via=via, note=note)
     else:

@@ -123,8 +123,8 @@ def add_script_version(session: Session, episode: Episode, script: EpisodeScript
     """Append a script version unless it equals the latest one."""
     payload = script.model_dump(mode="json")
     latest = episode.scripts[-1] if episode.scripts else None
-    if latest is not None and latest.script == payload:
-        return latest
+    if latest is not None and {k: v for k, v in latest.script.items() if k != "shots"} == payload:
+        return latest  # unchanged words keep their version, with any per-shot edits stored in it (issue 13 §7)
     version = ScriptVersion(version=(latest.version + 1) if latest else 1, script=payload, note=note)
     episode.scripts.append(version)
     episode.title = script.title[:200]

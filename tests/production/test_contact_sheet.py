@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from agent.artifacts import LocalArtifactStore
 from agent.bootstrap import continuity_report
+from agent.domain import Storyboard
 from agent.services.production import plan_renders, post_for_review, run_render
 from agent.store.db import Store
 from agent.store.models import Render, ReviewMessage, Season
@@ -56,6 +57,8 @@ def test_the_card_is_posted_with_its_contact_sheet(store: Store, tmp_path: Path,
         ref = render.meta["contact_sheet_path"]
         card_ts = session.scalar(select(ReviewMessage.message_ts).where(ReviewMessage.render_id == render_id))
     assert stored.exists(ref) and ref.endswith("ep01_storyboard.png")
+    board = Storyboard.model_validate(render.meta["storyboard"])  # the shots a per-shot note will edit
+    assert 6 <= len(board.shots) <= 14 and board.episode == 1
     assert (tmp_path / "bucket" / ref).is_file()
 
     files = emulator.files()

@@ -200,7 +200,7 @@ class AnimaticRenderer:
         return RenderOutput(video_path=video, cover_path=cover_path, teaser_path=teaser, duration_s=duration,
                             width=w, height=h, file_hash=file_sha256(video), voiced=bool(voices),
                             voice=self.voice.name if voices and self.voice else "", windows=windows,
-                            contact_sheet_path=sheet_path, shots=shots, references=references)
+                            contact_sheet_path=sheet_path, shots=shots, references=references, storyboard=board)
 
     def _references(self, request: RenderRequest, board: Storyboard, cast: dict, refs_dir: Path, margin: int
                     ) -> dict[str, str]:

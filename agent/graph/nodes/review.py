@@ -1,6 +1,7 @@
 """Review stage: the conversation side of review. Each message is parsed and handed to one use case in
 `agent.app` — a batch ("approve 4–6", "yes, approve 4–6"), a release in confirm mode ("publish ep 3"), "post ep 3
-again", a schedule request, a change note ("Ep 3: make the ending darker") — which records, follows up and tells
+again", a schedule request, a change note ("Ep 3: make the ending darker"), a per-shot note ("ep 3 shot 4: close-up
+on Ronan instead") — which records, follows up and tells
 the thread. Approvals never pass through the model, and nothing here writes channel syntax.
 """
 
@@ -11,7 +12,7 @@ import re
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from agent.app import batch, changes, production, releases, spend, votes
+from agent.app import batch, changes, production, releases, shots, spend, votes
 from agent.app.events import Approved, VoteCounted
 from agent.context import TurnContext
 from agent.domain import Brief, Cadence
@@ -56,7 +57,24 @@ def handle_command(ctx: TurnContext, season_id: int, text: str) -> bool:
     if (number := production.parse_post_again(text)) is not None:
         production.post_again(ctx.app, season_id=season_id, number=number, actor=ctx.user_id)
         return True
+    if shots.names_a_shot(text):  # "ep 3 shot 4: close-up on Ronan instead" — one shot, one episode re-rendered
+        return shot_note(ctx, season_id, text)
     return False
+
+
+def shot_note(ctx: TurnContext, season_id: int, text: str) -> bool:
+    """A per-shot note: for the episode it names, else the one episode with changes requested; else ask which."""
+    with ctx.app.store.session() as session:
+        season = session.get_one(Season, season_id)
+        pending = list(dict.fromkeys(episode.number for _r, episode in open_change_requests(session, season)))
+    named = EPISODE_REF.search(text)
+    number = int(named.group(1)) if named else (pending[0] if len(pending) == 1 else None)
+    if number is None:
+        say(ctx, "Which episode is that shot in? Say it like *ep 3 shot 4: close-up on Ronan instead*.")
+        return True
+    changes.request_change(ctx.app, season_id=season_id, number=number, user_id=ctx.user_id, note=text,
+                           via="thread")
+    return True
 
 
 def review_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
