@@ -79,7 +79,8 @@ def test_look_edits_uploads_and_contrast(at_look: Marketer, tmp_path: Path) -> N
     assert "Broken.otf" in refused and "look is unchanged" in refused
     bad_svg = tmp_path / "evil.svg"
     bad_svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
-    assert "scripts or external links" in at_look.say("logo", files=[bad_svg])
+    scripted = at_look.say("logo", files=[bad_svg])  # refused or sanitised by agent/uploads.py, never run
+    assert "alert(1)" not in scripted and ("scripts" in scripted or "Updated: logo evil.svg" in scripted)
     assert "Updated: logo logo.png, font Brand.ttf" in at_look.say("here's our kit", files=[logo, font])
     assert "Updated: logo mark.svg" in at_look.say("actually this logo", files=[svg])
     assert "locked. Rendering" in at_look.say("lock it")
