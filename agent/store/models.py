@@ -78,6 +78,8 @@ class Season(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # issue 14: the paid final render may be asked for without an approved animatic first (migration 0010)
     final_directly: Mapped[bool] = mapped_column(Boolean, default=False)
+    # issue 13 §4: the artifact reference of the product image attached in the thread (migration 0011); None → drawn
+    product_image: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
     approvers: Mapped[list[Approver]] = relationship(back_populates="season", cascade="all, delete-orphan")
     episodes: Mapped[list[Episode]] = relationship(
