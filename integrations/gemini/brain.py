@@ -21,6 +21,7 @@ from agent.brain.router import looks_like_injection, route
 from agent.brain.tone import ToneVerdict
 from agent.domain import Arc, Brief, EpisodeScript, PersonaBrief
 from agent.ports import Intent, Interpretation, PersonaDraft
+from agent.understanding.brief import read_brief
 from integrations.gemini.client import GeminiClient
 from integrations.gemini.schemas import ArcDraft, BriefFields, CastDrafts, EpisodeDraft, RouteDraft, ToneDraft
 from integrations.gemini.tools import GeminiUnderstander
@@ -49,7 +50,7 @@ class GeminiBrain:
     # -- brief ------------------------------------------------------------------------------------------------
     def extract_brief(self, text: str, known: dict[str, Any]) -> dict[str, Any]:
         """Model-read fields over `known`, with the parser's exact numbers; parser alone if the reply is unusable."""
-        from_text = parse_brief(text, {})
+        from_text = read_brief(text, {}, prose=False)  # numbers as written: "-3 episodes" stays -3
         prompt = self.prompts.render("intake", known=json.dumps(known, default=str), text=text)
         try:
             fields = self.client.structured(prompt, BriefFields)
