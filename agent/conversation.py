@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from langgraph.types import Command
 
+from agent.app.product import take_product_image
 from agent.context import AppContext
 from agent.graph.graph import build_graph
 from agent.graph.state import Turn
@@ -111,8 +112,12 @@ class Conversation(AbstractContextManager["Conversation"]):
                     session, team_id=team_id, channel_id=channel_id, thread_ts=thread_ts, created_by=user_id
                 )
                 season_id = season.id
-            context = Turn(app=self.app, thread=ThreadRef(channel_id=channel_id, thread_ts=thread_ts),
-                           user_id=user_id, team_id=team_id, files=[Path(f) for f in files])
+            thread = ThreadRef(channel_id=channel_id, thread_ts=thread_ts)
+            kept, answered = take_product_image(self.app, season_id=season_id, thread=thread, user_id=user_id,
+                                                text=text, files=[Path(f) for f in files])  # issue 13 §4
+            if answered:
+                return season_id
+            context = Turn(app=self.app, thread=thread, user_id=user_id, team_id=team_id, files=kept)
             config = {"configurable": {"thread_id": key}}
             if len(text) > MAX_MESSAGE_CHARS:  # a pasted document: read the start, say so, never echo it back
                 self.app.channel.say(context.thread, (

@@ -57,6 +57,12 @@ def render_input_hash(script: dict, look_hash: str, lead_hash: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def product_input(season: Season) -> str:
+    """The attached product image as a render input (issue 13 §4): '' while the pack is drawn, so renders made
+    before any attachment keep their hashes."""
+    return f"+product:{season.product_image}" if season.product_image else ""
+
+
 def plan_renders(store: Store, season_id: int, episode_numbers: list[int] | None = None) -> list[int]:
     """Create QUEUED render rows for episodes whose current inputs have no render yet; return their ids.
 
@@ -79,7 +85,7 @@ def plan_renders(store: Store, season_id: int, episode_numbers: list[int] | None
             if episode.status == EpisodeStatus.PUBLISHED:
                 continue
             version, _script = latest_script(episode)
-            digest = render_input_hash(version.script, look.content_hash, lead.portrait_hash)
+            digest = render_input_hash(version.script, look.content_hash + product_input(season), lead.portrait_hash)
             current = latest_render(episode)
             current_inputs = (current.meta or {}).get("animatic_hash", current.input_hash) if current else None
             if current is not None and current_inputs == digest and current.status in ("QUEUED", "RUNNING", "DONE"):
@@ -175,8 +181,14 @@ def build_request(store: Store, render_id: int, out_root: Path, preset: str,
             preset=preset,
             banned_words=bible.banned_words,
             season_id=season.id,  # issue 14: a paid backend finds the approved spend covering this season
+            product_image_path=_local_str(artifacts, season.product_image),  # issue 13 §4: None → a drawn pack
             **drama_fields(season.brief, season.arc, script_row.script),  # issue 13: storyboard, cast, places
         )
+
+
+def _local_str(artifacts: ArtifactStore | None, ref: str | None) -> str | None:
+    local = resolve_ref(artifacts, ref)
+    return str(local) if local is not None else None
 
 
 ContinuityCheck = Callable[[RenderRequest, RenderOutput], dict]
