@@ -15,10 +15,26 @@ from PIL import Image
 from agent.brain.lint import HOOK_WORDS, lint_text
 from agent.domain import EpisodeScript, Line, LookSpec, PersonaBrief
 from tools.campaign.asset import QUOTE, AssetOutput, check_copy
-from tools.campaign.canvas import brand_mark, label, lead_card, new_canvas, rule, save_png, text_block
+from tools.campaign.canvas import (
+    block_height,
+    brand_mark,
+    fit_text,
+    label,
+    label_height,
+    lead_card,
+    new_canvas,
+    rule,
+    save_png,
+    text_block,
+)
+from tools.render.fonts import regular_for
 
 SIZE = 1080
 MIN_WORDS, MAX_WORDS = 4, 16
+SAFE_MARGIN = 54  # px kept clear at the bottom edge (5 %): no text touches a frame edge
+QUOTE_SIZES = [84, 74, 66, 58, 50, 44, 38, 34]
+CREDIT_SIZES = [34, 30, 26]
+RULE_GAP, CREDIT_GAP = 64, 10  # from the line to the speaker (the accent rule sits between), speaker to credit
 
 
 class QuoteError(ValueError):
@@ -76,11 +92,16 @@ def make_quote(script: EpisodeScript, look: LookSpec, portrait: Image.Image, bib
     cx, width = SIZE // 2, int(SIZE * 0.84)
     y = lead_card(canvas, portrait, look, cx, int(SIZE * 0.11), int(SIZE * 0.22))
     y = label(draw, look, "“", cx, y, 150, look.palette.accent, width) - int(SIZE * 0.05)
-    y = text_block(draw, look, text, cx, y, width, [84, 74, 66, 58, 50, 44], 5, look.palette.text)
+    who = f"— {speaker}" if speaker else season_title
+    credit = f"{title} · {season_title}" if season_title else title
+    credit_font, credit_lines = fit_text(credit, regular_for(look.font), CREDIT_SIZES, width, 2)
+    # what goes under the line (rule, speaker, credit) is reserved first; the line gets the space that is left
+    below = RULE_GAP + label_height(look, who, 44, width) + CREDIT_GAP + block_height(credit_font, len(credit_lines))
+    room = SIZE - SAFE_MARGIN - below - y
+    y = text_block(draw, look, text, cx, y, width, QUOTE_SIZES, 5, look.palette.text, max_height=room)
     rule(draw, look, cx, y + 24, 90, 10)
-    y = label(draw, look, f"— {speaker}" if speaker else season_title, cx, y + 64, 44, look.palette.primary, width)
-    text_block(draw, look, f"{title} · {season_title}" if season_title else title, cx, y + 10, width,
-               [34, 30, 26], 2, look.palette.accent, bold=False)
+    y = label(draw, look, who, cx, y + RULE_GAP, 44, look.palette.primary, width)
+    text_block(draw, look, credit, cx, y + CREDIT_GAP, width, CREDIT_SIZES, 2, look.palette.accent, bold=False)
     brand_mark(canvas, look)
     out.files.append(save_png(canvas, out_path))
     out.text = f"“{text}”" + (f" — {speaker}" if speaker else "") + f", {title}"
