@@ -156,7 +156,19 @@ def build_inputs(session: Session, asset: Render, artifacts_dir: Path, preset: s
         day=asset.inputs.get("day") or release_day(session, episode),
         quote_line=Line.model_validate(extra) if extra else None,
         teaser_source=asset.inputs.get("source", "cold_open"), extra_line=asset.inputs.get("extra_line", ""),
-        preset=preset)
+        preset=preset, **reported_shots(render))
+
+
+def reported_shots(render: Render) -> dict:
+    """Where the cut's shots are and which shots it drew, as its render reported them (animatic episodes): the
+    windows kept in its meta, else those in its continuity report; nothing for a render that reported none."""
+    from agent.domain import Storyboard
+
+    meta, report = render.meta or {}, render.report or {}
+    windows = meta.get("windows") or {f"shot{s['number']:02d}": s["window"] for s in report.get("shots", [])
+                                      if isinstance(s, dict) and "number" in s and s.get("window")}
+    board = meta.get("storyboard")
+    return {"windows": windows or None, "storyboard": Storyboard.model_validate(board) if board else None}
 
 
 def run_campaign_asset(store: Store, asset_id: int, *, artifacts_dir: Path, channel: ReviewChannel | None = None,

@@ -142,7 +142,7 @@ def store_contact_sheet(artifacts: ArtifactStore, output: RenderOutput, request:
     return artifacts.put(Path(sheet), artifact_key(request.out_dir / Path(sheet).name, artifacts_dir))
 
 
-RENDER_META = ("contact_sheet_path", "storyboard")  # what a cache hit carries over from the render it re-uses
+RENDER_META = ("contact_sheet_path", "storyboard", "windows")  # what a cache hit carries over from the render
 
 
 def render_meta(sheet_ref: str | None, output: RenderOutput) -> dict:
@@ -152,6 +152,8 @@ def render_meta(sheet_ref: str | None, output: RenderOutput) -> dict:
     meta: dict = {"contact_sheet_path": sheet_ref} if sheet_ref else {}
     if board is not None:
         meta["storyboard"] = board.model_dump(mode="json")
+    if output.windows:  # where each shot and the end card sit in this file (the teaser cuts by them)
+        meta["windows"] = {name: [float(a), float(b)] for name, (a, b) in output.windows.items()}
     return meta
 
 

@@ -59,6 +59,8 @@ def test_the_card_is_posted_with_its_contact_sheet(store: Store, tmp_path: Path,
     assert stored.exists(ref) and ref.endswith("ep01_storyboard.png")
     board = Storyboard.model_validate(render.meta["storyboard"])  # the shots a per-shot note will edit
     assert 6 <= len(board.shots) <= 14 and board.episode == 1
+    windows = render.meta["windows"]  # where the shots really are: the teaser cuts by them
+    assert sorted(windows) == sorted([f"shot{s.number:02d}" for s in board.shots] + ["end"])
     assert (tmp_path / "bucket" / ref).is_file()
 
     files = emulator.files()

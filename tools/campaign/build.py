@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.domain import EpisodeScript, LeadLock, Line, LookSpec, PersonaBrief
+from agent.domain import EpisodeScript, LeadLock, Line, LookSpec, PersonaBrief, Storyboard
 from tools.campaign.asset import BTS, CAROUSEL, QUOTE, TEASER, WRITEUP, AssetOutput
 from tools.campaign.bts import make_bts
 from tools.campaign.carousel import make_carousel
@@ -41,6 +41,8 @@ class CampaignInputs:
     extra_line: str = ""
     preset: str = "veryfast"
     options: dict[str, str] = field(default_factory=dict)
+    windows: dict[str, list[float]] | None = None  # where the episode's shots are, as its render reported (animatic)
+    storyboard: Storyboard | None = None  # the shots that render used (which lines a cut shows)
 
     @property
     def script(self) -> EpisodeScript:
@@ -60,7 +62,8 @@ def generate(kind: str, inputs: CampaignInputs) -> AssetOutput:
         if inputs.video_path is None:
             raise ValueError("the teaser is cut from the approved episode file, and there is none")
         return make_teaser(inputs.video_path, script, look, bible, day=inputs.day, source=inputs.teaser_source,
-                           out_path=inputs.out_dir / f"{inputs.stem(kind)}.mp4", preset=inputs.preset)
+                           out_path=inputs.out_dir / f"{inputs.stem(kind)}.mp4", preset=inputs.preset,
+                           windows=inputs.windows, storyboard=inputs.storyboard)
     if kind == CAROUSEL:
         return make_carousel(inputs.scripts, inputs.number, look, load_portrait(Path(inputs.lead.portrait_path)),
                              bible, inputs.season_title, inputs.out_dir, inputs.stem(kind))

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import imageio_ffmpeg
 
-from agent.domain import EpisodeScript, LookSpec, PersonaBrief
+from agent.domain import EpisodeScript, LookSpec, PersonaBrief, Storyboard
 from tools.campaign.asset import TEASER, AssetOutput, check_copy
 from tools.campaign.canvas import save_png
 from tools.render.encode import AUDIO_RATE, TAGS, YUV, EncodeError
@@ -36,10 +37,29 @@ def day_label(publish_at: datetime, timezone: str) -> str:
     return f"{local:%A} {local.day} {local:%b}, {hour} {local.strftime('%p').lower()}"
 
 
-def cut_window(script: EpisodeScript, source: str, fps: int) -> tuple[float, float]:
-    """(start, length) in the episode file of the shot to tease, stretched or trimmed to 3–8 s of story."""
+def shot_windows(windows: Mapping[str, Sequence[float]] | None) -> list[tuple[str, float, float]]:
+    """The render's reported shot windows ("shot01" … in order), without the end card; [] when it reported none."""
+    shots = sorted((k, float(v[0]), float(v[1])) for k, v in (windows or {}).items() if k.startswith("shot"))
+    return [(k, a, b) for k, a, b in shots if b > a]
+
+
+def cut_window(script: EpisodeScript, source: str, fps: int,
+               windows: Mapping[str, Sequence[float]] | None = None) -> tuple[float, float]:
+    """(start, length) in the episode file of the shot to tease, stretched or trimmed to 3–8 s of story.
+
+    An animatic episode reports where its shots really are (`windows`: its storyboard and voiced pacing decide
+    them, not the script's reading-speed timeline): the cold open is its first shot, the cliffhanger its last,
+    and the cut never reaches into the end card.
+    """
     if source not in SOURCES:
         raise ValueError(f"a teaser cuts the {' or the '.join(SOURCES)}, not '{source}'")
+    shots = shot_windows(windows)
+    if shots:
+        story_start, story_end = shots[0][1], float((windows or {}).get("end", (shots[-1][2],))[0])
+        _name, first_start, first_end = shots[0] if source == "cold_open" else shots[-1]
+        length = snap(min(max(first_end - first_start, BODY_MIN), BODY_MAX), fps)
+        start = first_start if source == "cold_open" else max(story_start, snap(story_end - length, fps))
+        return start, min(length, snap(story_end - start, fps))
     timeline = build_timeline(script, fps=fps)
     shot = timeline.shots[0] if source == "cold_open" else timeline.shots[-1]
     length = snap(min(max(shot.duration, BODY_MIN), BODY_MAX), fps)
@@ -70,15 +90,31 @@ def build_command(video: Path, card: Path, start: float, length: float, out: Pat
                    str(out)]
 
 
+def shown_lines(script: EpisodeScript, start: float, length: float, fps: int,
+                windows: Mapping[str, Sequence[float]] | None, storyboard: Storyboard | None) -> list[str]:
+    """The caption texts the cut shows: from the storyboard's shots inside the cut when the render reported its
+    windows (every line of the script when it reported windows but no shots), else the script's timeline."""
+    shots = shot_windows(windows)
+    if not shots:
+        return [c.text for c in build_timeline(script, fps=fps).captions if c.start < start + length and c.end > start]
+    if storyboard is None:
+        return [line.text for line in script.lines]
+    inside = {int(name[4:]) for name, a, b in shots if a < start + length and b > start and name[4:].isdigit()}
+    return [line.text for shot in storyboard.shots if shot.number in inside for line in shot.lines]
+
+
 def make_teaser(video: Path, script: EpisodeScript, look: LookSpec, bible: PersonaBrief, *, day: str | None,
                 out_path: Path, source: str = "cold_open", fps: int = 30, preset: str = "veryfast",
-                timeout: float | None = 300) -> AssetOutput:
-    """Cut the teaser from the approved episode file; the card names the release day once the slot is known."""
+                timeout: float | None = 300, windows: Mapping[str, Sequence[float]] | None = None,
+                storyboard: Storyboard | None = None) -> AssetOutput:
+    """Cut the teaser from the approved episode file; the card names the release day once the slot is known.
+
+    `windows` (and `storyboard`) are what the episode's render reported, for an animatic episode."""
     out = AssetOutput(TEASER, [], "")
     title = out.absorb(check_copy(f"Ep {script.number} · {script.title}", bible, "teaser card"))
     when = out.absorb(check_copy(day or "Coming soon", bible, "teaser day"))
-    start, length = cut_window(script, source, fps)
-    shown = [c.text for c in build_timeline(script, fps=fps).captions if c.start < start + length and c.end > start]
+    start, length = cut_window(script, source, fps, windows)
+    shown = shown_lines(script, start, length, fps, windows, storyboard)
     for i, text in enumerate(shown):  # the cut shows these captions: they pass the gate like any copy
         out.absorb(check_copy(text, bible, f"teaser caption {i + 1}"))
     facts = probe(video)
