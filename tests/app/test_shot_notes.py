@@ -126,3 +126,15 @@ def test_the_review_stage_reads_ep_n_shot_m(harness: Harness, tmp_path: Path) ->
     assert len(harness.renders) == 1
     assert storyboard_of(_episode(harness, season_id, 2).scripts[-1].script).shots[3].names == ["Ronan"]
     assert not handle_command(ctx, season_id, "Ep 3: make the ending darker")  # not a shot note: the model's
+
+
+def test_the_change_modal_on_a_card_takes_a_shot_note_for_that_card(harness: Harness, tmp_path: Path) -> None:
+    season_id, _board = _season_with_storyboards(harness, tmp_path)
+    old = _episode(harness, season_id, 2).renders[0].id
+    events = request_change(harness.app, user_id=APPROVER, note="shot 2: wide, push in", via="modal", render_id=old)
+    assert any(isinstance(e, RendersQueued) for e in events) and len(harness.renders) == 1
+    shots = storyboard_of(_episode(harness, season_id, 2).scripts[-1].script).shots
+    assert shots[1].type == ShotType.WIDE and shots[1].camera.value == "push-in"
+    with harness.app.store.session() as session:
+        change = session.scalar(select(ChangeRequest).where(ChangeRequest.render_id == old))
+        assert change is not None and change.note == "shot 2: wide, push in"
