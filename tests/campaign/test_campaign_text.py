@@ -81,12 +81,12 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, object]]]
     yield seen
 
 
-@pytest.mark.parametrize("brand", ["夜灯 Lumen", "ルーメン珈琲", "루멘"])  # CJK with Latin in the same strings
+@pytest.mark.parametrize("brand", ["夜灯 Lumen", "ルーメン珈琲", "루멘", "مصباح", "מנורה"])  # with Latin in the same lines
 def test_campaign_graphics_draw_every_script_without_tofu(tmp_path: Path, lead_lock: LeadLock, brand: str,
                                                           drawn: list[tuple[str, object]]) -> None:
     portrait = load_portrait(Path(lead_lock.portrait_path))
     look = LOOK.model_copy(update={"logo_text": brand})
-    scripts = [_script(f"{brand} は知っている", f"{brand} の夜", speaker="ミナ"),
+    scripts = [_script(f"{brand} knows what you did", f"{brand} Night", speaker=brand.split()[0]),
                _script("Where were you?", "Night 4").model_copy(update={"number": 4})]
     make_quote(scripts[0], look, portrait, PersonaBrief(), "Maya", f"{brand}: Night Shift", tmp_path / "q.png")
     make_carousel(scripts, 4, look, portrait, PersonaBrief(), f"{brand}: Night Shift", tmp_path, "c")
