@@ -76,7 +76,7 @@ class SlackReviewChannel:
         if card.contact_sheet_path is not None and card.contact_sheet_path.exists():  # issue 13 §7
             self._client(thread.channel_id).files_upload_v2(
                 channel=thread.channel_id, thread_ts=thread.thread_ts, file=str(card.contact_sheet_path),
-                filename=f"ep{card.episode_number:02d}-v{card.version}-storyboard.png",
+                filename=f"ep{card.episode_number:02d}-v{card.version}-contact-sheet.png",
                 title=f"Ep {card.episode_number} storyboard — one frame per shot (v{card.version})",
             )
         response = self._client(thread.channel_id).chat_postMessage(

@@ -65,7 +65,7 @@ def test_the_card_is_posted_with_its_contact_sheet(store: Store, tmp_path: Path,
 
     files = emulator.files()
     names = [f.name for f in files]
-    assert names == ["ep01-v1.mp4", "ep01-v1-storyboard.png"]  # the cut, then its sheet — once each
+    assert names == ["ep01-v1.mp4", "ep01-v1-contact-sheet.png"]  # the cut, then its sheet — once each
     sheet = files[1]
     picture = Image.open(io.BytesIO(sheet.data or b""))
     assert picture.format == "PNG" and picture.width > 200 and picture.height > 200  # a real sheet, not a stub
