@@ -11,6 +11,8 @@ runs twice at once — the database decides, not the queue.
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -34,7 +36,54 @@ def claim_job(store: Store, render_id: int, now: datetime | None = None, lease: 
                                                and_(Render.status == RUNNING, Render.lease_until < now)))
             .values(status=RUNNING, lease_until=now + lease, attempts=Render.attempts + 1)
             .execution_options(synchronize_session=False))
-        return result.rowcount == 1  # type: ignore[attr-defined]
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        row = session.get(Render, render_id)
+        if row is not None:  # who holds the claim: a restart on this machine can tell its own dead claims at once
+            row.meta = {**(row.meta or {}), "worker": worker_identity()}
+        return True
+
+
+def worker_identity() -> str:
+    """This process as a claim names it: "host:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # somebody else's live process
+        return True
+    return True
+
+
+def orphaned_jobs(store: Store) -> list[int]:
+    """RUNNING renders claimed by a process of THIS machine that no longer exists (killed mid-render, restarted).
+
+    Their lease may still run for minutes; waiting for it would leave a restarted chat showing "rendering" with
+    nothing rendering. Claims from other machines are left to the lease reaper: we cannot see their processes.
+    """
+    host = socket.gethostname()
+    orphans = []
+    with store.session() as session:
+        for row in session.scalars(select(Render).where(Render.status == RUNNING).order_by(Render.id)):
+            owner = str((row.meta or {}).get("worker", ""))
+            owner_host, _, pid = owner.rpartition(":")
+            if owner_host == host and pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+                orphans.append(row.id)
+    return orphans
+
+
+def release_orphans(store: Store) -> list[int]:
+    """Put this machine's orphaned renders back in the queue (same row, same attempt count); returns their ids."""
+    ids = orphaned_jobs(store)
+    if ids:
+        with store.session() as session:
+            session.execute(update(Render).where(Render.id.in_(ids), Render.status == RUNNING)
+                            .values(status=QUEUED, lease_until=None).execution_options(synchronize_session=False))
+    return ids
 
 
 def fail_job(row: Render, exc: BaseException, max_attempts: int = MAX_ATTEMPTS) -> bool:
