@@ -153,12 +153,20 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
     def escalate() -> int:
         return escalate_overdue(store, channel, utcnow(), timedelta(hours=settings.escalate_after_hours))
 
+    def pull_figures() -> object:  # hourly: every published post's figures, then the weekly digests due
+        from agent.app.metrics import metrics_tick
+        from integrations.metrics_sources import make_metrics_sources
+
+        sources = make_metrics_sources(publishers, **settings.plugin_values())
+        return metrics_tick(runtime.context, sources, utcnow())
+
     huey = build_huey(queue_path=settings.queue_path, redis_url=settings.redis_url, immediate=immediate_queue)
     queue = JobQueue(huey, JobHandlers(render=render, reap=lambda: expired_renders(store),
                                        sweep=lambda: runtime.publish_due(utcnow()),
                                        campaign_asset=campaign_asset,
                                        campaign_tick=lambda enqueue: campaign_tick(store, enqueue),
-                                       minutely={"escalate_reviews": escalate}))
+                                       minutely={"escalate_reviews": escalate},
+                                       hourly={"pull_metrics": pull_figures}))
     context = AppContext(
         settings=settings, store=store, brain=make_brain(settings), channel=channel,
         enqueue_render=queue.enqueue_render,

@@ -9,22 +9,27 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from sqlalchemy import select
 
+from agent.services.metrics import publication_figures
 from agent.settings import Settings
 from agent.store.models import Episode, Publication, ReviewMessage, Season, Slot
 from integrations.demo.campaign import campaign_report, finish_campaign, run_campaign
 from integrations.demo.local_stack import LocalStack, ScriptedPerson
+from integrations.local_destinations import LocalDestinations, local_destinations, simulate_week
+from integrations.metrics_sources import make_metrics_sources
 from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID, MARKETER_ID, OTHER_ID
 
 BRIEF = ("New season! We're Lumen Coffee, and our hero product is the Lumen Night Brew cold-brew can. We'd love "
          "something cosy and suspenseful for night-shift nurses: 40 episodes of {seconds} seconds, daily at 6pm New York.")
 REVISED_EPISODE = 3
+STAND_INS = ("tiktok", "youtube")  # published to local stand-ins of their APIs, labelled as such
+SCHEDULE = "schedule daily at 6pm New York: outbox and TikTok at 6pm, YouTube Shorts at 7pm"
 
 
 def _cards(stack: LocalStack, season_id: int) -> dict[int, tuple[int, str]]:
@@ -68,15 +73,17 @@ def run_demo(out_dir: Path, episodes: int = 8, seconds: int = 40, console: Conso
     home = out_dir / "home"
     for stale in (home, out_dir / "outbox"):
         shutil.rmtree(stale, ignore_errors=True)
-    settings = Settings(CLIFFHANGER_HOME=home, CLIFFHANGER_OUTBOX=out_dir / "outbox", DATABASE_URL=None,
-                        GOOGLE_API_KEY=None, REDIS_URL=None)
     started = time.monotonic()
-    with LocalStack(settings) as stack:
+    # TikTok and YouTube are local stand-ins speaking their APIs on 127.0.0.1 (issue 15), beside the outbox
+    with local_destinations(STAND_INS) as local, LocalStack(Settings(
+            CLIFFHANGER_HOME=home, CLIFFHANGER_OUTBOX=out_dir / "outbox", DATABASE_URL=None, GOOGLE_API_KEY=None,
+            REDIS_URL=None, CLIFFHANGER_PUBLISHERS=",".join(("outbox", *STAND_INS)), **local.values())) as stack:
         store = stack.runtime.context.store
         marketer = ScriptedPerson(stack, MARKETER_ID)
         send = stack.sender
         console.rule("[bold]Cliffhanger demo — a whole season through the emulated Slack workspace")
         console.print(f"[dim]Slack emulator {stack.emulator.base_url} · Bolt app {stack.server.url}[/]")
+        console.print(f"[dim]Destinations: outbox, {', '.join(local.label(p) for p in STAND_INS)}[/]")
 
         console.print("[bold]1. Brief[/] (with a mistake: 40 episodes)")
         reply = marketer.start(BRIEF.format(seconds=seconds), expect="nothing you told me is lost")
@@ -121,10 +128,11 @@ def run_demo(out_dir: Path, episodes: int = 8, seconds: int = 40, console: Conso
         marketer.wait_for_bot("episodes are approved", after=first_ts, timeout=60)
 
         console.print("[bold]5. Schedule and publish[/]")
-        marketer.say("schedule daily at 6pm New York", expect="Scheduled")
+        marketer.say(SCHEDULE, expect="Scheduled")
+        console.print("  preflight shown per destination; outbox + TikTok at 18:00, YouTube Shorts at 19:00")
         with store.session() as session:
-            slot_times = sorted(session.scalars(select(Slot.publish_at).join(Episode).where(
-                Episode.season_id == season_id)).all())
+            slot_times = sorted(set(session.scalars(select(Slot.publish_at).join(Episode).where(
+                Episode.season_id == season_id)).all()))
         run_campaign(stack, season_id, console)
         for at in slot_times:  # the worker's minutely sweep, on a simulated clock
             now = at + timedelta(minutes=1)
@@ -133,7 +141,10 @@ def run_demo(out_dir: Path, episodes: int = 8, seconds: int = 40, console: Conso
             console.print(f"  simulated clock {now:%Y-%m-%d %H:%M} UTC: published {first.published}, "
                           f"second sweep published {again.published}")
         finish_campaign(stack, season_id, slot_times[-1], console)
+        funnel = show_figures(stack, local, marketer, season_id, slot_times[0], episodes, out_dir, console)
         report = build_report(stack, season_id)
+        report["destinations"] = {"outbox": "outbox folder", **{p: local.label(p) for p in STAND_INS}}
+        report["funnel"] = funnel
         thread_path = write_thread_html(stack, marketer.thread_ts or "", out_dir)
     report["elapsed_s"] = round(time.monotonic() - started, 1)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -150,6 +161,7 @@ def build_report(stack: LocalStack, season_id: int) -> dict[str, Any]:
     store = stack.runtime.context.store
     from agent.services.approvals import counted_approvers
 
+    figures = publication_figures(store, season_id)
     with store.session() as session:
         season = session.get(Season, season_id)
         assert season is not None
@@ -171,6 +183,7 @@ def build_report(stack: LocalStack, season_id: int) -> dict[str, Any]:
                 "continuity": (render.report or {}).get("summary") if render else None,
                 "shots": (render.report or {}).get("shots", []) if render else [],  # type, characters, location
                 "campaign": campaign_report(session, ep),
+                "publications": figures.get(ep.number, []),  # per destination, with its latest figures
             })
         result = {"season": {"id": season.id, "title": season.title, "status": season.status},
                   "episodes": episodes}
@@ -178,6 +191,28 @@ def build_report(stack: LocalStack, season_id: int) -> dict[str, Any]:
     result["slack"] = {"messages_posted": len(emulator.calls_to("chat.postMessage")),
                        "files_uploaded": len(emulator.calls_to("files.completeUploadExternal"))}
     return result
+
+
+def show_figures(stack: LocalStack, local: LocalDestinations, marketer: ScriptedPerson, season_id: int,
+                 first_drop: datetime, episodes: int, out_dir: Path, console: Console) -> dict[str, Any]:
+    """A simulated week of views on the stand-ins, pulled as the hourly job does; then "how are we doing?" in the
+    thread, answered with the funnel chart (copied to out/funnel.png) — what report.json's "funnel" says."""
+    console.print("[bold]7. A week of views (local stand-ins) and “how are we doing?”[/]")
+    sources = make_metrics_sources(stack.runtime.publishers, **local.values())
+    days = max(7, episodes)  # the last episode is out for at least a day
+    pulls = simulate_week(local, stack.runtime.context.store, season_id, sources, start=first_drop, days=days)
+    console.print(f"  {days} simulated days, figures pulled after each: {pulls[-1].stored}")
+    uploads = len(stack.emulator.calls_to("files.completeUploadExternal"))
+    reply = marketer.say("how are we doing?", expect="is doing", timeout=60)
+    stack.emulator.wait_for_call("files.completeUploadExternal",
+                                 lambda c: "Season funnel" in str(c.params), timeout=30)
+    assert len(stack.emulator.calls_to("files.completeUploadExternal")) > uploads
+    chart = next(f for f in reversed(stack.emulator.files()) if f.name.startswith("funnel-season-"))
+    png = out_dir / "funnel.png"
+    png.parent.mkdir(parents=True, exist_ok=True)
+    png.write_bytes(chart.data)
+    console.print(f"  bot: {reply['text'].splitlines()[0]} (+ funnel chart {png.name})")
+    return {"png": str(png), "text": reply["text"], "pulls": [p.stored for p in pulls]}
 
 
 def write_thread_html(stack: LocalStack, thread_ts: str, out_dir: Path) -> Path | None:
