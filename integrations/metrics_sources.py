@@ -15,15 +15,16 @@ from agent.services.metrics import MetricsSource, metrics_sources
 log = logging.getLogger(__name__)
 
 
-def make_metrics_sources(publishers: Mapping[str, object], **values: Any) -> dict[str, MetricsSource]:
-    """The sources for `pull_metrics`; a TikTok reader that cannot be built is logged and left out (the other
-    platforms' figures still come back)."""
+def make_metrics_sources(built: Mapping[str, object], /, **values: Any) -> dict[str, MetricsSource]:
+    """The sources for `pull_metrics` from the built publishers and the plug-in settings values (which carry a
+    `publishers` list of names of their own); a TikTok reader that cannot be built is logged and left out (the
+    other platforms' figures still come back)."""
     extra: list[MetricsSource] = []
-    if "tiktok" in publishers:
+    if "tiktok" in built:
         from integrations.tiktok.display import metrics_from_settings
 
         try:
             extra.append(metrics_from_settings(**values))
         except ValueError as exc:
             log.warning("TikTok figures are off: %s", exc)
-    return metrics_sources(publishers, extra)
+    return metrics_sources(built, extra)

@@ -107,3 +107,13 @@ def test_the_hourly_job_pulls_figures_and_the_digest_has_an_off_switch(harness: 
     with harness.app.store.session() as session:
         actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("digest.%"))))
     assert actions == ["digest.off", "digest.on", "digest.sent"]
+
+
+def test_the_composition_root_registers_the_hourly_figures_job(settings, store) -> None:  # type: ignore[no-untyped-def]
+    from agent.bootstrap import build_runtime
+    from tests.app.conftest import RecordingChannel
+
+    runtime = build_runtime(settings, RecordingChannel(), store=store, immediate_queue=True)
+    assert set(runtime.queue.hourly) == {"pull_metrics"}
+    report = runtime.queue.handlers.hourly["pull_metrics"]()  # what the periodic task runs
+    assert report.total == 0 and report.problems == {}  # nothing published yet: nothing to read, nothing failed
