@@ -6,6 +6,7 @@ conversation's memory, so the answer is the same in the thread, the CLI and the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from agent.domain import Brief, Cadence
+from agent.ports import Notice
 from agent.services.approvals import counted_approvers, latest_render, missing_roles, waiting_on
 from agent.store.db import Store
 from agent.store.models import AuditEntry, ChangeRequest, Publication, Season, Slot
@@ -60,6 +62,11 @@ class BriefView(BaseModel):
     cadence: str
     timezone: str
     banned_words: list[str] = Field(default_factory=list)
+
+
+def plain_mention(user: str) -> str:
+    """A person as channel-neutral text; adapters pass their own (the Slack adapter writes a real mention)."""
+    return f"@{user}"
 
 
 def cadence_text(cadence: Cadence) -> str:
@@ -129,15 +136,16 @@ class SeasonView(BaseModel):
             counts[ep.status] = counts.get(ep.status, 0) + 1
         return counts
 
-    def to_text(self) -> str:
-        """mrkdwn summary for the thread (and the fallback text of the Block Kit answer)."""
+    def to_text(self, mention: Callable[[str], str] = plain_mention) -> str:
+        """Summary text (the CLI, the terminal, the fallback of the Block Kit answer); `mention` writes a person the
+        channel's way (the Slack adapter passes its own; plain "@U1" otherwise)."""
         counts = self.state_counts()
         summary = ", ".join(f"{n} {s.lower().replace('_', ' ')}" for s, n in sorted(counts.items())) or "no episodes yet"
         lines = [f"*{self.title}* — stage *{self.status}* ({summary})"]
         for ep in self.episodes:
             extra = ""
             if ep.waiting_on:
-                extra = " · waiting on " + ", ".join(f"<@{u}>" for u in ep.waiting_on)
+                extra = " · waiting on " + ", ".join(mention(u) for u in ep.waiting_on)
             if ep.publish_at:
                 extra += f" · {'published' if ep.published else 'drops'} {ep.publish_at}"
                 extra += f" ({ep.release_times()})" if ep.release_times() else ""
@@ -146,14 +154,14 @@ class SeasonView(BaseModel):
             lines.append(f"Next drop: {self.next_publish}")
         if self.blockers:
             lines.append("Blockers: " + "; ".join(self.blockers))
-        lines.append("Approvers: " + (", ".join(self.approver_label(a) for a in self.approvers) or "none")
+        lines.append("Approvers: " + (", ".join(self.approver_label(a, mention) for a in self.approvers) or "none")
                      + f" (quorum {self.quorum})")
         return "\n".join(lines)
 
-    def approver_label(self, user: str) -> str:
-        """"<@U1> (legal)"."""
+    def approver_label(self, user: str, mention: Callable[[str], str] = plain_mention) -> str:
+        """"@U1 (legal)" (written with the channel's `mention`)."""
         role = self.roles.get(user)
-        return f"<@{user}>" + (f" ({role})" if role else "")
+        return mention(user) + (f" ({role})" if role else "")
 
 
 def season_view(store: Store, season_id: int) -> SeasonView:
@@ -223,13 +231,14 @@ class AuditLine(BaseModel):
     via: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict)
 
-    def to_text(self) -> str:
-        """"2026-07-01 18:02 UTC · <@U1> approved Ep 3 (reaction)"."""
+    def to_text(self, mention: Callable[[str], str] | None = None) -> str:
+        """"2026-07-01 18:02 UTC · @U1 approved Ep 3 (reaction)" (people written with the channel's `mention`)."""
+        mention = mention or plain_mention
         verb = AUDIT_VERBS.get(self.action, self.action.replace(".", " ").replace("_", " "))
         what = f" Ep {self.episode}" if self.episode is not None else ""
         extra = ""
         if self.detail.get("user"):
-            extra += f" <@{self.detail['user']}>" + (f" ({self.detail['role']})" if self.detail.get("role") else "")
+            extra += f" {mention(self.detail['user'])}" + (f" ({self.detail['role']})" if self.detail.get("role") else "")
         if self.detail.get("quorum"):
             extra += f" {self.detail['quorum']}"
         if self.detail.get("episodes"):
@@ -241,7 +250,7 @@ class AuditLine(BaseModel):
         if self.detail.get("reason"):
             extra += f" ({self.detail['reason'].replace('_', ' ')})"
         how = f" via {self.via}" if self.via else ""
-        return f"{self.at:%Y-%m-%d %H:%M} UTC · <@{self.actor}> {verb}{what}{extra}{how}"
+        return f"{self.at:%Y-%m-%d %H:%M} UTC · {mention(self.actor)} {verb}{what}{extra}{how}"
 
 
 AUDIT_VERBS = {
@@ -276,10 +285,30 @@ def audit_trail(store: Store, season_id: int, episode: int | None = None, limit:
     return lines[-limit:]
 
 
-def audit_text(store: Store, season_id: int, episode: int | None = None) -> str:
-    """The audit trail as a thread answer."""
+def with_people(write: Callable[[Callable[[str], str]], str]) -> Notice:
+    """A notice from text that names people: `write(mention)` writes the text, each person through `mention`.
+
+    People become the notice's user references (a mention in Slack, a name in a terminal); everything else is
+    template text with its braces escaped, so a note someone typed can never become a field.
+    """
+    users: dict[str, str] = {}
+
+    def mark(user: str) -> str:
+        key = f"u{len(users)}"
+        users[key] = user
+        return f"\x00{key}\x00"
+
+    text = write(mark).replace("{", "{{").replace("}", "}}")
+    for key in users:
+        text = text.replace(f"\x00{key}\x00", "{" + key + "}")
+    return Notice(template=text, users=users)
+
+
+def audit_text(store: Store, season_id: int, episode: int | None = None) -> Notice:
+    """The audit trail as a thread answer (people as references)."""
     lines = audit_trail(store, season_id, episode)
     scope = f"Ep {episode}" if episode is not None else "this season"
     if not lines:
-        return f"No review decisions on record for {scope} yet."
-    return f"*Audit trail — {scope}* (who, what, when, how)\n" + "\n".join(f"• {line.to_text()}" for line in lines)
+        return Notice(template="No review decisions on record for {scope} yet.", values={"scope": scope})
+    return with_people(lambda mention: f"*Audit trail — {scope}* (who, what, when, how)\n"
+                       + "\n".join(f"• {line.to_text(mention)}" for line in lines))

@@ -79,7 +79,7 @@ def brief_summary(brief: Brief) -> str:
 
 def checks_block(findings: list[str], tone_line: str | None = None) -> str:
     """Lint, format and continuity findings plus the tone verdict, shown under every draft."""
-    head = "*Checks*: " + ("all clear :white_check_mark:" if not findings else "\n• " + "\n• ".join(findings))
+    head = "*Checks*: " + ("all clear ✓" if not findings else "\n• " + "\n• ".join(findings))
     return head + (f"\n{tone_line}" if tone_line else "")
 
 

@@ -148,6 +148,6 @@ def ledger_text(ledger: Ledger) -> str:
         knows = ", ".join(thread.knows) or "nobody on screen"
         lines.append(f"• *Ep {entry.number}* {entry.title}{new}\n   cliffhanger: “{_short(entry.cliffhanger, 90)}” "
                      f"— {picked}; who knows: {knows}")
-    lines.append("*Findings*: " + ("none — every hook is picked up :white_check_mark:" if not ledger.findings
+    lines.append("*Findings*: " + ("none — every hook is picked up ✓" if not ledger.findings
                                    else "\n• " + "\n• ".join(ledger.findings)))
     return "\n".join(lines)

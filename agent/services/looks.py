@@ -62,7 +62,7 @@ class ContrastReport:
 
     def line(self) -> str:
         """One line for the thread."""
-        mark = ":white_check_mark:" if self.passes else ":x:"
+        mark = "✓" if self.passes else "✗"
         return (f"Caption contrast {self.text_ratio:.1f}:1 (WCAG AA needs {AA_NORMAL}:1), labels "
                 f"{self.label_ratio:.1f}:1 (needs {AA_LARGE}:1) {mark}")
 

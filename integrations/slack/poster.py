@@ -147,9 +147,9 @@ class SlackReviewChannel:
 
     def post_status(self, thread: ThreadRef, view: Any, board_png: Path | None = None) -> PostedMessage:
         """The status answer as Block Kit (fallback: the view's text), then the season board picture."""
-        from integrations.slack.blocks.status import status_blocks
+        from integrations.slack.blocks.status import slack_mention, status_blocks
 
-        posted = self._post_blocks(thread, view.to_text(), status_blocks(view))
+        posted = self._post_blocks(thread, view.to_text(slack_mention), status_blocks(view))
         if board_png is not None:
             self.upload(thread, board_png, f"Season board — {view.title}")
         return posted

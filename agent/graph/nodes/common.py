@@ -14,16 +14,16 @@ from langgraph.types import Command
 from agent.app import metrics
 from agent.context import AppContext, TurnContext
 from agent.graph.replies import HELP
-from agent.ports import Intent, Interpretation, ThreadRef
+from agent.ports import Intent, Interpretation, Notice, ThreadRef
 from agent.store.models import Season, utcnow
-from tools.status import audit_text, season_view
+from tools.status import audit_text, season_view, with_people
 
 AUDIT = re.compile(r"^\s*audit\b|\baudit\s+(?:trail|log)\b|\bwho\s+(?:has\s+)?approved\b|\bshow\s+(?:me\s+)?(?:the\s+)?"
                    r"audit", re.IGNORECASE)
 EPISODE = re.compile(r"\b(?:ep(?:isode)?\.?\s*)#?(\d{1,2})\b", re.IGNORECASE)
 
 
-def say(ctx: TurnContext, text: str) -> None:
+def say(ctx: TurnContext, text: str | Notice) -> None:
     """Reply in the season's thread."""
     ctx.app.channel.say(ctx.thread, text)
 
@@ -56,11 +56,12 @@ def change_approvers(ctx: TurnContext, season_id: int, text: str) -> bool:
 def who_approves(ctx: TurnContext, season_id: int) -> None:
     """Approvers, their roles and the rule an episode must meet."""
     view = season_view(ctx.app.store, season_id)
-    names = ", ".join(view.approver_label(a) for a in view.approvers)
     roles = sorted(set(view.roles.values()))
-    rule = f"each episode needs {view.quorum} :+1:" + (f" including a {' and a '.join(roles)} sign-off" if roles
-                                                         else "")
-    say(ctx, f"Approvers for this season: {names} — {rule}.")
+    rule = f"each episode needs {view.quorum} approval(s)" + (
+        f" including a {' and a '.join(roles)} sign-off" if roles else "")
+    ctx.app.channel.say(ctx.thread, with_people(
+        lambda mention: f"Approvers for this season: {', '.join(view.approver_label(a, mention) for a in view.approvers)}"
+        f" — {rule}."))
 
 
 CANCEL_RENDERS = re.compile(r"\b(cancel|stop)\s+(the\s+)?(render(s|ing)?|batch)\b", re.IGNORECASE)

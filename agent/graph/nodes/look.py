@@ -137,7 +137,7 @@ def _lock(ctx: TurnContext, season_id: int, draft: LookSpec) -> Command:
         say(ctx, f"Look v{version} is locked, but I can't render yet: {error}")
         return Command(goto="look")
     checks = ("\nContinuity check before rendering: all hooks picked up, everyone introduced, the product in every "
-              "episode :white_check_mark:" if not findings else
+              "episode ✓" if not findings else
               "\nContinuity check before rendering found:\n• " + "\n• ".join(findings))
     say(ctx, f":lock: Look v{version} locked. Rendering {len(render_ids)} episodes on the workers — "
              f"each one lands here for review as it finishes.{checks}")

@@ -56,7 +56,7 @@ def episode_line(ep: EpisodeView) -> str:
 def summary_block(view: SeasonView) -> dict[str, Any]:
     """Stage, counts, next drop, approvers and quorum as fields."""
     counts = ", ".join(f"{n} {s.lower().replace('_', ' ')}" for s, n in sorted(view.state_counts().items()))
-    approvers = ", ".join(view.approver_label(a) for a in view.approvers) or "none"
+    approvers = ", ".join(view.approver_label(a, slack_mention) for a in view.approvers) or "none"
     return {"type": "section", "block_id": "status_summary", "fields": [
         mrkdwn(f"*Stage*\n{view.status.lower()}"),
         mrkdwn(f"*Episodes*\n{counts or 'none yet'}"),
@@ -112,3 +112,8 @@ def status_blocks(view: SeasonView, board_attached: bool = True) -> list[dict[st
         blocks.append({"type": "context", "elements": [mrkdwn("The season board (thumbnails, states, release "
                                                              "calendar) is attached below.")]})
     return blocks[:50]
+
+
+def slack_mention(user: str) -> str:
+    """A real Slack mention of a user id (only the adapter writes this syntax)."""
+    return f"<@{user}>"
