@@ -118,6 +118,19 @@ class Runtime:
 
         return publish_due(self.context, now, self.campaign_publishers).result
 
+    def resume_interrupted(self) -> list[int]:
+        """Put renders that a killed process of this machine left RUNNING back in the queue, and enqueue them.
+
+        Every long-lived entry point (chat, slack, worker) calls this at start, so a restart continues each season
+        where it was instead of showing "rendering" for ever; other machines' claims wait for the lease reaper.
+        """
+        from agent.store.jobs import release_orphans
+
+        ids = release_orphans(self.context.store)
+        for render_id in ids:
+            self.context.enqueue_render(render_id)
+        return ids
+
     def close(self) -> None:
         """Release the database connections (the queue consumer, if any, is stopped by whoever started it)."""
         self.context.store.engine.dispose()
@@ -131,12 +144,14 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
     from agent.services.production import expired_renders, run_render
     from agent.store.models import utcnow
     from integrations.backends import make_backend
+    from integrations.generative.factory import final_backend_factory
     from tools.portrait import generate_portrait
     from tools.preview import make_look_preview
 
     store = store or Store.open(settings.effective_database_url)
     artifacts = make_artifact_store(settings)
     backend = make_backend(settings.video_backend, settings, store=store)
+    final_backend = final_backend_factory(settings, store)  # the paid second pass, built on first use
     publishers = make_publishers(settings, store=store)
     campaign_publishers = make_campaign_publishers(settings)
     runtime: Runtime
@@ -144,7 +159,7 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
     def render(render_id: int) -> str:
         return run_render(store, render_id, backend=backend, continuity=continuity_report,
                           artifacts_dir=settings.artifacts_dir, preset=settings.render_preset, channel=channel,
-                          artifacts=artifacts)
+                          artifacts=artifacts, final_backend=final_backend)
 
     def campaign_asset(asset_id: int) -> str:
         return run_campaign_asset(store, asset_id, artifacts_dir=settings.artifacts_dir, channel=channel,
@@ -172,7 +187,7 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
         enqueue_render=queue.enqueue_render,
         make_portrait=_portrait_maker(settings, lambda name, seed, path: generate_portrait(name, seed, Path(path))),
         make_preview=make_look_preview, publishers=publishers, artifacts=artifacts,
-        enqueue_campaign=queue.enqueue_campaign_asset,
+        enqueue_campaign=queue.enqueue_campaign_asset, final_backend=final_backend,
     )
     runtime = Runtime(context=context, queue=queue, publishers=publishers, campaign_publishers=campaign_publishers)
     return runtime

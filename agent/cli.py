@@ -89,7 +89,8 @@ def publish_due_command(
     runtime = build_runtime(settings, channel, store=store, immediate_queue=True)
     result = runtime.publish_due(moment)
     console.print(f"published {result.published}, already published {result.skipped_already}, "
-                  f"held {result.held}, failed {result.failed}")
+                  f"held {result.held}, failed {result.failed}; campaign assets: published "
+                  f"{result.campaign_published}, held {result.campaign_held}, failed {result.campaign_failed}")
     runtime.close()
 
 
@@ -130,6 +131,9 @@ def slack(
     consumer = runtime.queue.consumer(workers=workers) if workers else None
     if consumer is not None:
         consumer.start()
+    resumed = runtime.resume_interrupted()  # renders a killed process of this machine left RUNNING
+    if resumed:
+        console.print(f"Resuming {len(resumed)} render(s) interrupted by the last stop.")
     with Conversation(runtime.context) as conversation:
         bolt = build_slack_app(runtime, conversation, client=client, oauth=oauth,
                                signing_secret=settings.slack_signing_secret.get_secret_value())
@@ -168,6 +172,9 @@ def worker(
     channel = slack_channel(settings, store) or terminal_channel(console)
     runtime = build_runtime(settings, channel, store=store)
     console.print(f"worker: {workers} threads on {'Redis' if settings.redis_url else settings.queue_path}")
+    resumed = runtime.resume_interrupted()
+    if resumed:
+        console.print(f"Resuming {len(resumed)} render(s) interrupted by the last stop.")
     runtime.queue.consumer(workers=workers).run()
 
 
@@ -182,6 +189,9 @@ def chat(
 
     settings = _settings()
     runtime = build_runtime(settings, terminal_channel(console), immediate_queue=True)
+    resumed = runtime.resume_interrupted()
+    if resumed:
+        console.print(f"Resumed {len(resumed)} render(s) interrupted by the last stop.")
     console.print("[bold]Cliffhanger[/] — tell me about your brand and product. ('help' for the steps, 'quit' to "
                   "leave; attach a logo, font or portrait by typing its path; in review: ':+1: 3' approves episode "
                   "3, ':-1: 3' requests changes)")

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from agent.domain import Brief, Cadence
 from agent.ports import Notice
 from agent.services.approvals import counted_approvers, latest_render, missing_roles, waiting_on
+from agent.services.spend import status_line as spend_status_line
 from agent.store.db import Store
 from agent.store.models import AuditEntry, ChangeRequest, Publication, Season, Slot
 
@@ -97,6 +98,7 @@ class SeasonView(BaseModel):
     roles: dict[str, str] = Field(default_factory=dict)  # approver → sign-off role
     quorum: int
     episodes: list[EpisodeView]
+    spend: str | None = None  # the generative final pass: spent / approved / budget (None before any estimate)
 
     @property
     def next_publish(self) -> str | None:
@@ -154,6 +156,8 @@ class SeasonView(BaseModel):
             lines.append(f"Next drop: {self.next_publish}")
         if self.blockers:
             lines.append("Blockers: " + "; ".join(self.blockers))
+        if self.spend:
+            lines.append(self.spend)
         lines.append("Approvers: " + (", ".join(self.approver_label(a, mention) for a in self.approvers) or "none")
                      + f" (quorum {self.quorum})")
         return "\n".join(lines)
@@ -209,10 +213,12 @@ def season_view(store: Store, season_id: int) -> SeasonView:
                 releases=[(s.platform, local_time(s.publish_at, zone)) for s in session.scalars(
                     select(Slot).where(Slot.episode_id == ep.id).order_by(Slot.publish_at, Slot.platform))],
             ))
-        return SeasonView(id=season.id, title=season.title, status=season.status, thread=season.thread_key,
+        view = SeasonView(id=season.id, title=season.title, status=season.status, thread=season.thread_key,
                           brief=brief_view,
                           approvers=approvers, roles={a.user_id: a.role for a in season.approvers if a.role},
                           quorum=season.quorum, episodes=episodes)
+    view.spend = spend_status_line(store, season_id)
+    return view
 
 
 def all_seasons(store: Store) -> list[tuple[int, str, str]]:

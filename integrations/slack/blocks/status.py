@@ -108,6 +108,8 @@ def status_blocks(view: SeasonView, board_attached: bool = True) -> list[dict[st
     if waiting:
         blocks.append(waiting)
     blocks.append(blockers_block(view))
+    if view.spend:
+        blocks.append({"type": "context", "elements": [mrkdwn(f":moneybag: {view.spend}")]})
     if board_attached:
         blocks.append({"type": "context", "elements": [mrkdwn("The season board (thumbnails, states, release "
                                                              "calendar) is attached below.")]})
