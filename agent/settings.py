@@ -115,8 +115,9 @@ class Settings(BaseSettings):
         "piper, espeak, silent.",
     )
     video_backend: str = Field(
-        default="local", validation_alias="CLIFFHANGER_VIDEO_BACKEND",
-        description="Video backend by name: local (default), heygen, or an installed plug-in.",
+        default="animatic", validation_alias="CLIFFHANGER_VIDEO_BACKEND",
+        description="Video backend by name: animatic (default: storyboarded drama, offline), local (captioned "
+        "stills, the first renderer), generative (the paid final pass), heygen, or an installed plug-in.",
     )
     brain: str = Field(
         default="auto", validation_alias="CLIFFHANGER_BRAIN",

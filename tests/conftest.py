@@ -39,6 +39,10 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts without the application's environment variables; tests set what they need."""
     for name in isolated_variables(os.environ):
         monkeypatch.delenv(name, raising=False)
+    # The product renders animatics by default; the suite's conversation/review/publishing tests only need *a*
+    # video, so they use the fast stills renderer. Animatic tests build their backend explicitly
+    # (tests/tools/test_animatic.py, tests/production/test_contact_sheet.py); test_defaults checks the default.
+    monkeypatch.setenv("CLIFFHANGER_VIDEO_BACKEND", "local")
 
 
 def service_up(host: str, port: int) -> bool:
