@@ -17,9 +17,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from integrations.local_http import StandInServer, serve_locally
 
 IG_USER, PAGE = "17841400000000001", "100000000000001"
 
@@ -72,7 +74,7 @@ def _error(code: int, subcode: int | None = None, message: str = "") -> dict[str
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: StandInServer
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -268,21 +270,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(200, {"success": True})
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    state: FakeGraphState
-
-
 @contextmanager
 def fake_graph(token: str = "EAAG-test-token") -> Iterator[FakeGraphState]:
     """Run the stand-in on 127.0.0.1 (a free port) for the duration of the block."""
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.state = FakeGraphState(token=token, base_url=f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server.state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_locally(_Handler, lambda base_url: FakeGraphState(token=token, base_url=base_url)) as state:
+        yield state

@@ -15,9 +15,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
+
+from integrations.local_http import StandInServer, serve_locally
 
 PART = 4 * 1024 * 1024
 AUTHOR = "urn:li:organization:5515715"
@@ -55,7 +57,7 @@ def _error(status: int, code: int, text: str) -> dict[str, Any]:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: StandInServer
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -202,21 +204,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(200, found)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    state: FakeLinkedInState
-
-
 @contextmanager
 def fake_linkedin(token: str = "AQV-test-token") -> Iterator[FakeLinkedInState]:
     """Run the stand-in on 127.0.0.1 (a free port) for the duration of the block."""
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.state = FakeLinkedInState(token=token, base_url=f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server.state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_locally(_Handler, lambda base_url: FakeLinkedInState(token=token, base_url=base_url)) as state:
+        yield state

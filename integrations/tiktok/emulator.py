@@ -13,9 +13,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from integrations.local_http import StandInServer, serve_locally
 
 RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 MB = 1024 * 1024
@@ -89,7 +91,7 @@ def _envelope(data: dict[str, Any] | None = None, code: str = "ok", message: str
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: StandInServer
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -235,21 +237,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(201 if post.complete else 206)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    state: FakeTikTokState
-
-
 @contextmanager
 def fake_tiktok(token: str = "act.test-token") -> Iterator[FakeTikTokState]:
     """Run the stand-in on 127.0.0.1 (a free port) for the duration of the block."""
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.state = FakeTikTokState(token=token, base_url=f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server.state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_locally(_Handler, lambda base_url: FakeTikTokState(token=token, base_url=base_url)) as state:
+        yield state
