@@ -81,7 +81,12 @@ class Season8:
 
     def status_is(self, number: int, status: str, timeout: float = 30) -> None:
         """Wait for an episode's status."""
-        eventually(lambda: self.episode(number)[0] == status, timeout, f"Ep {number} {status}")
+        try:
+            eventually(lambda: self.episode(number)[0] == status, timeout, f"Ep {number} {status}")
+        except TimeoutError as error:  # say where it is instead, so a failure under load can be read
+            now, renders = self.episode(number)
+            seen = [(r.id, r.status, r.kind) for r in renders]
+            raise TimeoutError(f"{error}; it is {now}, renders {seen}") from None
 
     def bot_says(self, needle: str, after: str, timeout: float = 60) -> dict[str, Any]:
         """The first bot message in the thread after `after` containing `needle`."""
