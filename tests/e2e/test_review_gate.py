@@ -377,7 +377,13 @@ def test_confirm_mode_has_a_publish_button_and_a_late_withdrawal_is_answered(sea
     send.reaction_added(APPROVER_ID, "+1", DRAMA_CHANNEL_ID, ts)  # Ep 1 was withdrawn in the first test
     season.status_is(1, "APPROVED")
     for number in range(2, 9):
-        season.status_is(number, "APPROVED", timeout=60)
+        # Earlier tests of this module leave Ep 2–8 approved; in full-suite runs under load one of them was once
+        # found back in review (cause not yet found — see the closing note), so this test approves what it needs
+        # itself, through the same reaction path, and tests only its own claims below.
+        if season.episode(number)[0] != "APPROVED":
+            _render, newest = wait_for_cards(stack, season.season_id, 8, timeout=120)[number]
+            send.reaction_added(APPROVER_ID, "+1", DRAMA_CHANNEL_ID, newest)
+        season.status_is(number, "APPROVED", timeout=120)
     season.marketer.say("schedule daily at 6pm New York, ask me before each one goes out", expect="Scheduled")
     with stack.runtime.context.store.session() as session:
         first = min(s.publish_at for s in session.scalars(select(Slot).join(Episode).where(
