@@ -15,11 +15,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
-from integrations.local_http import StandInServer, serve_locally
+from integrations.local_http import JsonStandInHandler, StandInServer, serve_locally
 
 PART = 4 * 1024 * 1024
 AUTHOR = "urn:li:organization:5515715"
@@ -56,21 +55,8 @@ def _error(status: int, code: int, text: str) -> dict[str, Any]:
     return {"status": status, "serviceErrorCode": code, "code": "ERROR", "message": text}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonStandInHandler):
     server: StandInServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _reply(self, status: int, payload: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> None:
-        body = json.dumps(payload).encode() if payload is not None else b""
-        self.send_response(status)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
     def _key(self) -> tuple[str, dict[str, str], str]:
         parsed = urlparse(self.path)

@@ -16,11 +16,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from integrations.local_http import StandInServer, serve_locally
+from integrations.local_http import JsonStandInHandler, StandInServer, serve_locally
 
 RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 STATUS_QUERY = re.compile(r"^bytes \*/(\d+)$")
@@ -89,21 +88,9 @@ def _error(status: int, reason: str, message: str = "") -> dict[str, Any]:
                       "errors": [{"message": message or reason, "domain": domain, "reason": reason}]}}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonStandInHandler):
     server: StandInServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _reply(self, status: int, payload: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> None:
-        body = json.dumps(payload).encode() if payload is not None else b""
-        self.send_response(status)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    content_type = "application/json; charset=UTF-8"
 
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
