@@ -27,6 +27,7 @@ from agent.domain import (
 
 if TYPE_CHECKING:
     from agent.services.spend import SpendCardView
+    from agent.understanding.conversation import Conversation
 
 
 class Intent(StrEnum):
@@ -85,6 +86,12 @@ class Brain(Protocol):
 
     def interpret(self, text: str, stage: str) -> Interpretation:
         """Route a free-text message at a stage ("unknown" rather than a guess)."""
+        ...
+
+    def understand(self, text: str, stage: str, episodes_in_arc: int | None = None,
+                   conversation: Conversation | None = None) -> list[Any]:
+        """Every request a message carries, as typed actions of agent.understanding.actions (offline: the
+        classifier and entity extraction; Gemini: a tool-calling agent over the same catalogue)."""
         ...
 
 
@@ -324,6 +331,18 @@ class ReviewChannel(Protocol):
 
     def update_spend(self, message: PostedMessage, view: SpendCardView) -> None:
         """Show an estimate's decision in place (approved by …, cancelled; no buttons left)."""
+        ...
+
+    def offer_choices(self, thread: ThreadRef, text: str, choices: list[tuple[str, str]]) -> PostedMessage:
+        """Offer the likely answers as (label, what choosing it says); Slack shows buttons, a terminal a list.
+
+        Choosing one is the same as typing its words, so every choice also works typed.
+        """
+        ...
+
+    def offer_brief_form(self, thread: ThreadRef, prefill: dict[str, Any]) -> PostedMessage:
+        """Offer the brief as a form prefilled with what was understood (Slack: a button opening a modal; a
+        terminal: the fields to copy, fill in and send)."""
         ...
 
 

@@ -129,6 +129,18 @@ class TerminalChannel:
         """Print the estimate's decision."""
         self.console.print(f"[dim]{escape(view.lines()[0])}: {view.status.lower()}[/]")
 
+    def offer_choices(self, thread: ThreadRef, text: str, choices: list[tuple[str, str]]) -> PostedMessage:
+        """The likely answers as a list of what to type (Slack shows them as buttons)."""
+        lines = "\n".join(f"  • {label} — type *{says}*" for label, says in choices)
+        return self.say(thread, f"{text}\n{lines}")
+
+    def offer_brief_form(self, thread: ThreadRef, prefill: dict[str, Any]) -> PostedMessage:
+        """The brief as labelled lines to copy, complete and send back (Slack opens a form instead)."""
+        labels = {"brand": "Brand", "product": "Product", "audience": "Audience", "tone": "Tone",
+                  "episode_count": "Episodes", "episode_length_s": "Episode length (seconds)", "cadence": "Cadence"}
+        lines = "\n".join(f"{label}: {prefill.get(name, '')}" for name, label in labels.items())
+        return self.say(thread, f"Easier as a form? Copy this, fill in the blanks and send it:\n{lines}")
+
     def post_status(self, thread: ThreadRef, view: Any, board_png: Path | None = None) -> PostedMessage:
         """The status view as text, and where the board picture is."""
         posted = self.say(thread, view.to_text())

@@ -103,6 +103,14 @@ class RecordingChannel:
     def update_spend(self, message: PostedMessage, view: Any) -> None:
         self.calls.append(("update_spend", (message.ts, view)))
 
+    def offer_choices(self, thread: ThreadRef, text: str, choices: list[tuple[str, str]]) -> PostedMessage:
+        self.calls.append(("offer_choices", (text, choices)))
+        return self._posted(thread)
+
+    def offer_brief_form(self, thread: ThreadRef, prefill: dict[str, Any]) -> PostedMessage:
+        self.calls.append(("offer_brief_form", prefill))
+        return self._posted(thread)
+
     def of(self, kind: str) -> list[Any]:
         """Payloads of one kind of call."""
         return [payload for name, payload in self.calls if name == kind]
