@@ -137,8 +137,10 @@ class TerminalChannel:
     def offer_brief_form(self, thread: ThreadRef, prefill: dict[str, Any]) -> PostedMessage:
         """The brief as labelled lines to copy, complete and send back (Slack opens a form instead)."""
         labels = {"brand": "Brand", "product": "Product", "audience": "Audience", "tone": "Tone",
-                  "episode_count": "Episodes", "episode_length_s": "Episode length (seconds)", "cadence": "Cadence"}
-        lines = "\n".join(f"{label}: {prefill.get(name, '')}" for name, label in labels.items())
+                  "episode_count": "Episodes", "episode_length_s": "Episode length", "cadence": "Cadence"}
+        units = {"episode_length_s": " seconds"}
+        lines = "\n".join(f"{label}: {prefill[name]}{units.get(name, '')}" if prefill.get(name) not in (None, "")
+                           else f"{label}: " for name, label in labels.items())
         return self.say(thread, f"Easier as a form? Copy this, fill in the blanks and send it:\n{lines}")
 
     def post_status(self, thread: ThreadRef, view: Any, board_png: Path | None = None) -> PostedMessage:
