@@ -27,7 +27,7 @@ from agent.domain import (
 
 if TYPE_CHECKING:
     from agent.services.spend import SpendCardView
-    from agent.understanding.conversation import Conversation
+    from agent.understanding.context import MessageContext
 
 
 class Intent(StrEnum):
@@ -89,7 +89,7 @@ class Brain(Protocol):
         ...
 
     def understand(self, text: str, stage: str, episodes_in_arc: int | None = None,
-                   conversation: Conversation | None = None) -> list[Any]:
+                   context: MessageContext | None = None) -> list[Any]:
         """Every request a message carries, as typed actions of agent.understanding.actions (offline: the
         classifier and entity extraction; Gemini: a tool-calling agent over the same catalogue)."""
         ...

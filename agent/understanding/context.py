@@ -1,6 +1,6 @@
 """What an understander may know beyond the message itself: the stage, the season's facts and recent exchanges.
 
-Both understanders take it (the offline one reads names and episode counts from it; the Gemini tool-calling agent
+Both understanders take it (`MessageContext`) (the offline one reads names and episode counts from it; the Gemini tool-calling agent
 starts its message list from `history`, trimmed). The graph keeps `history` in the season's state, capped, so a
 restarted process continues the conversation where it was.
 """
@@ -22,7 +22,7 @@ class Exchange(BaseModel):
     text: str
 
 
-class Conversation(BaseModel):
+class MessageContext(BaseModel):
     """The context of one message: where the season is and what was said just before."""
 
     stage: str
