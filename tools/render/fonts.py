@@ -11,7 +11,11 @@ import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from PIL import ImageFont
+
+from tools.render.mixed_font import MixedFont
+from tools.render.script_runs import layout_runs
 
 FONTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 
@@ -108,13 +112,16 @@ def _raqm() -> bool:
     return bool(features.check("raqm"))  # shaping for Arabic (joining, right to left)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32)
+def coverage(path: str, index: int = 0) -> frozenset[int]:
+    """Code points the face maps to a glyph (its cmap, read with fontTools); anything else would draw as tofu."""
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
 def _has_glyph(path: str, index: int, char: str) -> bool:
-    """True when the face draws `char` as something other than its .notdef box (the tofu)."""
-    font = _load_face(path, 48, index, 400)
-    notdef = font.getmask("\U0010FFFD")  # a private-use code point no face here maps
-    mask = font.getmask(char)
-    return not (mask.size == notdef.size and bytes(mask) == bytes(notdef))
+    """True when the face has a glyph for `char` rather than its .notdef box (the tofu)."""
+    return ord(char) in coverage(path, index)
 
 
 def covers(path: Path, index: int, text: str) -> bool:
@@ -122,26 +129,42 @@ def covers(path: Path, index: int, text: str) -> bool:
     return all(_has_glyph(str(path), index, ch) for ch in set(text) if not ch.isspace() and ch.isprintable())
 
 
-def font_for_text(text: str, size: int, name: str = DEFAULT_BOLD) -> ImageFont.FreeTypeFont:
-    """A sized font that draws `text` without tofu: the look's own face when it covers it, else a Noto fallback.
+def _faces(name: str) -> tuple[list[tuple[Path, int]], int]:
+    """The look's face then the Noto fallbacks, and the weight the variable fallbacks are set at."""
+    bold = "bold" in name.lower() or "black" in name.lower()
+    return [(resolve_font(name), 0), *fallback_chain()], 700 if bold else 400
 
-    Use it for every drawn string that may carry a brand name, a character name or user copy (cards, captions,
-    covers, the board, campaign graphics). Mixed scripts are set in the first face covering them all (Noto CJK
-    carries Latin too); a string no face covers entirely gets the face that covers most of it.
+
+@lru_cache(maxsize=128)
+def _mixed(name: str, size: int, needed: tuple[int, ...]) -> MixedFont:
+    chain, weight = _faces(name)
+    faces = [_load(str(chain[0][0]), size)] + [_load_face(str(p), size, i, weight) for p, i in chain[1:]]
+    return MixedFont(faces, [coverage(str(p), i) for p, i in chain], needed,
+                     resize=lambda s: _mixed(name, s, needed))
+
+
+def font_for_text(text: str, size: int, name: str = DEFAULT_BOLD) -> ImageFont.FreeTypeFont:
+    """A sized font that draws `text` without tofu. Use it for every drawn string that may carry a brand name, a
+    character name or user copy (cards, captions, covers, the board, campaign graphics).
+
+    The look's own face when it covers the whole string; else the first Noto fallback that does (Noto CJK carries
+    Latin too, so "夜灯 Lumen" stays in one face); else — a string mixing scripts no single face has, such as
+    "Café 東京 مقهى שלום" — a MixedFont that sets each script run in the first face covering it (the look's face
+    first) and measures, wraps and draws the runs together. Pass the exact string (or the longest one) that will
+    be drawn with the font: the faces are chosen for it.
     """
     own = resolve_font(name)
     if covers(own, 0, text):
         return _load(str(own), size)
-    bold = "bold" in name.lower() or "black" in name.lower()
-    chain = fallback_chain()
-    if not chain:
-        return _load(str(own), size)
-    best = max(chain, key=lambda f: sum(_has_glyph(str(f[0]), f[1], ch) for ch in set(text) if not ch.isspace()))
-    for path, index in chain:
+    chain, weight = _faces(name)
+    for path, index in chain[1:]:
         if covers(path, index, text):
-            best = (path, index)
-            break
-    return _load_face(str(best[0]), size, best[1], 700 if bold else 400)
+            return _load_face(str(path), size, index, weight)
+    if len(chain) == 1:
+        return _load(str(own), size)
+    cov = [coverage(str(p), i) for p, i in chain]
+    runs = layout_runs(text, lambda face, ch: ord(ch) in cov[face], len(chain))
+    return _mixed(name, size, tuple(sorted({run.face for run in runs})))
 
 
 def regular_for(name: str) -> str:
