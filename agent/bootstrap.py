@@ -18,7 +18,17 @@ from typing import TYPE_CHECKING, Any
 from agent import plugins
 from agent.artifacts import LocalArtifactStore, is_remote
 from agent.context import AppContext
-from agent.ports import ArtifactStore, Brain, Publisher, ReviewChannel
+from agent.ports import (
+    ArtifactStore,
+    Brain,
+    LocationPainter,
+    Publisher,
+    RenderOutput,
+    RenderRequest,
+    ReviewChannel,
+    StoryboardWriter,
+    VideoBackend,
+)
 from agent.settings import Settings
 from agent.store.db import Store
 from tools.jobs import JobHandlers, JobQueue, build_huey
@@ -92,6 +102,80 @@ def _portrait_maker(settings: Settings, offline):  # type: ignore[no-untyped-def
     return portrait_maker(gemini.key, gemini.base_url, offline)
 
 
+def _location_painter(settings: Settings) -> LocationPainter:
+    """Gemini location plates when keyed (the drawn sets as their fallback); the drawn sets otherwise."""
+    from integrations.gemini.settings import GeminiSettings
+    from tools.render.scenes import DrawnLocations
+
+    drawn = DrawnLocations(settings.home / "locations")
+    gemini = GeminiSettings.from_values(settings.plugin_values())
+    if gemini.key is None:
+        return drawn
+    from integrations.gemini.locations import location_painter
+
+    return location_painter(gemini.key, gemini.base_url, settings.home / "locations", drawn)
+
+
+def _storyboard_writer(brain: Brain) -> StoryboardWriter | None:
+    """Who writes the shot lists: the brain itself when it can; the Gemini brain's client through the storyboard
+    adapter; None (the renderer's deterministic writer) otherwise."""
+    if isinstance(brain, StoryboardWriter):
+        return brain
+    client = getattr(brain, "client", None)
+    if getattr(brain, "name", "") == "gemini" and client is not None:
+        from integrations.gemini.storyboard import GeminiStoryboards
+
+        return GeminiStoryboards(client)
+    return None
+
+
+class PlannedDrama:
+    """The drama backend with its plan filled in first: the season's locations locked to the painter's images and,
+    when a storyboard writer is wired (Gemini), the shot list written by it (issue 13 §1, §3).
+
+    The request is completed in place on purpose: production hands the same object to the continuity check, which
+    must hold the render to the location locks it really used. Everything else is the wrapped backend's.
+    """
+
+    def __init__(self, backend: VideoBackend, writer: StoryboardWriter | None, painter: LocationPainter) -> None:
+        """Wrap `backend` (the animatic renderer)."""
+        self.backend = backend
+        self.writer = writer
+        self.painter = painter
+        self.name = backend.name
+
+    def render(self, request: RenderRequest) -> RenderOutput:
+        """Plan, then render."""
+        plan_drama(request, self.writer, self.painter)
+        return self.backend.render(request)
+
+    def __getattr__(self, item: str) -> Any:
+        return getattr(self.backend, item)
+
+
+def plan_drama(request: RenderRequest, writer: StoryboardWriter | None, painter: LocationPainter) -> None:
+    """Lock every location of the request (the renderer's backdrop size, so a drawn plate is pixel-for-pixel the
+    set it would have painted) and, with a writer and no stored storyboard, have the shot list written."""
+    from agent.brain.storyboard import LOCATION_NAMES, choose_locations
+    from agent.domain import LocationLock
+    from tools.render.animatic import END_S
+    from tools.render.camera import margin_for
+    from tools.render.cast import lead_key
+    from tools.render.scenes import lock_locations
+
+    if not request.locations:  # the same places the renderer would choose from the script
+        s = request.script
+        texts = [s.cold_open, s.beat, s.cliffhanger, *(ln.text for ln in s.lines)]
+        request.locations = [LocationLock(key=k.value, kind=k, name=LOCATION_NAMES[k]) for k in choose_locations(texts)]
+    margin = margin_for(request.width)
+    size = (request.width + 2 * margin, request.height + 2 * margin)
+    request.locations = lock_locations(request.locations, request.look, size, painter)
+    if request.storyboard is None and writer is not None:
+        length = request.episode_length_s - END_S if request.episode_length_s else None
+        request.storyboard = writer.write_storyboard(request.script, lead_key(request),
+                                                     [loc.key for loc in request.locations], length)
+
+
 def continuity_report(request, output) -> dict:  # type: ignore[no-untyped-def]
     """Run the continuity checks and store their result as JSON."""
     from tools.continuity import check_render
@@ -151,6 +235,9 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
     store = store or Store.open(settings.effective_database_url)
     artifacts = make_artifact_store(settings)
     backend = make_backend(settings.video_backend, settings, store=store)
+    brain = make_brain(settings)
+    if backend.name == "animatic":  # the drama renderer: locations locked by the painter, shots by the writer
+        backend = PlannedDrama(backend, _storyboard_writer(brain), _location_painter(settings))
     final_backend = final_backend_factory(settings, store)  # the paid second pass, built on first use
     publishers = make_publishers(settings, store=store)
     campaign_publishers = make_campaign_publishers(settings)
@@ -183,7 +270,7 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
                                        minutely={"escalate_reviews": escalate},
                                        hourly={"pull_metrics": pull_figures}))
     context = AppContext(
-        settings=settings, store=store, brain=make_brain(settings), channel=channel,
+        settings=settings, store=store, brain=brain, channel=channel,
         enqueue_render=queue.enqueue_render,
         make_portrait=_portrait_maker(settings, lambda name, seed, path: generate_portrait(name, seed, Path(path))),
         make_preview=make_look_preview, publishers=publishers, artifacts=artifacts,

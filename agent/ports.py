@@ -474,3 +474,30 @@ class ArtifactStore(Protocol):
     def exists(self, ref: str) -> bool:
         """True when the referenced file is still in the store (a render cache hit needs its file, not just a row)."""
         ...
+
+
+@runtime_checkable
+class StoryboardWriter(Protocol):
+    """Writes an episode's shot list (issue 13 §1): Gemini through structured output when keyed, held to the same
+    format validator as the offline writer, which it falls back to; the offline path keeps the deterministic one."""
+
+    def write_storyboard(self, script: EpisodeScript, lead: str, locations: list[str],
+                         length_s: float | None = None) -> Storyboard:
+        """6–14 shots for `script`, in the season's `locations` (keys), lasting `length_s` (None: as the lines need);
+        never raises over a bad model answer (the deterministic storyboard takes its place)."""
+        ...
+
+
+@runtime_checkable
+class LocationPainter(Protocol):
+    """Makes a season location's reference image (issue 13 §3): drawn offline, Gemini-generated when keyed.
+
+    The same location, look and size give the same file, so its content hash is the location's lock across the
+    season's episodes; a keyed painter that cannot get a usable image returns the drawn one instead of failing.
+    """
+
+    name: str
+
+    def paint(self, location: LocationLock, look: LookSpec, size: tuple[int, int]) -> Path:
+        """The reference image (PNG, exactly `size` = (width, height)) for this location in this look."""
+        ...

@@ -241,8 +241,13 @@ def _finish(episode: int, shots: list[Shot], length_s: float | None) -> Storyboa
                       offline_draft=True)
 
 
-def validate_storyboard(board: Storyboard, script: EpisodeScript | None = None) -> list[str]:
-    """Format problems, each a sentence a marketer can act on; an empty list means the storyboard holds."""
+def validate_storyboard(board: Storyboard, script: EpisodeScript | None = None,
+                        locations: list[str] | None = None) -> list[str]:
+    """Format problems, each a sentence a marketer can act on; an empty list means the storyboard holds.
+
+    `locations` (the season's location keys), when given, also holds every shot to those places: a model-written
+    storyboard must not invent a set the season has no locked image for.
+    """
     problems: list[str] = []
     shots = board.shots
     if not MIN_SHOTS <= len(shots) <= MAX_SHOTS:
@@ -276,6 +281,11 @@ def validate_storyboard(board: Storyboard, script: EpisodeScript | None = None) 
         for line in shot.lines:
             if not shot.voice_over and not is_narrator(line.speaker) and line.speaker.strip().lower() not in inside:
                 problems.append(f"shot {shot.number}: {line.speaker} speaks but is not in frame (mark it V.O.)")
+    if locations:
+        for shot in shots:
+            if shot.location not in locations:
+                problems.append(f"shot {shot.number}: location {shot.location!r} is not one of the season's "
+                                f"({', '.join(locations)})")
     if abs(board.total_s - board.length_s) > LENGTH_TOLERANCE * board.length_s:
         problems.append(f"shots add up to {board.total_s:.1f} s but the episode runs {board.length_s:.1f} s "
                         "(allowed ±5 %)")

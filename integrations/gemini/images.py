@@ -1,4 +1,5 @@
-"""Lead portraits from Gemini image generation (generateContent with response modalities TEXT+IMAGE).
+"""Gemini image generation (generateContent with response modalities TEXT+IMAGE): lead portraits, and the image
+client the location plates (integrations/gemini/locations.py) share.
 
 The reply's image arrives as an `inlineData` part (base64 PNG/JPEG); it is checked with Pillow and saved as PNG,
 so the portrait hash the lead lock stores is of a file the renderer can read. Rate limits and server errors are
@@ -11,7 +12,7 @@ from __future__ import annotations
 import io
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from google.genai import types
@@ -25,6 +26,41 @@ log = logging.getLogger(__name__)
 IMAGE_MODEL = "gemini-2.5-flash-image"
 
 
+class GeminiImageClient:
+    """One image from Gemini's image model per call: the prompt, optional reference images, the first inline image
+    of the reply. Shared by portraits and location plates, so both retry, classify and redact the same way."""
+
+    def __init__(self, api_key: str, model: str = IMAGE_MODEL, base_url: str | None = None, *, attempts: int = 3,
+                 backoff_s: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> None:
+        """Build the google-genai client (no network yet)."""
+        self._client = genai_client(api_key, base_url)
+        self._secret = api_key
+        self.model = model
+        self.attempts = max(1, attempts)
+        self.backoff_s = backoff_s
+        self._sleep = sleep
+
+    def generate(self, prompt: str, references: Sequence[bytes] = (), *, aspect_ratio: str | None = None,
+                 what: str = "image") -> bytes:
+        """The image bytes Gemini returns (BrainError when it answers with text only)."""
+        parts: list[types.Part] = [types.Part.from_text(text=prompt)]
+        parts += [types.Part.from_bytes(data=ref, mime_type=_mime(ref)) for ref in references]
+        config = types.GenerateContentConfig(
+            response_modalities=["TEXT", "IMAGE"],
+            image_config=types.ImageConfig(aspect_ratio=aspect_ratio) if aspect_ratio else None)
+        response = call_with_backoff(
+            lambda: self._client.models.generate_content(model=self.model, contents=[types.Content(role="user",
+                                                                                                   parts=parts)],
+                                                         config=config),
+            attempts=self.attempts, backoff_s=self.backoff_s, sleep=self._sleep, secret=self._secret,
+            failure=BrainError, what="Gemini image generation")
+        for candidate in response.candidates or []:
+            for part in (candidate.content.parts if candidate.content else None) or []:
+                if part.inline_data is not None and part.inline_data.data:
+                    return part.inline_data.data
+        raise BrainError(f"Gemini returned no image for the {what} (only text); try again.")
+
+
 class GeminiPortraits:
     """A portrait maker for AppContext.make_portrait that reads the persona's description."""
 
@@ -34,13 +70,10 @@ class GeminiPortraits:
                  backoff_s: float = 1.0, sleep: Callable[[float], None] = time.sleep,
                  fallback: Callable[[str, int, Path], Path] | None = None,
                  prompts: PromptLibrary | None = None) -> None:
-        """Build the google-genai client (no network yet)."""
-        self._client = genai_client(api_key, base_url)
-        self._secret = api_key
+        """Build the image client (no network yet)."""
+        self.images = GeminiImageClient(api_key, model, base_url, attempts=attempts, backoff_s=backoff_s,
+                                        sleep=sleep)
         self.model = model
-        self.attempts = max(1, attempts)
-        self.backoff_s = backoff_s
-        self._sleep = sleep
         self._fallback = fallback
         self.prompts = prompts or PromptLibrary()
 
@@ -64,24 +97,10 @@ class GeminiPortraits:
     def generate(self, name: str, seed: int, description: str = "", reference: Path | None = None) -> bytes:
         """The image bytes Gemini returns for the portrait prompt (a reference face goes in as inlineData)."""
         prompt = self.prompts.render("portrait", persona=name, description=description or "", seed=seed)
-        parts: list[types.Part] = [types.Part.from_text(text=prompt)]
-        if reference is not None:
-            parts.append(types.Part.from_bytes(data=reference.read_bytes(), mime_type="image/png"))
-        config = types.GenerateContentConfig(response_modalities=["TEXT", "IMAGE"])
-        response = self._call(lambda: self._client.models.generate_content(
-            model=self.model, contents=[types.Content(role="user", parts=parts)], config=config))
-        for candidate in response.candidates or []:
-            for part in (candidate.content.parts if candidate.content else None) or []:
-                if part.inline_data is not None and part.inline_data.data:
-                    data = part.inline_data.data
-                    _check_image(data)
-                    return data
-        raise BrainError("Gemini returned no image for the portrait (only text); try again.")
-
-    def _call(self, request: Callable[[], types.GenerateContentResponse]) -> types.GenerateContentResponse:
-        """Backoff on 429/5xx; a rejected key is reported at once, without the key."""
-        return call_with_backoff(request, attempts=self.attempts, backoff_s=self.backoff_s, sleep=self._sleep,
-                                 secret=self._secret, failure=BrainError, what="Gemini image generation")
+        references = [reference.read_bytes()] if reference is not None else []
+        data = self.images.generate(prompt, references, what="portrait")
+        _check_image(data)
+        return data
 
 
 def _check_image(data: bytes) -> None:
@@ -103,3 +122,8 @@ def portrait_maker(api_key: str | None, base_url: str | None,
     if not api_key:
         return offline
     return GeminiPortraits(api_key, base_url=base_url, fallback=offline)
+
+
+def _mime(data: bytes) -> str:
+    """The MIME type of reference bytes (JPEG or, by default, PNG)."""
+    return "image/jpeg" if data[:3] == b"\xff\xd8\xff" else "image/png"

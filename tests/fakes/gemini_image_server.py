@@ -4,7 +4,8 @@
 `POST /{v1beta1|v1}/projects/{p}/locations/{l}/publishers/google/models/{model}:generateContent` (Vertex mode,
 `Authorization: Bearer …`). With `generationConfig.responseModalities` containing IMAGE it "generates" a 9:16 PNG:
 the first `inlineData` image of the request (the character's locked reference) is pasted over the second (the
-location), so a face-identity check finds the same person — unless a fault is queued:
+location), so a face-identity check finds the same person; a request without references (a location plate) gets
+a plain backdrop in `backdrop` colour with a darker floor — unless a fault is queued:
 
 - ``"429"``: HTTP 429 RESOURCE_EXHAUSTED (the client must back off and retry);
 - ``"safety"``: HTTP 200 with no image, ``finishReason: IMAGE_SAFETY`` and a ``finishMessage`` (the reason);
@@ -80,9 +81,12 @@ class FakeGeminiImages:
     """The image stand-in. Use as a context manager; queue faults with `fail_next`."""
 
     def __init__(self, api_key: str = "test-key", token: str = "test-token", size: tuple[int, int] = (576, 1024),
-                 wrong_face: bytes | None = None) -> None:
-        """Bind to a free port on 127.0.0.1 (not started yet). `wrong_face`: the other person's photo (PNG/JPEG)."""
+                 wrong_face: bytes | None = None, backdrop: tuple[int, int, int] = (40, 36, 60)) -> None:
+        """Bind to a free port on 127.0.0.1 (not started yet). `wrong_face`: the other person's photo (PNG/JPEG);
+        `backdrop`: the colour of an image asked for without references (a location plate), so a test can find it
+        in a rendered frame."""
         self.api_key = api_key
+        self.backdrop = backdrop
         self.token = token
         self.size = size
         self.wrong_face = wrong_face
@@ -155,7 +159,7 @@ class FakeGeminiImages:
             left, top = (backdrop.width - width) // 2, (backdrop.height - height) // 2
             frame = backdrop.crop((left, top, left + width, top + height))
         else:
-            frame = Image.new("RGB", size, (40, 36, 60))
+            frame = Image.new("RGB", size, self.backdrop)
             ImageDraw.Draw(frame).rectangle((0, height * 2 // 3, width, height), fill=(70, 60, 50))
         if face:
             with Image.open(io.BytesIO(face)) as opened:

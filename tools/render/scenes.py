@@ -3,18 +3,22 @@
 Each is a flat-shaded set in the locked palette (walls from the background colour, light from the primary, props
 from the accent and from mixes with the text colour), so every location belongs to the same show and a change of
 place still reads at a glance. Drawing is deterministic: the same (kind, palette, size) gives the same pixels,
-and the written reference image's content hash is the location's lock.
+and the written reference image's content hash is the location's lock. `DrawnLocations` is the offline
+LocationPainter (agent.ports); a keyed painter (Gemini) falls back to it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from agent.domain import LocationKind, LookSpec
+from agent.domain import LocationKind, LocationLock, LookSpec
+from agent.ports import LocationPainter
 from tools.portrait import image_hash
 from tools.render.colour import hex_to_rgb
 from tools.render.figures import mix
@@ -215,3 +219,43 @@ def write_location(kind: LocationKind | str, look: LookSpec, out_path: Path, wid
     paint_location(kind, look, width, height).save(tmp, format="PNG")
     tmp.replace(out_path)
     return out_path, image_hash(out_path)
+
+
+class DrawnLocations:
+    """The offline LocationPainter: today's drawn sets, written once per (kind, palette, size) into `cache_dir`.
+
+    The file name carries a hash of what was drawn, so a season's location keeps one reference file (its lock)
+    across episodes, and the renderer's backdrop — read from that file at the same size — has the very pixels
+    `paint_location` would have drawn in place.
+    """
+
+    name = "drawn"
+
+    def __init__(self, cache_dir: Path) -> None:
+        """Where reference images are kept (created on first paint)."""
+        self.cache_dir = Path(cache_dir)
+
+    def paint(self, location: LocationLock, look: LookSpec, size: tuple[int, int]) -> Path:
+        """The drawn set of this location's kind in this look, exactly `size` pixels."""
+        width, height = size
+        spec = json.dumps({"kind": LocationKind(location.kind).value, "palette": look.palette.model_dump(mode="json"),
+                           "size": [width, height], "painter": self.name}, sort_keys=True)
+        digest = hashlib.sha256(spec.encode()).hexdigest()[:16]
+        path = self.cache_dir / f"drawn-{LocationKind(location.kind).value}-{digest}.png"
+        if not path.is_file():
+            write_location(location.kind, look, path, width, height)
+        return path
+
+
+def lock_locations(locations: list[LocationLock], look: LookSpec, size: tuple[int, int],
+                   painter: LocationPainter) -> list[LocationLock]:
+    """Each location with the painter's reference image and its content hash (the lock continuity checks); a
+    location that already holds a readable locked image keeps it."""
+    locked = []
+    for loc in locations:
+        if loc.image_path and loc.image_hash and Path(loc.image_path).is_file():
+            locked.append(loc)
+            continue
+        path = painter.paint(loc, look, size)
+        locked.append(loc.model_copy(update={"image_path": str(path), "image_hash": image_hash(path)}))
+    return locked
