@@ -44,19 +44,6 @@ def block_height(font: ImageFont.FreeTypeFont, lines: int) -> int:
     return int(line_height(font) * SPACING) * lines
 
 
-def _wrap_any(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
-    """Word wrap; a line still too wide (CJK has no spaces, or one very long word) is broken between characters."""
-    lines: list[str] = []
-    for line in wrap(text, font, max_width):
-        while font.getlength(line) > max_width and len(line) > 1:
-            cut = max(1, max(i for i in range(1, len(line) + 1) if font.getlength(line[:i]) <= max_width or i == 1))
-            lines.append(line[:cut])
-            line = line[cut:].lstrip()
-        if line:
-            lines.append(line)
-    return lines
-
-
 def fit_text(text: str, face: str, sizes: list[int], max_width: int, max_lines: int,
              max_height: int | None = None) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The largest size (from `sizes`, descending) at which `text` fits `max_lines` lines of `max_width` and,
@@ -67,11 +54,11 @@ def fit_text(text: str, face: str, sizes: list[int], max_width: int, max_lines: 
     """
     for size in sizes:
         font = font_for_text(text, size, face)
-        lines = _wrap_any(text, font, max_width)
+        lines = wrap(text, font, max_width)
         if len(lines) <= max_lines and (max_height is None or block_height(font, len(lines)) <= max_height):
             return font, lines
     font = font_for_text(text + ELLIPSIS, sizes[-1], face)
-    lines = _wrap_any(text, font, max_width)
+    lines = wrap(text, font, max_width)
     room = max_lines if max_height is None else min(max_lines, max(1, max_height // block_height(font, 1)))
     if len(lines) > room:
         last = lines[room - 1]

@@ -2,22 +2,54 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from PIL import ImageDraw, ImageFont
 
 
+def _clusters(word: str) -> list[str]:
+    """Characters with their combining marks (and joiner/variation-selector tails) kept together: the points
+    where a word with no spaces (CJK, or one very long word) may be broken without splitting a letter."""
+    out: list[str] = []
+    for ch in word:
+        joins = unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch in "\u200d\ufe0e\ufe0f"
+        if out and (joins or out[-1].endswith("\u200d")):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def _break_word(word: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+    """Pieces of a word too wide for the line, each as long as fits (at least one character)."""
+    pieces: list[str] = []
+    current = ""
+    for cluster in _clusters(word):
+        if current and font.getlength(current + cluster) > max_width:
+            pieces.append(current)
+            current = cluster
+        else:
+            current += cluster
+    return [*pieces, current] if current else pieces
+
+
 def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
-    """Greedy word wrap to a pixel width; a single over-long word gets a line of its own."""
+    """Greedy word wrap to a pixel width, measured with the font that draws the text (a MixedFont measures each
+    script run in its own face). A word wider than the line — CJK without spaces, a very long name — is broken
+    between characters, so no line is ever wider than `max_width` and text cannot run off its frame."""
     lines: list[str] = []
     current = ""
     for word in text.split():
         candidate = f"{current} {word}".strip()
-        if current and font.getlength(candidate) > max_width:
-            lines.append(current)
-            current = word
-        else:
+        if font.getlength(candidate) <= max_width:
             current = candidate
+            continue
+        if current:
+            lines.append(current)
+        pieces = [word] if font.getlength(word) <= max_width else _break_word(word, font, max_width)
+        lines += pieces[:-1]
+        current = pieces[-1]
     if current:
         lines.append(current)
     return lines
