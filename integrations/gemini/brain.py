@@ -22,9 +22,10 @@ from agent.brain.tone import ToneVerdict
 from agent.domain import Arc, Brief, EpisodeScript, PersonaBrief
 from agent.ports import Intent, Interpretation, PersonaDraft
 from agent.understanding.brief import read_brief
+from agent.understanding.context import MessageContext
 from integrations.gemini.client import GeminiClient
 from integrations.gemini.schemas import ArcDraft, BriefFields, CastDrafts, EpisodeDraft, RouteDraft, ToneDraft
-from integrations.gemini.tools import GeminiUnderstander
+from integrations.gemini.understander import GeminiUnderstander
 
 log = logging.getLogger(__name__)
 EXACT_FIELDS = ("episode_count", "episode_length_s")
@@ -43,9 +44,11 @@ class GeminiBrain:
         self._offline = OfflineBrain()
         self._ear = GeminiUnderstander(self.client)
 
-    def understand(self, text: str, stage: str, episodes_in_arc: int | None = None) -> list[Any]:
-        """The typed actions a message asks for, through Gemini function calling (guarded; offline fallback)."""
-        return self._ear.understand(text, stage, episodes_in_arc)
+    def understand(self, text: str, stage: str, episodes_in_arc: int | None = None,
+                   context: MessageContext | None = None) -> list[Any]:
+        """The typed actions a message asks for, through the Gemini tool-calling agent (guarded; offline
+        fallback). `context` carries the stage's facts and the thread's recent history."""
+        return self._ear.understand(text, stage, episodes_in_arc, context)
 
     # -- brief ------------------------------------------------------------------------------------------------
     def extract_brief(self, text: str, known: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 Speaks `POST /{v1beta|v1}/models/{model}:generateContent` and `:streamGenerateContent?alt=sse`, checks the
 `x-goog-api-key` header like Google does (400 API_KEY_INVALID), and answers from a script the test programs:
 texts, JSON, functionCall parts, or HTTP errors, in order. Every request is recorded (path, headers, JSON body) so
-a test can assert which prompt and which responseJsonSchema were sent. Stdlib only; one server per test.
+a test can assert which prompt and which responseJsonSchema were sent. A tool-calling loop is several requests: the
+model's functionCall parts come back in the next request's contents, followed by the functionResponse parts the
+client's tools answered (`RecordedRequest.function_calls` / `function_responses`). Stdlib only; one server per test.
 """
 
 from __future__ import annotations
@@ -74,9 +76,30 @@ class RecordedRequest:
 
     @property
     def last_user_text(self) -> str:
-        """The text of the last user turn (the message being understood)."""
-        users = [c for c in self.body.get("contents", []) if c.get("role") == "user"]
+        """The text of the last user turn that has text (the message being understood; later user turns of a
+        tool-calling loop carry only functionResponse parts)."""
+        users = [c for c in self.body.get("contents", []) if c.get("role") == "user"
+                 and any("text" in p for p in c.get("parts", []))]
         return "".join(p.get("text", "") for p in users[-1].get("parts", [])) if users else ""
+
+    @property
+    def function_calls(self) -> list[dict[str, Any]]:
+        """Every functionCall part the conversation sent back (the model's earlier calls), in order."""
+        return [p["functionCall"] for c in self.body.get("contents", []) for p in c.get("parts", [])
+                if "functionCall" in p]
+
+    @property
+    def function_responses(self) -> list[dict[str, Any]]:
+        """The functionResponse parts of the latest turn (what the tools answered the model's last calls)."""
+        contents = self.body.get("contents", [])
+        last = contents[-1] if contents else {}
+        return [p["functionResponse"] for p in last.get("parts", []) if "functionResponse" in p]
+
+    @property
+    def history_texts(self) -> list[str]:
+        """The text of every content sent (user and model turns, no system instruction), oldest first."""
+        return ["".join(p.get("text", "") for p in c.get("parts", [])) for c in self.body.get("contents", [])
+                if any("text" in p for p in c.get("parts", []))]
 
     @property
     def tool_names(self) -> list[str]:

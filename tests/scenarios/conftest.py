@@ -1,4 +1,10 @@
-"""Fixtures for the scripted marketer conversations."""
+"""Fixtures for the scripted marketer conversations.
+
+Every scenario runs twice: with the offline understander, and with the Gemini tool-calling agent against the local
+REST stand-in (tests/scenarios/gemini_standin.py). The Gemini run counts what went over HTTP — model requests and
+functionCall parts answered with functionResponse parts — per test (`user_properties`) and prints the totals at the
+end of the session, so "every golden conversation runs through both understanders" is a measured figure.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.scenarios.gemini_standin import GeminiEarBrain, start_standin
+from tests.scenarios.gemini_standin import GeminiEarBrain, StandinStats, start_standin, stats
 from tests.scenarios.harness import Marketer
 
 FULL_BRIEF = ("Brand: Lumen Coffee. Product: Lumen Night Brew can. Audience: night-shift nurses. Goal: trial. "
               "Tone: cosy suspense. Markets: US, Canada. Platforms: TikTok. Destination: Drama Center. "
               "8 episodes, 30 seconds each, daily at 6pm New York.")
+GEMINI_RUNS: dict[str, StandinStats] = {}  # test id → what its conversation sent to the stand-in
 
 
 @pytest.fixture(params=["offline", "gemini-understander"])
 def marketer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Marketer]:
-    """A marketer in a fresh workspace, once per understander: offline, and Gemini function calling against the
-    local REST stand-in (writing stays offline unless the scenario Gemini key is set)."""
+    """A marketer in a fresh workspace, once per understander: offline, and the Gemini tool-calling agent against
+    the local REST stand-in (writing stays offline unless the scenario Gemini key is set)."""
     person = Marketer(tmp_path / "home")
     standin = None
     if request.param == "gemini-understander" and person.runtime.context.brain.name == "offline":
@@ -28,6 +35,23 @@ def marketer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Markete
     person.close()
     if standin is not None:
         standin.stop()
+        counted = stats(standin)
+        GEMINI_RUNS[request.node.nodeid] = counted
+        request.node.user_properties.append(("gemini_standin", counted))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Totals of the Gemini runs: how many conversations sent functionCall parts over HTTP."""
+    if not GEMINI_RUNS:
+        return
+    runs = GEMINI_RUNS.values()
+    with_calls = [n for n, s in GEMINI_RUNS.items() if s.function_calls]
+    terminalreporter.write_line(
+        f"Gemini understander scenarios: {len(GEMINI_RUNS)} conversations, {len(with_calls)} with functionCall "
+        f"parts over HTTP; {sum(s.messages for s in runs)} messages read by the model, "
+        f"{sum(s.model_requests for s in runs)} model requests, {sum(s.function_calls for s in runs)} function calls")
+    for nodeid in sorted(set(GEMINI_RUNS) - set(with_calls)):
+        terminalreporter.write_line(f"  no functionCall parts: {nodeid}")
 
 
 @pytest.fixture
