@@ -29,6 +29,7 @@ BACKGROUND = (24, 24, 32)
 CARD = (44, 44, 56)
 TEXT = (240, 240, 245)
 MUTED = (160, 160, 175)
+ELLIPSIS = "…"
 
 # state → (badge label, badge colour); the colours are the board's legend
 BADGES: dict[str, tuple[str, tuple[int, int, int]]] = {
@@ -98,6 +99,20 @@ def _thumbnail(ep: EpisodeView) -> Image.Image:
     return tile
 
 
+def fit_line(text: str, size: int, face: str, max_width: int) -> tuple[str, ImageFont.FreeTypeFont]:
+    """`text` cut (ending in "…") until it measures at most `max_width` px, with the font that draws it.
+
+    Titles are user copy in any script or several at once; the font comes from font_for_text (a mixed-script
+    string is measured run by run), so the board never runs text past a tile or the image edge.
+    """
+    font = font_for_text(text + ELLIPSIS, size, face)
+    if font.getlength(text) <= max_width:
+        return text, font
+    while len(text) > 1 and font.getlength(text.rstrip(" ·,") + ELLIPSIS) > max_width:
+        text = text[:-1]
+    return text.rstrip(" ·,") + ELLIPSIS, font
+
+
 def _draw_badge(draw: ImageDraw.ImageDraw, x: int, y: int, status: str, font: ImageFont.FreeTypeFont) -> None:
     label, colour = badge_for(status)
     width = int(draw.textlength(label, font=font)) + 24
@@ -114,12 +129,7 @@ def _draw_grid(image: Image.Image, view: SeasonView, top: int) -> int:
         x, y = MARGIN + col * (THUMB_W + GAP), top + row * (THUMB_H + LABEL_H + GAP)
         image.paste(_thumbnail(ep), (x, y))
         _draw_badge(draw, x + 10, y + 10, ep.status, badge_font)
-        title = f"Ep {ep.number} · {ep.title}"
-        label_font = font_for_text(title, 20, "DejaVuSans")  # titles may be CJK, Arabic, Hebrew…
-        if draw.textlength(title, font=label_font) > THUMB_W:
-            while len(title) > 8 and draw.textlength(title + "…", font=label_font) > THUMB_W:
-                title = title[:-1]
-            title = title.rstrip() + "…"
+        title, label_font = fit_line(f"Ep {ep.number} · {ep.title}", 20, "DejaVuSans", THUMB_W)
         draw.text((x, y + THUMB_H + 10), title, font=label_font, fill=TEXT)
         if ep.versions > 1:
             draw.text((x, y + THUMB_H + 34), f"v{ep.versions}", font=load_font("DejaVuSans", 16), fill=MUTED)
@@ -134,9 +144,9 @@ def _draw_calendar(image: Image.Image, view: SeasonView, top: int) -> None:
     draw.text((MARGIN, top), "Release calendar", font=title_font, fill=TEXT)
     timed = next((ep.release_times() for ep in view.episodes if ep.release_times()), "")
     if timed:  # several destinations, each at its own time (issue 15): said once, beside the title
-        legend = f"each drop: {timed}"
         x = MARGIN + int(draw.textlength("Release calendar", font=title_font)) + 24
-        draw.text((x, top + 8), legend, font=font_for_text(legend, 18, "DejaVuSans"), fill=MUTED)
+        legend, legend_font = fit_line(f"each drop: {timed}", 18, "DejaVuSans", WIDTH - MARGIN - x)
+        draw.text((x, top + 8), legend, font=legend_font, fill=MUTED)
     days = _slot_dates(view)
     weeks = _weeks(days)
     top += CAL_TITLE_H
@@ -166,15 +176,14 @@ def render_board(view: SeasonView, out: Path) -> Path:
     width, height = board_size(view)
     image = Image.new("RGB", (width, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    draw.text((MARGIN, MARGIN), view.title[:70], font=font_for_text(view.title[:70], 36), fill=TEXT)
+    title, title_font = fit_line(view.title, 36, "DejaVuSans-Bold", WIDTH - 2 * MARGIN)
+    draw.text((MARGIN, MARGIN), title, font=title_font, fill=TEXT)
     counts = ", ".join(f"{n} {badge_for(s)[0].lower()}" for s, n in sorted(view.state_counts().items()))
     subtitle = f"Stage {view.status} · {len(view.episodes)} episodes"
     if view.next_publish:
         subtitle += f" · next drop {datetime.fromisoformat(view.next_publish):%a %d %b %H:%M} UTC"
     subtitle += f" · {counts}" if counts else ""
-    font = font_for_text(subtitle, 20, "DejaVuSans")
-    while draw.textlength(subtitle, font=font) > WIDTH - 2 * MARGIN:
-        subtitle = subtitle[:-2].rstrip(" ·,") + "…"
+    subtitle, font = fit_line(subtitle, 20, "DejaVuSans", WIDTH - 2 * MARGIN)
     draw.text((MARGIN, MARGIN + 50), subtitle, font=font, fill=MUTED)
     bottom = _draw_grid(image, view, HEADER_H)
     _draw_calendar(image, view, bottom + GAP * 2)
