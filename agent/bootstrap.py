@@ -116,16 +116,16 @@ def _location_painter(settings: Settings) -> LocationPainter:
     return location_painter(gemini.key, gemini.base_url, settings.home / "locations", drawn)
 
 
-def _storyboard_writer(brain: Brain) -> StoryboardWriter | None:
+def _storyboard_writer(brain: Brain, cache_dir: Path) -> StoryboardWriter | None:
     """Who writes the shot lists: the brain itself when it can; the Gemini brain's client through the storyboard
-    adapter; None (the renderer's deterministic writer) otherwise."""
+    adapter (its answers kept in `cache_dir`); None (the renderer's deterministic writer) otherwise."""
     if isinstance(brain, StoryboardWriter):
         return brain
     client = getattr(brain, "client", None)
     if getattr(brain, "name", "") == "gemini" and client is not None:
         from integrations.gemini.storyboard import GeminiStoryboards
 
-        return GeminiStoryboards(client)
+        return GeminiStoryboards(client, cache_dir)
     return None
 
 
@@ -151,6 +151,17 @@ class PlannedDrama:
 
     def __getattr__(self, item: str) -> Any:
         return getattr(self.backend, item)
+
+
+def make_video_backend(settings: Settings, brain: Brain, store: Store) -> VideoBackend:
+    """The configured video backend; the drama renderer (animatic) comes with its planner: locations locked by the
+    painter (Gemini plates when keyed, drawn sets otherwise), shots written by the brain's writer when it has one."""
+    from integrations.backends import make_backend
+
+    backend = make_backend(settings.video_backend, settings, store=store)
+    if backend.name != "animatic":
+        return backend
+    return PlannedDrama(backend, _storyboard_writer(brain, settings.home / "storyboards"), _location_painter(settings))
 
 
 def plan_drama(request: RenderRequest, writer: StoryboardWriter | None, painter: LocationPainter) -> None:
@@ -227,17 +238,14 @@ def build_runtime(settings: Settings, channel: ReviewChannel, *, store: Store | 
     from agent.services.escalation import escalate_overdue
     from agent.services.production import expired_renders, run_render
     from agent.store.models import utcnow
-    from integrations.backends import make_backend
     from integrations.generative.factory import final_backend_factory
     from tools.portrait import generate_portrait
     from tools.preview import make_look_preview
 
     store = store or Store.open(settings.effective_database_url)
     artifacts = make_artifact_store(settings)
-    backend = make_backend(settings.video_backend, settings, store=store)
     brain = make_brain(settings)
-    if backend.name == "animatic":  # the drama renderer: locations locked by the painter, shots by the writer
-        backend = PlannedDrama(backend, _storyboard_writer(brain), _location_painter(settings))
+    backend = make_video_backend(settings, brain, store)
     final_backend = final_backend_factory(settings, store)  # the paid second pass, built on first use
     publishers = make_publishers(settings, store=store)
     campaign_publishers = make_campaign_publishers(settings)

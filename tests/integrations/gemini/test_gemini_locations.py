@@ -95,5 +95,35 @@ def test_the_composition_root_picks_gemini_only_when_keyed(tmp_path: Path) -> No
     keyed = Settings(CLIFFHANGER_HOME=tmp_path, GOOGLE_API_KEY=KEY, GEMINI_BASE_URL="http://127.0.0.1:9")
     assert isinstance(_location_painter(offline), DrawnLocations)
     assert isinstance(_location_painter(keyed), GeminiLocations)
-    assert isinstance(_storyboard_writer(GeminiBrain(KEY, base_url="http://127.0.0.1:9")), GeminiStoryboards)
-    assert not isinstance(_storyboard_writer(OfflineBrain()), GeminiStoryboards)
+    assert isinstance(_storyboard_writer(GeminiBrain(KEY, base_url="http://127.0.0.1:9"), tmp_path),
+                      GeminiStoryboards)
+    assert not isinstance(_storyboard_writer(OfflineBrain(), tmp_path), GeminiStoryboards)
+
+
+def test_the_drama_backend_is_planned_offline_with_todays_pixels_and_no_model(tmp_path: Path) -> None:
+    from agent.bootstrap import PlannedDrama, make_brain, make_video_backend, plan_drama
+    from agent.domain import LeadLock
+    from agent.ports import RenderRequest
+    from agent.settings import Settings
+    from agent.store.db import Store
+    from tests.integrations.gemini.test_gemini_storyboard import script
+    from tools.render.camera import margin_for
+
+    settings = Settings(CLIFFHANGER_HOME=tmp_path, GOOGLE_API_KEY=None, CLIFFHANGER_VIDEO_BACKEND="animatic",
+                        CLIFFHANGER_VOICE="silent", DATABASE_URL=None)
+    store = Store.open(settings.effective_database_url)
+    backend = make_video_backend(settings, make_brain(settings), store)
+    assert isinstance(backend, PlannedDrama) and backend.name == "animatic" and backend.writer is None
+    local = Settings(CLIFFHANGER_HOME=tmp_path, GOOGLE_API_KEY=None, CLIFFHANGER_VIDEO_BACKEND="local",
+                     CLIFFHANGER_VOICE="silent", DATABASE_URL=None)
+    assert not isinstance(make_video_backend(local, make_brain(local), store), PlannedDrama)
+    lead = LeadLock(persona_id=1, name="Maya", portrait_path="", portrait_hash="", seed=1)
+    request = RenderRequest(script=script(), look=LOOK_A, lead=lead, out_dir=tmp_path, width=270, height=480)
+    plan_drama(request, backend.writer, backend.painter)
+    assert request.storyboard is None  # offline: the renderer's deterministic writer, as before
+    assert [loc.key for loc in request.locations] == ["cafe", "office"]  # what the renderer would have chosen
+    m = margin_for(270)
+    with Image.open(request.locations[0].image_path) as img:
+        got = np.asarray(img.convert("RGB"))
+    assert np.array_equal(got, np.asarray(paint_location("cafe", LOOK_A, 270 + 2 * m, 480 + 2 * m)))
+    store.engine.dispose()

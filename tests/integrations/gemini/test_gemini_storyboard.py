@@ -4,6 +4,7 @@ repair with the validator's findings, then the deterministic storyboard — neve
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -96,6 +97,19 @@ def test_gemini_down_or_unreadable_falls_back_without_stalling(fake: FakeGemini)
     assert board.offline_draft and len(fake.requests) == 4
     fake.reply_text("Here are some shots: wide, then close.", "still not JSON")
     assert writer(fake).write_storyboard(script(), "Maya", LOCATIONS, LENGTH).offline_draft
+
+
+def test_a_written_storyboard_is_kept_for_the_same_question_a_fallback_is_not(fake: FakeGemini,
+                                                                             tmp_path: Path) -> None:
+    client = GeminiClient(KEY, "gemini-2.5-flash", fake.base_url, backoff_s=0.001)
+    fake.reply_text("not JSON", "still not JSON")
+    assert GeminiStoryboards(client, tmp_path).write_storyboard(script(), "Maya", LOCATIONS, LENGTH).offline_draft
+    fake.reply_json(model_board())
+    first = GeminiStoryboards(client, tmp_path).write_storyboard(script(), "Maya", LOCATIONS, LENGTH)
+    again = GeminiStoryboards(client, tmp_path).write_storyboard(script(), "Maya", LOCATIONS, LENGTH)
+    assert not first.offline_draft and again == first and len(fake.requests) == 3  # no request for the re-render
+    other = GeminiStoryboards(client, tmp_path).write_storyboard(script(), "Maya", LOCATIONS, 30.0)
+    assert len(fake.requests) > 3 and other != first  # another length is another question: asked, not served
 
 
 def test_the_offline_board_the_fallback_uses_is_itself_valid() -> None:
