@@ -71,6 +71,10 @@ def test_runs_are_in_reading_order_left_to_right_and_right_to_left() -> None:
     arabic = next(p.x for p in font.runs(MIXED) if "م" in p.run.text)
     hebrew = next(p.x for p in font.runs(MIXED) if "ש" in p.run.text)
     assert arabic >= hebrew > xs["東"]
+    # a wrapped line of that left-to-right paragraph starting with the Hebrew word keeps the paragraph's order
+    paragraph = font_for_text(f"{MIXED}? Everyone says so", 64)
+    runs = paragraph.runs("שלום? Everyone")
+    assert "ש" in runs[0].run.text and runs[-1].run.text.startswith("? Every")
     rtl_first = "שלום Café 東京"  # a Hebrew paragraph: the Latin/CJK block goes to the left of the Hebrew word
     font = font_for_text(rtl_first, 64)
     runs = font.runs(rtl_first)

@@ -15,7 +15,7 @@ from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
 from tools.render.mixed_font import MixedFont
-from tools.render.script_runs import layout_runs
+from tools.render.script_runs import base_is_rtl, layout_runs
 
 FONTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 
@@ -136,11 +136,11 @@ def _faces(name: str) -> tuple[list[tuple[Path, int]], int]:
 
 
 @lru_cache(maxsize=128)
-def _mixed(name: str, size: int, needed: tuple[int, ...]) -> MixedFont:
+def _mixed(name: str, size: int, needed: tuple[int, ...], base_rtl: bool) -> MixedFont:
     chain, weight = _faces(name)
     faces = [_load(str(chain[0][0]), size)] + [_load_face(str(p), size, i, weight) for p, i in chain[1:]]
-    return MixedFont(faces, [coverage(str(p), i) for p, i in chain], needed,
-                     resize=lambda s: _mixed(name, s, needed))
+    return MixedFont(faces, [coverage(str(p), i) for p, i in chain], needed, base_rtl,
+                     resize=lambda s: _mixed(name, s, needed, base_rtl))
 
 
 def font_for_text(text: str, size: int, name: str = DEFAULT_BOLD) -> ImageFont.FreeTypeFont:
@@ -163,8 +163,9 @@ def font_for_text(text: str, size: int, name: str = DEFAULT_BOLD) -> ImageFont.F
     if len(chain) == 1:
         return _load(str(own), size)
     cov = [coverage(str(p), i) for p, i in chain]
-    runs = layout_runs(text, lambda face, ch: ord(ch) in cov[face], len(chain))
-    return _mixed(name, size, tuple(sorted({run.face for run in runs})))
+    base_rtl = base_is_rtl(text)
+    runs = layout_runs(text, lambda face, ch: ord(ch) in cov[face], len(chain), base_rtl)
+    return _mixed(name, size, tuple(sorted({run.face for run in runs})), base_rtl)
 
 
 def regular_for(name: str) -> str:

@@ -36,16 +36,20 @@ class MixedFont(ImageFont.FreeTypeFont):
 
     `metric_faces` are the faces the string this font was chosen for needs; line height (getmetrics) is the
     largest ascent and descent among them, so stacked lines never overlap whichever face a run uses.
+    `base_rtl` is that string's paragraph direction: the lines it is wrapped into keep it (a wrapped line that
+    happens to start with a Hebrew word is still part of a left-to-right paragraph); None decides per string.
     """
 
     def __init__(self, faces: Sequence[ImageFont.FreeTypeFont], coverage: Sequence[frozenset[int]],
-                 metric_faces: Sequence[int], resize: Callable[[int], MixedFont] | None = None) -> None:
+                 metric_faces: Sequence[int], base_rtl: bool | None = None,
+                 resize: Callable[[int], MixedFont] | None = None) -> None:
         primary = faces[0]
         super().__init__(primary.path, primary.size, primary.index, primary.encoding, primary.layout_engine)
         self.faces = tuple(faces)
         self.coverage = tuple(coverage)
         self.metric_faces = tuple(sorted(set(metric_faces) | {0}))
         self.raqm = all(f.layout_engine == ImageFont.Layout.RAQM for f in faces)
+        self.base_rtl = base_rtl
         self.resize = resize
         self._runs = lru_cache(maxsize=2048)(self._layout)
 
@@ -54,7 +58,7 @@ class MixedFont(ImageFont.FreeTypeFont):
         return ord(ch) in self.coverage[face]
 
     def _layout(self, text: str, direction: str | None) -> tuple[Placed, ...]:
-        base = None if direction not in ("rtl", "ltr") else direction == "rtl"
+        base = self.base_rtl if direction not in ("rtl", "ltr") else direction == "rtl"
         placed: list[Placed] = []
         x = 0.0
         for run in layout_runs(text, self._covers, len(self.faces), base):
