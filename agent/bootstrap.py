@@ -117,16 +117,14 @@ def _location_painter(settings: Settings) -> LocationPainter:
 
 
 def _storyboard_writer(brain: Brain, cache_dir: Path) -> StoryboardWriter | None:
-    """Who writes the shot lists: the brain itself when it can; the Gemini brain's client through the storyboard
-    adapter (its answers kept in `cache_dir`); None (the renderer's deterministic writer) otherwise."""
-    if isinstance(brain, StoryboardWriter):
-        return brain
+    """Who writes the shot lists: the Gemini brain's client through the storyboard adapter (its answers kept in
+    `cache_dir`); any other brain that writes storyboards itself; None (the renderer's deterministic writer)."""
     client = getattr(brain, "client", None)
     if getattr(brain, "name", "") == "gemini" and client is not None:
         from integrations.gemini.storyboard import GeminiStoryboards
 
         return GeminiStoryboards(client, cache_dir)
-    return None
+    return brain if isinstance(brain, StoryboardWriter) else None
 
 
 class PlannedDrama:
