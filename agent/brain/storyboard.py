@@ -4,8 +4,9 @@ A script says who speaks and what happens; a storyboard says what the viewer see
 cuts on line boundaries (one shot per speaker turn), opens on a face with a line or action inside the first
 3 seconds, moves to a second location at the escalation, gives the product its own moment (in a hand, then an
 insert), and ends on a close-up of the cliffhanger with a sting. Same script in → same shots out, so an
-unchanged episode re-renders to the same file. The Gemini brain may write its own; `validate_storyboard` holds
-either to the same format rules.
+unchanged episode re-renders to the same file. When keyed, Gemini writes its own (the StoryboardWriter port,
+wired by the composition root); `validate_storyboard` holds either to the same format rules, and this writer is
+the fallback when Gemini's answer still breaks them after one repair.
 """
 
 from __future__ import annotations
