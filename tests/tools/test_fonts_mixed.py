@@ -75,6 +75,8 @@ def test_runs_are_in_reading_order_left_to_right_and_right_to_left() -> None:
     paragraph = font_for_text(f"{MIXED}? Everyone says so", 64)
     runs = paragraph.runs("שלום? Everyone")
     assert "ש" in runs[0].run.text and runs[-1].run.text.startswith("? Every")
+    cut = paragraph.runs("Café 東京 مقهى…")  # an ellipsis after a right-to-left word ends the English line
+    assert cut[-1].run.text == "…" and not cut[-1].run.rtl
     rtl_first = "שלום Café 東京"  # a Hebrew paragraph: the Latin/CJK block goes to the left of the Hebrew word
     font = font_for_text(rtl_first, 64)
     runs = font.runs(rtl_first)

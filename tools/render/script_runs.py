@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from fontTools import unicodedata as ucd
 
 NEUTRAL_SCRIPTS = frozenset({"Zyyy", "Zinh", "Zzzz"})  # Common (spaces, digits, punctuation), Inherited (marks)
+BASE = "Zyyy"  # the script given to neutrals that take the paragraph's own direction
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,13 @@ def script_chunks(text: str, base_rtl: bool) -> list[tuple[str, str]]:
 
     A combining mark always stays with the letter before it. Other neutrals between two runs of the same direction
     join the run before them; between runs of opposite directions they go to the run that has the paragraph's
-    direction (where UAX #9 N1/N2 would put them); at either end of the string they join the nearest run.
+    direction (where UAX #9 N1/N2 would put them); at either end of the string they join the nearest run when it
+    has the paragraph's direction, else stand alone in that direction (a "…" after a Hebrew word in an English
+    line goes at the line's right end).
     """
     scripts = [ucd.script(ch) for ch in text]
-    strong = [i for i, s in enumerate(scripts) if s not in NEUTRAL_SCRIPTS]
-    if not strong:
-        return [(text, "Zyyy")] if text else []
+    if all(s in NEUTRAL_SCRIPTS for s in scripts):
+        return [(text, BASE)] if text else []
     owner = list(scripts)
     for i, s in enumerate(scripts):
         if s == "Zinh" and i > 0:
@@ -67,13 +69,14 @@ def script_chunks(text: str, base_rtl: bool) -> list[tuple[str, str]]:
         before = owner[i - 1] if i > 0 else None
         after = owner[j] if j < len(text) else None
         if before is None or after is None:
-            pick = before or after
+            near = before or after or BASE  # one of them is a letter: the string has one
+            pick = near if _is_rtl(near) == base_rtl else BASE
         elif before == after or _is_rtl(before) == _is_rtl(after):
             pick = before
         else:
             pick = before if _is_rtl(before) == base_rtl else after
         for k in range(i, j):
-            owner[k] = pick  # type: ignore[call-overload]
+            owner[k] = pick
         i = j
     chunks: list[tuple[str, str]] = []
     for ch, script in zip(text, owner, strict=True):
