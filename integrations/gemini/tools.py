@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from langchain_core.messages import BaseMessage, ToolMessage
 from langchain_core.tools import BaseTool, StructuredTool, tool
@@ -72,6 +72,9 @@ class BriefArgs(ToolArgs):
     episode_count: float | str | None = Field(default=None, description="as the marketer wrote it, sign included")
     episode_length_s: float | str | None = Field(default=None, description="seconds per episode, as written")
     cadence: str | None = Field(default=None, description="the cadence as said, e.g. 'Tue/Fri at 6pm London'")
+    markets: list[str] | None = Field(default=None, description="country codes, e.g. ['US', 'CA']")
+    platforms: list[str] | None = Field(default=None, description="e.g. ['tiktok']")
+    destination: Literal["drama_center", "minis_center", "both"] | None = None
 
 
 def args_model(kind: str) -> type[ToolArgs]:
@@ -87,7 +90,7 @@ def args_model(kind: str) -> type[ToolArgs]:
 def brief_action(args: dict[str, Any]) -> SetBrief:
     """set_brief arguments → SetBrief, numbers and cadence read from the marketer's words where they say them."""
     clause = str(args.get("clause") or "")
-    said = {k: v for k, v in args.items() if k not in ("clause", "cadence") and v not in (None, "")}
+    said = {k: v for k, v in args.items() if k not in ("clause", "cadence") and v not in (None, "", [])}
     exact = read_brief(clause or " ".join(str(v) for v in said.values()), {}, prose=False)
     if args.get("cadence"):
         exact.update({k: v for k, v in read_brief(str(args["cadence"]), {}, prose=False).items() if k == "cadence"})

@@ -35,7 +35,7 @@ def _args(action: Action) -> dict[str, Any]:
     data = action.model_dump(exclude={"kind"}, exclude_none=True)
     if "fields" in data:
         fields = data.pop("fields")
-        data.update({k: v for k, v in fields.items() if isinstance(v, str | int | float)})
+        data.update({k: v for k, v in fields.items() if isinstance(v, str | int | float | list)})
     return data
 
 
