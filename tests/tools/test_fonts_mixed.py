@@ -14,9 +14,11 @@ import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
-from agent.domain import CaptionStyle, EpisodeScript, LookSpec
+from agent.domain import CaptionStyle, EpisodeScript, Line, LookSpec, PersonaBrief
 from tests.tools.test_fonts import NOTDEF, glyph_is_tofu
 from tools.board import MARGIN, WIDTH, render_board
+from tools.campaign.carousel import make_carousel
+from tools.campaign.quote import make_quote
 from tools.render.captions import caption_image
 from tools.render.fonts import font_for_text, resolve_font
 from tools.render.layers import title_card
@@ -219,3 +221,17 @@ def test_board_sets_mixed_titles_inside_tiles_and_frame(drawn: list[Drawn], tmp_
     _check(drawn, set("".join(BRANDS)) - set(" "), margin=4)
     for d in drawn:
         assert d.box is not None and d.box[2] <= WIDTH - MARGIN + 1, f"{d.text!r} runs past the right margin"
+
+
+@pytest.mark.parametrize("brand", BRANDS)
+def test_campaign_graphics_set_mixed_brands_inside_the_frame(drawn: list[Drawn], tmp_path: Path, brand: str) -> None:
+    portrait = Image.new("RGB", (512, 512), (120, 90, 70))  # the lead's card content does not matter here
+    look = LookSpec(logo_text=brand)
+    scripts = [EpisodeScript(number=3, title=f"{brand} Night", cold_open="Maya wakes.", beat="A letter.",
+                             cliffhanger="Who left it?", product_moment="",
+                             lines=[Line(speaker="Maya", text=f"{brand} knows what you did last night, Maya")]),
+               EpisodeScript(number=4, title="Night 4", cold_open="a", beat="b", cliffhanger="c", product_moment="",
+                             lines=[Line(speaker="Maya", text="Where were you?")])]
+    make_quote(scripts[0], look, portrait, PersonaBrief(), "Maya", f"{brand}: Night Shift", tmp_path / "q.png")
+    make_carousel(scripts, 4, look, portrait, PersonaBrief(), f"{brand}: Night Shift", tmp_path, "c")
+    _check(drawn, set(brand) - set(" "), margin=24)
