@@ -6,7 +6,7 @@ passes the same format checks a model's season must pass — and say plainly tha
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.brain.arcwriter import cast_names, digest, pick_template, write_season
 from agent.brain.revise import revise
@@ -14,6 +14,9 @@ from agent.brain.router import looks_like_injection, route
 from agent.brain.tone import ToneVerdict, offline_tone
 from agent.domain import Arc, Brief, EpisodeScript, PersonaBrief
 from agent.ports import Intent, Interpretation, PersonaDraft
+
+if TYPE_CHECKING:
+    from agent.understanding.context import MessageContext
 
 FULL_BRIEF = set(Brief.model_fields)
 # Classifier labels that map onto the graph's intents (the rest are read by the stage handlers themselves).
@@ -93,11 +96,13 @@ class OfflineBrain:
             intent = Intent.REVISE
         return Interpretation(intent=intent, note=text.strip())
 
-    def understand(self, text: str, stage: str, episodes_in_arc: int | None = None) -> list[Any]:
-        """The typed actions a message asks for (agent.understanding: classifier + entities + clauses)."""
+    def understand(self, text: str, stage: str, episodes_in_arc: int | None = None,
+                   context: MessageContext | None = None) -> list[Any]:
+        """The typed actions a message asks for (agent.understanding: classifier + entities + clauses); of the
+        context only the episode count is read (the history is for the model-backed understander)."""
         from agent.understanding.understand import understand
 
-        return understand(text, stage, episodes_in_arc)
+        return understand(text, stage, episodes_in_arc, context)
 
     def judge_tone(self, text: str, bible: PersonaBrief) -> ToneVerdict:
         """The transparent heuristic judge (labelled offline in the thread)."""

@@ -1,22 +1,15 @@
-"""Routing of a message inside a stage: off-script first (bible, approvers, status, help, history, continuity,
-the persona pool, questions about the format), then the stage's own handling.
+"""Where each stage listens, and two answers any stage gives: a show-bible change and the continuity ledger.
 
-Off-script answers never move the conversation: the stage that asked is the stage that listens next. Nothing in
-here can approve, schedule or publish — those are decided by the database through the review services.
+Which message gets them is decided by its actions (agent/graph/actions/); nothing in here can approve, schedule or
+publish — those are decided by the database through the review services.
 """
 
 from __future__ import annotations
 
-from langgraph.types import Command
-
 from agent.brain.biblecmd import parse_bible_change
-from agent.brain.faq import answer as faq_answer
 from agent.context import TurnContext
 from agent.domain import Arc, Brief
-from agent.graph.nodes.common import handle_common, say
-from agent.graph.nodes.history import handle_history
-from agent.graph.nodes.pool import handle_pool
-from agent.ports import Interpretation
+from agent.graph.nodes.common import say
 from agent.services import bible as bible_service
 from agent.services import seasons
 from agent.services.ledger import build_ledger, ledger_text
@@ -62,6 +55,12 @@ def handle_ledger(ctx: TurnContext, season_id: int, text: str) -> bool:
     """"continuity" / "ledger" / "open threads": the continuity ledger of the current arc."""
     if not any(word in text.lower() for word in LEDGER_WORDS) or len(text.split()) > 8:
         return False
+    show_ledger(ctx, season_id)
+    return True
+
+
+def show_ledger(ctx: TurnContext, season_id: int) -> None:
+    """The continuity ledger of the current arc (or why there is none yet)."""
     with ctx.app.store.session() as session:
         season = session.get(Season, season_id)
         assert season is not None
@@ -71,22 +70,3 @@ def handle_ledger(ctx: TurnContext, season_id: int, text: str) -> bool:
         say(ctx, "The continuity ledger starts with the arc — tell me the brief first.")
     else:
         say(ctx, ledger_text(build_ledger(arc, brief)))
-    return True
-
-
-def off_script(ctx: TurnContext, state: dict, text: str, interp: Interpretation, here: str) -> Command | None:
-    """Answer anything that is not the stage's own business and stay put; None when the stage should handle it."""
-    season_id = state["season_id"]
-    if handle_bible(ctx, season_id, text):
-        return Command(goto=here)
-    handled = handle_common(ctx, state, text, interp, here)
-    if handled is not None:
-        return handled
-    if handle_history(ctx, season_id, text) or handle_ledger(ctx, season_id, text):
-        return Command(goto=here)
-    if (pooled := handle_pool(ctx, state, text, here)) is not None:
-        return pooled
-    if reply := faq_answer(text):
-        say(ctx, reply)
-        return Command(goto=here)
-    return None

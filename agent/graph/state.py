@@ -24,6 +24,7 @@ class SeasonState(TypedDict, total=False):
     look_draft: dict[str, Any]  # the look being tuned (locked into an immutable version on "lock it")
     last_ask: str  # the last question asked (asked again → an example answer and the brief form come with it)
     cast_ids: list[int]  # persona ids offered for the lead, in the order shown (option 1, 2, 3, …)
+    history: list[dict[str, Any]]  # recent exchanges (agent.understanding.context.remember: cut and capped)
 
 
 @dataclass

@@ -141,6 +141,57 @@ class Unclear(Action):
     guess: str = ""
 
 
+class Figures(Action):
+    """"How are we doing?": the season's figures (funnel per platform), or the weekly digest switched on/off."""
+
+    kind: Literal["figures"] = "figures"
+    digest: Literal["on", "off"] | None = None
+
+
+class Audit(Action):
+    """Who approved what, and when: the audit trail (of one episode when one is named)."""
+
+    kind: Literal["audit"] = "audit"
+    episode: int | None = None
+
+
+class StartOver(Action):
+    """Wipe the draft (brief, arc, lead) and start the brief again — only before production starts."""
+
+    kind: Literal["start_over"] = "start_over"
+
+
+class Continuity(Action):
+    """The continuity ledger: open threads, who knows what, hooks picked up."""
+
+    kind: Literal["continuity"] = "continuity"
+
+
+class PersonaPool(Action):
+    """The persona pool: list, describe, create a persona (or upload a portrait)."""
+
+    kind: Literal["persona_pool"] = "persona_pool"
+
+
+class Render(Action):
+    """Render the season again, or cancel the renders in flight."""
+
+    kind: Literal["render"] = "render"
+    what: Literal["again", "cancel", ""] = ""
+
+
+class Question(Action):
+    """A question about the format (episode lengths, destinations, markets …), answered from the FAQ."""
+
+    kind: Literal["question"] = "question"
+
+
+class Greeting(Action):
+    """Hello / thanks: answered with where we are and what to say next."""
+
+    kind: Literal["greeting"] = "greeting"
+
+
 class Passthrough(Action):
     """A request the stage's existing handler reads itself (continuity, persona pool, questions, renders, …)."""
 
@@ -150,16 +201,20 @@ class Passthrough(Action):
 
 CATALOGUE: dict[str, type[Action]] = {model.model_fields["kind"].default: model for model in (
     SetBrief, Proceed, Defer, ReviseEpisodes, SwapCharacter, ChangeLead, ChooseOption, ChangeBible, ShowBible,
-    ChangeLook, SetSchedule, ChangeApprovers, Status, Diff, Undo, Help, OutOfScope, Unclear, Passthrough)}
+    ChangeLook, SetSchedule, ChangeApprovers, Status, Figures, Audit, Diff, Undo, StartOver, Continuity, PersonaPool,
+    Render, Question, Greeting, Help, OutOfScope, Unclear, Passthrough)}
 # Which actions each stage accepts from a model (tools scoped to the stage); the offline understander is checked
 # against the same table.
-ANYWHERE = ("bible_change", "bible_show", "approvers", "status", "help", "out_of_scope", "passthrough", "unclear")
+# Every stage answers these (the graph's dispatcher: agent/graph/actions/common.py).
+ANYWHERE = ("bible_change", "bible_show", "approvers", "audit", "status", "figures", "diff", "start_over",
+            "continuity", "persona_pool", "render", "question", "greeting", "help", "out_of_scope", "passthrough",
+            "unclear")
 STAGE_ACTIONS: dict[str, tuple[str, ...]] = {
     "brief": ("set_brief", "defer", "proceed", *ANYWHERE),
-    "arc": ("set_brief", "proceed", "revise_episodes", "swap_character", "change_lead", "diff", "undo", *ANYWHERE),
+    "arc": ("set_brief", "proceed", "defer", "revise_episodes", "swap_character", "undo", *ANYWHERE),
     "cast": ("choose_option", "change_lead", "defer", "proceed", "swap_character", *ANYWHERE),
     "look": ("look_change", "proceed", "change_lead", *ANYWHERE),
-    "review": ("schedule", "revise_episodes", "change_lead", "diff", *ANYWHERE),
+    "review": ("schedule", "revise_episodes", "change_lead", *ANYWHERE),
 }
 OUT_OF_SCOPE_REASON = ("I only make mini-drama seasons here — briefs, arcs, casting, the look, renders and their "
                        "schedule; I can't help with that")

@@ -8,7 +8,10 @@ with too little confidence becomes `Unclear`, which the reply names.
 
 from __future__ import annotations
 
+import inspect
+import logging
 import re
+from typing import Any
 
 from agent.brain.router import looks_like_injection
 from agent.understanding.actions import (
@@ -29,7 +32,9 @@ from agent.understanding.actions import (
 from agent.understanding.brief import read_brief
 from agent.understanding.classifier import THRESHOLD, classifier
 from agent.understanding.clauses import split_clauses
+from agent.understanding.context import MessageContext
 from agent.understanding.numbers import parse_number
+from agent.understanding.readers import fixed_reading
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
             "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
@@ -44,7 +49,7 @@ PUBLISH_WORDS = re.compile(r"\b(?:approve|publish|post|release)\b.*\b(?:all|ever
 NAME = re.compile(r"\b([A-Z][a-zà-ÿ'’-]+)\b")
 NOT_NAMES = {"I", "The", "Lead", "Option", "Actually", "Go", "Change", "Make", "Swap", "Let's", "Take", "Use",
              "Pick", "Number", "Candidate", "Replace", "Switch", "Recast", "New", "Can", "Please", "Ok", "Okay"}
-LABEL_TO_KIND = {"revise_episode": "revise_episodes", "brief_info": "set_brief"}
+LABEL_TO_KIND = {"revise_episode": "revise_episodes", "brief_info": "set_brief", "render": "render"}
 
 
 def episode_numbers(text: str, last: int | None = None) -> list[int]:
@@ -84,6 +89,8 @@ def read_clause(clause: str, stage: str, episodes_in_arc: int | None = None) -> 
     if looks_like_injection(clause) or (PUBLISH_WORDS.search(clause) and re.search(r"\b(?:approve|publish)\b",
                                                                                     clause, re.IGNORECASE)):
         return OutOfScope(clause=clause, reason=NEVER_FROM_CHAT)
+    if (fixed := fixed_reading(clause, stage)) is not None:  # the exact commands every stage has always known
+        return fixed
     prediction = classifier().predict(clause)
     label = prediction.label
     if prediction.confidence < THRESHOLD:
@@ -103,13 +110,20 @@ def read_clause(clause: str, stage: str, episodes_in_arc: int | None = None) -> 
         return SwapCharacter(clause=clause, role=match.group(1).lower() if match else "", new_name=_name(clause))
     if kind == "out_of_scope":
         return OutOfScope(clause=clause, reason=OUT_OF_SCOPE_REASON)
+    if kind == "render":
+        return fixed_reading(clause, "review", render_only=True) or CATALOGUE["render"](clause=clause)
     if kind in CATALOGUE:
         return CATALOGUE[kind](clause=clause)
     return Passthrough(clause=clause, label=label)
 
 
-def understand(text: str, stage: str, episodes_in_arc: int | None = None) -> list[Action]:
-    """All the actions a message asks for, in order. At the brief stage the whole message is one brief."""
+def understand(text: str, stage: str, episodes_in_arc: int | None = None,
+               context: MessageContext | None = None) -> list[Action]:
+    """All the actions a message asks for, in order. At the brief stage the whole message is one brief.
+
+    The offline reader uses the context only for the episode count (names and history are for Gemini)."""
+    if episodes_in_arc is None and context is not None:
+        episodes_in_arc = context.episodes_in_arc
     clauses = split_clauses(text)
     actions = [read_clause(c, stage, episodes_in_arc) for c in clauses]
     if stage == "brief" and any(isinstance(a, SetBrief) for a in actions):
@@ -122,7 +136,17 @@ def understand(text: str, stage: str, episodes_in_arc: int | None = None) -> lis
             for a in actions]
 
 
-def understand_with(brain: object, text: str, stage: str, episodes_in_arc: int | None = None) -> list[Action]:
+def _takes_context(ear: Any) -> bool:
+    """Whether a brain's understander accepts `context=` (older stand-ins do not)."""
+    try:
+        parameters = inspect.signature(ear).parameters
+    except (TypeError, ValueError):
+        return False
+    return "context" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+
+
+def understand_with(brain: object, text: str, stage: str, episodes_in_arc: int | None = None,
+                    context: MessageContext | None = None) -> list[Action]:
     """The brain's understander when it has one (Gemini function calling), else the offline understander.
 
     Any failure of a model-backed understander falls back to the offline one: reading a message never stalls.
@@ -130,9 +154,9 @@ def understand_with(brain: object, text: str, stage: str, episodes_in_arc: int |
     ear = getattr(brain, "understand", None)
     if callable(ear):
         try:
+            if context is not None and _takes_context(ear):
+                return list(ear(text, stage, episodes_in_arc, context=context))
             return list(ear(text, stage, episodes_in_arc))
         except Exception as error:  # noqa: BLE001 - a key rejection is reported by the next brain call anyway
-            import logging
-
             logging.getLogger(__name__).warning("understander failed (%s); reading offline", type(error).__name__)
-    return understand(text, stage, episodes_in_arc)
+    return understand(text, stage, episodes_in_arc, context)

@@ -6,7 +6,6 @@ The lead is picked by option number or by name among the offered personas (the p
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from langgraph.runtime import Runtime
@@ -15,18 +14,19 @@ from sqlalchemy.orm import Session
 
 from agent.brain.castswap import swap_character
 from agent.context import TurnContext
-from agent.domain import Arc, Brief, LeadLock, LookSpec, SeasonStatus
-from agent.graph.nodes.common import ask_again, say
-from agent.graph.nodes.look import show_look
+from agent.domain import Arc, Brief, LeadLock, SeasonStatus
+from agent.graph.actions.cast import HANDLERS
+from agent.graph.actions.dispatch import dispatch
+from agent.graph.actions.reading import read_message
+from agent.graph.actions.step import Step
+from agent.graph.nodes.common import say
 from agent.graph.nodes.pool import offer_line
-from agent.graph.routing import off_script
-from agent.graph.state import SeasonState
-from agent.ports import Intent
+from agent.graph.state import SeasonState, files_of
 from agent.services import personas, seasons
 from agent.services.render_inputs import share_lead
 from agent.services.seasons import SeasonError
 from agent.store.models import Persona, Season
-from agent.understanding.actions import ChangeLead
+from agent.understanding.actions import ChangeLead, PersonaPool
 
 stable_seed = personas.stable_seed  # kept importable from here for older callers
 
@@ -49,24 +49,14 @@ def offer_cast(ctx: TurnContext, season_id: int, brief: Brief, arc: Arc) -> list
                  "*create persona Ada: …*, or upload a portrait.")
     say(ctx, "\n".join(lines))
     offer_choices(ctx, "Pick your lead:", [(f"{i}. {m.name}" + (" (recommended)" if i == 1 else ""), str(i))
-                                          for i, m in enumerate(members, start=1)])
+                                          for i, m in enumerate(members, start=1)]
+                  + [("List personas", "list personas"), ("Status", "status?")])
     return [m.id for m in members]
 
 
 def offer_choices(ctx: TurnContext, text: str, choices: list[tuple[str, str]]) -> None:
-    """Buttons for the choice just offered, on channels that have them (Slack); the first is the recommended one."""
-    offer = getattr(ctx.app.channel, "offer_choices", None)
-    if callable(offer):
-        offer(ctx.thread, text, choices)
-
-
-def _chosen(text: str, choice: int | None, offered: list[Persona]) -> Persona | None:
-    """The persona picked by number or by (first) name among the offered ones."""
-    if choice is not None and 1 <= choice <= len(offered):
-        return offered[choice - 1]
-    lowered = text.lower()
-    named = [p for p in offered if re.search(rf"\b{re.escape(p.name.lower())}\b", lowered)]
-    return named[0] if len(named) == 1 else None
+    """Buttons for the choice just offered (Slack buttons, a terminal list); the first is the recommended one."""
+    ctx.app.channel.offer_choices(ctx.thread, text, choices)
 
 
 def lock_and_rename(ctx: TurnContext, session: Session, season: Season, persona: Persona) -> LeadLock:
@@ -120,35 +110,10 @@ def change_lead(ctx: TurnContext, state: dict, action: ChangeLead) -> bool:
 
 
 def cast_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
-    """Lock the chosen lead, then show the look."""
+    """Lock the chosen lead (then show the look); every request of the message applied together."""
     text: str = interrupt({"stage": "cast"})
-    ctx = runtime.context
-    interp = ctx.app.brain.interpret(text, "cast")
-    handled = off_script(ctx, dict(state), text, interp, "cast")
-    if handled is not None:
-        return handled
-    season_id = state["season_id"]
-    with ctx.app.store.session() as session:
-        season = session.get(Season, season_id)
-        assert season is not None
-        ids = list(state.get("cast_ids") or [])
-        offered = [p for p in (session.get(Persona, i) for i in ids) if p is not None]
-        if not offered:  # conversations from before the offer was kept in state
-            offered = personas.pool(session, season.team_id)[-3:]
-        persona = _chosen(text, interp.choice, offered)
-        if persona is None and interp.intent == Intent.PROCEED and offered:  # "go ahead", "you pick": the pick
-            persona = offered[0]
-        if persona is None:
-            return ask_again(ctx, "cast", f"Reply with a number from 1 to {len(offered)} (or a name) to pick the lead.")
-        try:
-            lock = lock_and_rename(ctx, session, season, persona)
-        except SeasonError as error:
-            say(ctx, str(error))
-            return Command(goto="cast")
-        season.status = SeasonStatus.LOOK
-        brand = (season.brief or {}).get("brand", "")
-    say(ctx, f":lock: *{lock.name}* is locked as the lead (portrait {lock.portrait_hash[:10]}…, seed {lock.seed}, "
-             f"voice {lock.voice}). Supporting cast may vary; the lead never does.")
-    look = LookSpec(logo_text=brand[:18] or None)
-    show_look(ctx, season_id, look)
-    return Command(goto="look", update={"stage": "look", "look_draft": look.model_dump(mode="json")})
+    step = Step(ctx=runtime.context, state=dict(state), stage="cast", text=text)
+    actions = read_message(step.ctx, step.state, text, "cast")
+    if files_of(step.ctx) and not any(a.kind == "persona_pool" for a in actions):  # a portrait: a new candidate
+        actions = [PersonaPool(clause=text), *[a for a in actions if a.kind not in ("unclear", "passthrough")]]
+    return dispatch(step, actions, HANDLERS)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from agent.brain.lint import validate_arc
 from agent.context import TurnContext
-from agent.domain import Arc, Brief, EpisodeScript, PersonaBrief
+from agent.domain import Arc, Brief, PersonaBrief
 from agent.graph.nodes.common import say
-from agent.graph.replies import arc_summary, checks_block, revision_summary
+from agent.graph.replies import arc_summary
 from agent.services import seasons
 from agent.services.bible import check_arc
 from agent.services.ledger import lint_scripts
@@ -48,25 +48,7 @@ def present_arc(ctx: TurnContext, season_id: int, brief: Brief, note: str = "arc
         version = seasons.save_arc(session, season, arc, note=note, actor=ctx.user_id)
     findings, tone = arc_checks(ctx, arc, brief, bible)
     say(ctx, arc_summary(arc, findings, tone, version))
-    from agent.graph.nodes.cast import offer_choices  # cast imports this module
-
-    offer_choices(ctx, "Next:", [("Looks good — cast the lead", "looks good"),
-                                 ("Make episode 1 punchier", "make episode 1 punchier"), ("Status", "status?")])
-    return version
-
-
-def save_and_show_revision(ctx: TurnContext, season_id: int, before: EpisodeScript, new_arc: Arc, note: str
-                           ) -> int:
-    """Save a one-episode revision as a new arc version and show the diff with the season's checks."""
-    _arc, brief, bible = load_season(ctx, season_id)
-    assert brief is not None
-    with ctx.app.store.session() as session:
-        season = session.get(Season, season_id)
-        assert season is not None
-        version = seasons.save_arc(session, season, new_arc, note=note, actor=ctx.user_id)
-    after = new_arc.episodes[before.number - 1]
-    findings, tone = arc_checks(ctx, new_arc, brief, bible)
-    say(ctx, f"{revision_summary(before, after)} _(now v{version})_\n{checks_block(findings, tone)}\n"
-             "Say *looks good* when you're happy, *undo*, or *show changes to ep "
-             f"{after.number}*.")
+    ctx.app.channel.offer_choices(ctx.thread, "Next:", [("Looks good — cast the lead (recommended)", "looks good"),
+                                                        ("Make episode 1 punchier", "make episode 1 punchier"),
+                                                        ("Status", "status?")])
     return version

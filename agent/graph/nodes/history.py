@@ -31,9 +31,14 @@ def _number(token: str) -> int:
     return int(value) if value is not None else 0
 
 
+def is_history_request(text: str) -> bool:
+    """"diff v1 v2", "what changed", "versions", "show ep 3", "show the arc" (the diff action's argument reader)."""
+    return any(p.search(text) for p in (DIFF, CHANGES_TO, WHAT_CHANGED, VERSIONS, SHOW_EP, SHOW_ARC))
+
+
 def handle_history(ctx: TurnContext, season_id: int, text: str) -> bool:
     """Answer a history question; False when the message is not one."""
-    if not any(p.search(text) for p in (DIFF, CHANGES_TO, WHAT_CHANGED, VERSIONS, SHOW_EP, SHOW_ARC)):
+    if not is_history_request(text):
         return False
     with ctx.app.store.session() as session:
         rows = arcs.versions(session, season_id)

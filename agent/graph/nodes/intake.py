@@ -14,12 +14,12 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
-from agent.brain.biblecmd import parse_bible_change
-from agent.brain.briefparse import is_deferral, labelled_values
-from agent.brain.faq import answer as faq_answer
-from agent.brain.router import route
+from agent.brain.briefparse import is_deferral
 from agent.context import TurnContext
 from agent.domain import Brief
+from agent.graph.actions.dispatch import dispatch
+from agent.graph.actions.reading import read_message
+from agent.graph.actions.step import Result, Step, from_command
 from agent.graph.nodes.briefing import (
     OPTIONAL,
     QUESTIONS,
@@ -32,11 +32,10 @@ from agent.graph.nodes.briefing import (
 from agent.graph.nodes.common import say
 from agent.graph.nodes.drafts import present_arc
 from agent.graph.replies import bad_fields, brief_summary, validation_message
-from agent.graph.routing import handle_bible, off_script
 from agent.graph.state import SeasonState
-from agent.ports import Intent
 from agent.services import seasons
 from agent.store.models import Season
+from agent.understanding.actions import Action, SetBrief
 from agent.understanding.brief import cap_fields
 
 WELCOME = ("Tell me about the season: brand, product, audience, how many episodes (8–12) and how long (15–120 s). "
@@ -57,34 +56,54 @@ def _still_open(fields: dict[str, Any], asked: list[str]) -> str:
 
 
 def intake(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
-    """Wait for the brief; on a complete, valid one, save it and draft the arc."""
+    """Wait for the brief; every request of the message goes through the catalogue, the brief through SetBrief."""
     text: str = interrupt({"stage": "brief"})
-    ctx = runtime.context
+    step = Step(ctx=runtime.context, state=dict(state), stage="brief", text=text)
+    actions = read_message(step.ctx, step.state, text, "brief")
+    if all(a.kind in ("unclear", "passthrough") for a in actions):  # brief details the classifier missed
+        known = dict(state.get("brief_draft", {}))
+        if step.ctx.app.brain.extract_brief(text, known) != known:
+            actions = [SetBrief(clause=text)]
+    step.scratch["actions"] = actions
+    return dispatch(step, actions, {**{kind: take_brief for kind in BRIEF_KINDS}, "out_of_scope": refuse})
+
+
+BRIEF_KINDS = ("set_brief", "defer", "proceed", "unclear")
+
+
+def refuse(step: Step, action: Action) -> Result:
+    """Out of scope: alone, the intake answers it (the reason, then what the brief still needs); beside a brief,
+    it is named as not done."""
+    if any(a.kind in BRIEF_KINDS for a in step.scratch["actions"]):
+        return Result(refused=getattr(action, "reason", "") or "that is not something I can do here")
+    return take_brief(step, action)
+
+
+def take_brief(step: Step, action: Action) -> Result:
+    """The brief part of the message (all of it, once): the intake below, which says its own reply."""
+    if step.scratch.get("brief_read"):
+        return Result(note="(read with the brief)")
+    step.scratch["brief_read"] = True
+    return from_command(apply_brief(step.ctx, step.state, step.text, step.scratch["actions"]), note="read the brief")
+
+
+def apply_brief(ctx: TurnContext, state: dict[str, Any], text: str, actions: list[Action]) -> Command:
+    """Extract the brief from the message, validate, ask only for what is missing or wrong; a whole, valid brief
+    is saved and its arc drafted."""
     known = dict(state.get("brief_draft", {}))
     asked = list(state.get("asked", [])) if known else []
-    if (reply := faq_answer(text)) and not labelled_values(text) and \
-            route(text, "brief").intent in (Intent.UNKNOWN, Intent.ANSWER):  # "what is Drama Center?" is no brief
-        say(ctx, reply)
-        return Command(goto="intake")
-    bible_only = parse_bible_change(text) is not None and handle_bible(ctx, state["season_id"], text)
     fields = ctx.app.brain.extract_brief(text, known)
     if notes := cap_fields(fields):
         say(ctx, "Note: " + "; ".join(notes) + ".")
+    agreed = any(a.kind in ("proceed", "defer", "set_brief") for a in actions)
     defer_all = is_deferral(text) and bool(known)
-    if fields == known and not defer_all:
-        if bible_only:
-            return Command(goto="intake")
-        interp = ctx.app.brain.interpret(text, "brief")
-        handled = off_script(ctx, dict(state), text, interp, "intake")
-        if handled is not None:
-            return handled
-        if not known or interp.intent not in (Intent.ANSWER, Intent.PROCEED) or missing_required(known):
-            missing = missing_required(known)
-            reason = _why_not(text, known, missing)
-            return _say_once(ctx, state, "welcome" if not known else _ask_key(missing),
-                             WELCOME if not known else reason + (
-                                 " " + " ".join(QUESTIONS[f] for f in missing) if missing
-                                 else " Say *you decide* to use my defaults.") + " (Say *help* for the steps.)")
+    if fields == known and not defer_all and (not known or not agreed or missing_required(known)):
+        missing = missing_required(known)
+        reason = _why_not(actions, missing)
+        return _say_once(ctx, state, "welcome" if not known else _ask_key(missing),
+                         WELCOME if not known else reason + (
+                             " " + " ".join(QUESTIONS[f] for f in missing) if missing
+                             else " Say *you decide* to use my defaults.") + " (Say *help* for the steps.)")
     missing = missing_required(fields)
     try:  # placeholders for the missing required fields, so every other value is checked now
         brief = Brief.model_validate({**fields, **{f: "?" for f in missing}})
@@ -123,11 +142,8 @@ def _ask_key(missing: list[str]) -> str:
     return "missing:" + ",".join(missing)
 
 
-def _why_not(text: str, known: dict[str, Any], missing: list[str]) -> str:
+def _why_not(actions: list[Action], missing: list[str]) -> str:
     """The reason a message at the brief stage changed nothing — never a bare "I'm not sure"."""
-    from agent.understanding.understand import understand
-
-    actions = understand(text, "brief")
     out = next((a for a in actions if a.kind == "out_of_scope"), None)
     if out is not None:
         return f"I can't do that: {getattr(out, 'reason', '')}."
@@ -148,10 +164,8 @@ def _say_once(ctx: TurnContext, state: SeasonState, key: str, text: str) -> Comm
 
 
 def offer_brief_form(ctx: TurnContext, prefill: dict[str, Any]) -> None:
-    """Offer the brief form (a modal in Slack) prefilled with what was understood; channels without forms skip it."""
-    offer = getattr(ctx.app.channel, "offer_brief_form", None)
-    if callable(offer):
-        offer(ctx.thread, {k: v for k, v in prefill.items() if isinstance(v, str | int)})
+    """Offer the brief form (a Slack modal; the fields to fill in a terminal) prefilled with what was understood."""
+    ctx.app.channel.offer_brief_form(ctx.thread, {k: v for k, v in prefill.items() if isinstance(v, str | int)})
 
 
 def _ask(ctx: TurnContext, fields: dict[str, Any], keep: dict[str, Any], asked: list[str],

@@ -12,10 +12,12 @@ from langgraph.types import Command, interrupt
 
 from agent.context import TurnContext
 from agent.domain import Arc, Brief, LeadLock, LookSpec
-from agent.graph.nodes.common import ask_again, say
-from agent.graph.routing import off_script
+from agent.graph.actions.dispatch import dispatch
+from agent.graph.actions.look import HANDLERS, finish
+from agent.graph.actions.reading import read_message
+from agent.graph.actions.step import Step
+from agent.graph.nodes.common import say
 from agent.graph.state import SeasonState, files_of
-from agent.ports import Intent
 from agent.services import seasons
 from agent.services.ledger import lint_scripts
 from agent.services.looks import (
@@ -25,7 +27,6 @@ from agent.services.looks import (
     apply_text_changes,
     check_contrast,
     look_text,
-    suggest_text_colour,
     validate_font_upload,
     validate_logo_upload,
 )
@@ -33,8 +34,7 @@ from agent.services.production import plan_renders, report_progress
 from agent.services.render_inputs import share_look
 from agent.services.seasons import SeasonError
 from agent.store.models import Season
-from agent.understanding.actions import ChangeLead
-from agent.understanding.understand import understand_with
+from agent.understanding.actions import ChangeLook
 from agent.uploads import content_suffix
 
 
@@ -50,9 +50,12 @@ def show_look(ctx: TurnContext, season_id: int, look: LookSpec) -> None:
     say(ctx, look_text(look, check_contrast(look.palette)) + "\n"
              "Say *lock it* to lock this look, or change it (e.g. \"background #101820\", \"outline captions\", "
              "\"thirds framing\", \"logo text: LUMEN\", or upload a PNG/SVG logo or a TTF/OTF font).")
+    ctx.app.channel.offer_choices(ctx.thread, "Next:", [("Lock it (recommended)", "lock it"),
+                                                        ("Outline captions", "outline captions"),
+                                                        ("Status", "status?")])
 
 
-def _apply_uploads(ctx: TurnContext, season_id: int, look: LookSpec) -> tuple[LookSpec, list[str]]:
+def apply_uploads(ctx: TurnContext, season_id: int, look: LookSpec) -> tuple[LookSpec, list[str]]:
     """Attached logo (PNG/SVG) and font (TTF/OTF) files, validated and stored by content hash."""
     folder = ctx.app.settings.artifacts_dir / f"season-{season_id}" / "brand"
     changes: list[str] = []
@@ -70,52 +73,27 @@ def _apply_uploads(ctx: TurnContext, season_id: int, look: LookSpec) -> tuple[Lo
 
 
 def look_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
-    """Tweak or lock the look; locking queues the whole season's renders."""
+    """Tweak or lock the look (locking queues the whole season's renders); every request applied together."""
     text: str = interrupt({"stage": "look"})
-    ctx = runtime.context
-    season_id = state["season_id"]
-    draft = LookSpec.model_validate(state.get("look_draft") or {})
+    step = Step(ctx=runtime.context, state=dict(state), stage="look", text=text)
+    actions = read_message(step.ctx, step.state, text, "look")
+    if not any(a.kind == "look_change" for a in actions) and _names_look(step.ctx, text):
+        actions = [ChangeLook(clause=text), *[a for a in actions if a.kind not in ("unclear", "passthrough")]]
+    return dispatch(step, actions, HANDLERS, finish)
+
+
+def _names_look(ctx: TurnContext, text: str) -> bool:
+    """Files attached, or words the look parser reads ("background #101820"): a look change whatever the
+    classifier said about the rest."""
+    if files_of(ctx):
+        return True
     try:
-        changed, uploaded = _apply_uploads(ctx, season_id, draft)
-        changed, described = apply_text_changes(changed, text)
-    except LookError as error:
-        say(ctx, f"I can't use that: {error}. The look is unchanged.")
-        return Command(goto="look")
-    if uploaded or described:
-        contrast = check_contrast(changed.palette)
-        if not contrast.passes:
-            fix = suggest_text_colour(changed.palette.background)
-            say(ctx, f"That would make captions hard to read — {contrast.line()}. Try \"text {fix}\" with that "
-                     "background, or a darker/lighter background. The look is unchanged.")
-            return Command(goto="look")
-        say(ctx, "Updated: " + ", ".join(uploaded + described) + ".")
-        show_look(ctx, season_id, changed)
-        return Command(goto="look", update={"look_draft": changed.model_dump(mode="json")})
-    interp = ctx.app.brain.interpret(text, "look")
-    handled = off_script(ctx, dict(state), text, interp, "look")
-    if handled is not None:
-        return handled
-    if interp.intent != Intent.PROCEED:
-        from agent.graph.nodes.apply import not_done_line
-        from agent.graph.nodes.cast import change_lead  # cast imports this module (show_look)
-
-        actions = understand_with(ctx.app.brain, text, "look")
-        lead = next((a for a in actions if isinstance(a, ChangeLead)), None)
-        if lead is not None and change_lead(ctx, dict(state), lead):
-            return Command(goto="look")
-        if any(a.kind == "look_change" for a in actions):  # a look change I could not read: say why, with examples
-            say(ctx, "I couldn't read that as a look change: colours must be hex codes for a named part (e.g. "
-                     "\"background #101820\", \"accent #E4572E\"), captions *box* or *outline*, framing *center* or "
-                     "*thirds*, or upload a PNG/SVG logo or a TTF/OTF font. The look is unchanged.")
-            return Command(goto="look")
-        if refused := not_done_line([a for a in actions if a.kind == "out_of_scope"], "look"):
-            say(ctx, refused + "\nSay *lock it* to lock the look, or tell me what to change.")
-            return Command(goto="look")
-        return ask_again(ctx, "look", "Say *lock it* to lock the look, or tell me what to change.")
-    return _lock(ctx, season_id, draft)
+        return bool(apply_text_changes(LookSpec(), text)[1])
+    except LookError:
+        return True
 
 
-def _lock(ctx: TurnContext, season_id: int, draft: LookSpec) -> Command:
+def lock_look(ctx: TurnContext, season_id: int, draft: LookSpec) -> Command:
     """Lock the look (immutable version), lint the scripts against the ledger, queue the renders."""
     with ctx.app.store.session() as session:
         season = session.get(Season, season_id)

@@ -16,9 +16,12 @@ from agent.app import batch, changes, production, releases, shots, spend, votes
 from agent.app.events import Approved, VoteCounted
 from agent.context import TurnContext
 from agent.domain import Brief, Cadence
-from agent.graph.nodes.common import ask_again, handle_common, say
+from agent.graph.actions.dispatch import dispatch, finish_command
+from agent.graph.actions.reading import read_message
+from agent.graph.actions.review import HANDLERS
+from agent.graph.actions.step import Step
+from agent.graph.nodes.common import say
 from agent.graph.state import SeasonState
-from agent.ports import Intent
 from agent.services.campaign_chat import campaign_command
 from agent.services.review import open_change_requests
 from agent.store.models import Season
@@ -78,35 +81,13 @@ def shot_note(ctx: TurnContext, season_id: int, text: str) -> bool:
 
 
 def review_stage(state: SeasonState, runtime: Runtime[TurnContext]) -> Command:
-    """Handle notes, batch approvals, releases, schedule requests and questions while episodes are in review."""
+    """Votes, batches, releases and campaign commands first (the production line's own parsers); then every request
+    of the message through the catalogue: notes, schedule, status, figures, help …"""
     text: str = interrupt({"stage": "review"})
-    ctx = runtime.context
-    season_id = state["season_id"]
-    if handle_command(ctx, season_id, text):
-        return Command(goto="review")
-    if campaign_command(ctx.app.store, ctx.app.channel, ctx.app.enqueue_campaign, season_id=season_id,
-                        user_id=ctx.user_id, text=text):
-        return Command(goto="review")  # about a teaser/carousel/quote/write-up or the campaign plan
-    interp = ctx.app.brain.interpret(text, "review")
-    handled = handle_common(ctx, dict(state), text, interp, "review")
-    if handled is not None:
-        return handled
-    if interp.intent == Intent.SCHEDULE:
-        schedule_from_text(ctx, season_id, text)
-        return Command(goto="review")
-    with ctx.app.store.session() as session:
-        season = session.get_one(Season, season_id)
-        pending = [(episode.number, request.user_id) for request, episode in open_change_requests(session, season)]
-        total = len(season.episodes)
-    mentioned = interp.episode or (int(m.group(1)) if (m := EPISODE_REF.search(text)) else None)
-    number = mentioned if mentioned else (pending[0][0] if len(pending) == 1 else None)
-    if number is not None and (pending or interp.intent == Intent.REVISE) and 1 <= number <= total:
-        note = NOTE_PREFIX.sub("", interp.note or text).strip() or text
-        changes.request_change(ctx.app, season_id=season_id, number=number, user_id=ctx.user_id, note=note,
-                               via="thread")
-        return Command(goto="review")
-    if pending:
-        episodes = ", ".join(f"Ep {n}" for n, _ in pending)
-        return ask_again(ctx, "review", f"Changes are requested on {episodes} — which episode is this note for?")
-    return ask_again(ctx, "review", "Approve episodes on their cards (Approve, or a thumbs-up), or say *approve 4–6*; "
-                                    "ask for changes with Request changes and a note, or say *schedule daily at 6pm*.")
+    step = Step(ctx=runtime.context, state=dict(state), stage="review", text=text)
+    ctx = step.ctx
+    if handle_command(ctx, step.season_id, text) or campaign_command(
+            ctx.app.store, ctx.app.channel, ctx.app.enqueue_campaign, season_id=step.season_id, user_id=ctx.user_id,
+            text=text):  # about a teaser/carousel/quote/write-up or the campaign plan
+        return finish_command(step, Command(goto="review"), "(handled by the production line)")
+    return dispatch(step, read_message(ctx, step.state, text, "review"), HANDLERS)
