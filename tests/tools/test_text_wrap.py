@@ -36,3 +36,13 @@ def test_words_that_fit_are_kept_whole() -> None:
     font = font_for_text("the night shift", 40)
     assert wrap("the night shift", font, 10_000) == ["the night shift"]
     assert wrap("the night shift", font, int(font.getlength("the night") + 1)) == ["the night", "shift"]
+
+
+def test_fitting_cuts_text_that_cannot_fit_instead_of_running_off_the_frame() -> None:
+    from tools.render.text import fit_lines
+
+    text = "The Lighthouse Night That Nobody In The Building Will Ever Talk About Again " * 3
+    font, lines = fit_lines(text, lambda s: font_for_text(text, s), [60, 48], 300, 3)
+    assert len(lines) == 3 and lines[-1].endswith("…") and all(font.getlength(line) <= 300 for line in lines)
+    _, every = fit_lines(text, lambda s: font_for_text(text, s), [60, 48], 300, 3, ellipsis=False)
+    assert len(every) > 3 and "".join(every).replace(" ", "") == text.replace(" ", "")  # captions keep all words

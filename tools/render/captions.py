@@ -38,8 +38,8 @@ class CaptionLayout:
 def caption_layout(look: LookSpec, speaker: str, text: str, max_width: int, scale: float = 1.0) -> CaptionLayout:
     """Measure a caption without drawing it (the renderer sizes one shared canvas from these first)."""
     pad = int(36 * scale)
-    font, lines = fit_lines(text, lambda s: font_for_text(text, int(s * scale), look.font), CAPTION_SIZES, max_width - 2 * pad,
-                            MAX_CAPTION_LINES)
+    font, lines = fit_lines(text, lambda s: font_for_text(text, int(s * scale), look.font), CAPTION_SIZES,
+                            max_width - 2 * pad, MAX_CAPTION_LINES, ellipsis=False)  # every word the voice says
     label = speaker.upper() if speaker else ""
     label_font = font_for_text(label, int(38 * scale), look.font)
     step = int(line_height(font) * 1.12)

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 
 from PIL import ImageDraw, ImageFont
+
+from tools.render.fonts import covers
+from tools.render.mixed_font import MixedFont
+
+ELLIPSIS = "…"
 
 
 def _clusters(word: str) -> list[str]:
@@ -55,17 +61,40 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
     return lines
 
 
+def _ellipsis(font: ImageFont.FreeTypeFont) -> str:
+    """"…" when the face has it (a MixedFont always does: the look's face is among its faces), else "..."."""
+    if isinstance(font, MixedFont) or not getattr(font, "path", None):
+        return ELLIPSIS
+    return ELLIPSIS if covers(Path(str(font.path)), font.index, ELLIPSIS) else "..."
+
+
+def truncate(lines: list[str], font: ImageFont.FreeTypeFont, max_width: int, max_lines: int) -> list[str]:
+    """The first `max_lines` lines, the last one ending in an ellipsis that still fits `max_width`."""
+    if len(lines) <= max_lines:
+        return lines
+    mark = _ellipsis(font)
+    last = lines[max_lines - 1]
+    while last and font.getlength(last.rstrip() + mark) > max_width:
+        last = last[:-1]
+    return [*lines[:max_lines - 1], last.rstrip() + mark]
+
+
 def fit_lines(text: str, loader: Callable[[int], ImageFont.FreeTypeFont], sizes: list[int], max_width: int,
-              max_lines: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
-    """Largest size (from `sizes`, descending) at which the text wraps into at most `max_lines` lines."""
-    font = loader(sizes[-1])
-    lines = wrap(text, font, max_width)
+              max_lines: int, ellipsis: bool = True) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """Largest size (from `sizes`, descending) at which the text wraps into at most `max_lines` lines.
+
+    When even the smallest size needs more lines, the text is cut to `max_lines` ending in "…" so a card or
+    cover never runs text off the frame; `ellipsis=False` keeps every line instead (captions: the box grows
+    rather than dropping words the voice says).
+    """
     for size in sizes:
         candidate = loader(size)
         wrapped = wrap(text, candidate, max_width)
         if len(wrapped) <= max_lines:
             return candidate, wrapped
-    return font, lines
+    font = loader(sizes[-1])
+    lines = wrap(text, font, max_width)
+    return font, truncate(lines, font, max_width, max_lines) if ellipsis else lines
 
 
 def line_height(font: ImageFont.FreeTypeFont) -> int:
