@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.brain.router import looks_like_injection
 from tests.scenarios.gemini_standin import GeminiEarBrain, StandinStats, start_standin, stats
 from tests.scenarios.harness import Marketer
 
@@ -28,9 +29,17 @@ def marketer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Markete
     the local REST stand-in (writing stays offline unless the scenario Gemini key is set)."""
     person = Marketer(tmp_path / "home")
     standin = None
+    said: list[str] = []
     if request.param == "gemini-understander" and person.runtime.context.brain.name == "offline":
         standin = start_standin()
         person.runtime.context.brain = GeminiEarBrain(standin)
+        say = person.say
+
+        def counting_say(text: str, files: list[Path] | None = None) -> str:
+            said.append(text)
+            return say(text, files)
+
+        person.say = counting_say  # type: ignore[method-assign]
     yield person
     person.close()
     if standin is not None:
@@ -38,6 +47,10 @@ def marketer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Markete
         counted = stats(standin)
         GEMINI_RUNS[request.node.nodeid] = counted
         request.node.user_properties.append(("gemini_standin", counted))
+        readable = [t for t in said if t.strip() and not looks_like_injection(t)]
+        assert not readable or counted.function_calls, (
+            f"the Gemini run never sent functionCall parts over HTTP for {len(readable)} messages: the graph did "
+            "not read them through brain.understand")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -171,3 +171,20 @@ def test_a_rejected_key_is_raised_not_hidden(fake: FakeGemini) -> None:
     wrong = GeminiBrain(api_key="wrong-key", model="gemini-2.5-flash", base_url=fake.base_url, backoff_s=0.001)
     with pytest.raises(KeyRejectedError):
         wrong.understand("make episode 3 darker", "arc", 8)
+
+
+def test_looking_without_acting_falls_back_to_the_offline_understander(brain: GeminiBrain,
+                                                                       fake: FakeGemini) -> None:
+    fake.reply_function_call("season_facts", {}).reply_text("Your season is about Mira.")
+    actions = brain.understand("make episode 3 darker", "arc", context=ARC)
+    assert [(a.kind, a.episodes) for a in actions] == [("revise_episodes", [3])] and len(fake.requests) == 2
+
+
+def test_intake_is_the_brief_stage_and_the_stage_hint_reaches_the_model(brain: GeminiBrain,
+                                                                        fake: FakeGemini) -> None:
+    fake.reply_function_call("set_brief", {"clause": "Brand: Aster", "brand": "Aster"}).reply_text("ok")
+    actions = brain.understand("Brand: Aster", "intake")
+    assert [(a.kind, a.fields.get("brand")) for a in actions] == [("set_brief", "Aster")]
+    request = fake.requests[0]
+    assert "stage: **brief**" in request.prompt_text and "$" not in request.prompt_text
+    assert "set_brief" in request.tool_names and "revise_episodes" not in request.tool_names
