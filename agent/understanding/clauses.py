@@ -15,9 +15,11 @@ STARTERS = (r"(?:make|cut|remove|drop|add|change|swap|replace|recast|rename|rewr
             r"lengthen|give|put|move|schedule|post|release|publish|never|don'?t|do\s+not|avoid|ban|allow|unban|use|"
             r"set|switch|go\s+with|take|show|undo|revert|lock|keep|turn|tone|episode|ep\.?\s*\d|in\s+ep|"
             r"the\s+(?:rival|lead|confidant|tone|audience|background|captions?|logo|finale|last\s+episode)|"
-            r"can\s+you|could\s+you|please|also)\b")
+            r"can\s+you|could\s+you|please|also|what'?s|what\s+(?:is|are|changed)|how\s+(?:are|is|did)|how'?s|who|"
+            r"where\s+are|status|stop|start|cancel|list|describe|help)\b")
 JOINERS = re.compile(rf"\s*(?:,\s*)?\b(?:and\s+also|and\s+then|and|also|then|plus|but)\s+(?={STARTERS})|"
                      rf"\s*,\s+(?={STARTERS})", re.IGNORECASE)
+LEADING = re.compile(r"^(?:and\s+also|and\s+then|and|also|plus|then)\s+(?=\S)", re.IGNORECASE)
 SENTENCES = re.compile(r"(?<=[.!?])\s+|\s*;\s*|\n+")
 
 
@@ -26,7 +28,7 @@ def split_clauses(text: str, limit: int = MAX_CLAUSES) -> list[str]:
     clauses: list[str] = []
     for sentence in SENTENCES.split(text):
         for part in JOINERS.split(sentence):
-            part = part.strip(" ,.;")
+            part = LEADING.sub("", part.strip(" ,.;"))
             if part:
                 clauses.append(part)
             if len(clauses) >= limit:
