@@ -130,9 +130,19 @@ def test_single_script_strings_keep_a_single_face() -> None:
     assert not isinstance(font_for_text("Lumen", 64), MixedFont)
     assert Path(font_for_text("Lumen", 64).path) == resolve_font("DejaVuSans-Bold")
     assert not isinstance(font_for_text("夜灯 Lumen", 64), MixedFont)  # Noto CJK has Latin too
-    for text in ("مصباح", "מנורה", "ルーメン"):
+    for text in ("مصباح", "מנורה", "ルーメン", "Lumen — 夜灯 ルーメン 2026"):
         font = font_for_text(text, 64)
         assert not isinstance(font, MixedFont) and uncovered(font, text) == []
+
+
+def test_a_face_covering_both_directions_still_keeps_the_paragraph_direction_per_line() -> None:
+    text = "Everyone at the counter loves שלום coffee"  # DejaVu has Latin and Hebrew
+    font = font_for_text(text, 48)
+    assert isinstance(font, MixedFont) and {p.face.path for p in font.runs(text)} == {str(resolve_font("DejaVuSans-Bold"))}
+    line = "שלום coffee"  # a wrapped line of that English sentence: Hebrew first, then English, left to right
+    runs = font.runs(line)
+    assert "ש" in runs[0].run.text and "coffee" in runs[-1].run.text
+    assert font.getmetrics() == ImageFont.truetype(str(resolve_font("DejaVuSans-Bold")), 48).getmetrics()
 
 
 def test_wrapping_measures_mixed_runs_so_no_line_is_wider_than_its_space() -> None:

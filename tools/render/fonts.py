@@ -15,7 +15,7 @@ from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
 from tools.render.mixed_font import MixedFont
-from tools.render.script_runs import base_is_rtl, layout_runs
+from tools.render.script_runs import base_is_rtl, layout_runs, mixes_directions
 
 FONTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 
@@ -150,17 +150,20 @@ def font_for_text(text: str, size: int, name: str = DEFAULT_BOLD) -> ImageFont.F
     The look's own face when it covers the whole string; else the first Noto fallback that does (Noto CJK carries
     Latin too, so "夜灯 Lumen" stays in one face); else — a string mixing scripts no single face has, such as
     "Café 東京 مقهى שלום" — a MixedFont that sets each script run in the first face covering it (the look's face
-    first) and measures, wraps and draws the runs together. Pass the exact string (or the longest one) that will
-    be drawn with the font: the faces are chosen for it.
+    first) and measures, wraps and draws the runs together. A string mixing left-to-right and right-to-left
+    letters always gets a MixedFont, even when one face has them all: it keeps the whole string's paragraph
+    direction for each wrapped line, where Pillow would guess it again per line. Pass the exact string (or the
+    longest one) that will be drawn with the font: the faces are chosen for it.
     """
+    bidi = mixes_directions(text)
     own = resolve_font(name)
-    if covers(own, 0, text):
+    if not bidi and covers(own, 0, text):
         return _load(str(own), size)
     chain, weight = _faces(name)
-    for path, index in chain[1:]:
+    for path, index in chain[1:] if not bidi else []:
         if covers(path, index, text):
             return _load_face(str(path), size, index, weight)
-    if len(chain) == 1:
+    if len(chain) == 1 and not bidi:
         return _load(str(own), size)
     cov = [coverage(str(p), i) for p, i in chain]
     base_rtl = base_is_rtl(text)

@@ -42,6 +42,11 @@ def base_is_rtl(text: str) -> bool:
     return False
 
 
+def mixes_directions(text: str) -> bool:
+    """Does the string have both left-to-right and right-to-left letters (so run order matters)?"""
+    return len({_is_rtl(s) for s in map(ucd.script, text) if s not in NEUTRAL_SCRIPTS}) == 2
+
+
 def script_chunks(text: str, base_rtl: bool) -> list[tuple[str, str]]:
     """(chunk, script) pieces in logical order; spaces, digits, punctuation and marks join a neighbouring script.
 
