@@ -77,6 +77,8 @@ def start_over(step: Step, action: Action) -> Result:
     """Wipe brief, arc and lead — only before production starts (the season row keeps its audit trail)."""
     from agent.services import seasons
 
+    if step.stage == "brief" and any(a.kind == "set_brief" for a in step.scratch.get("actions", [])):
+        return Result(note="started a new season with this brief")  # "New season! We're Lumen …" is a brief
     with step.ctx.app.store.session() as session:
         season = session.get_one(Season, step.season_id)
         if season.status not in ("ARC", "CASTING", "LOOK"):

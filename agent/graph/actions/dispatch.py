@@ -81,6 +81,7 @@ def dispatch(step: Step, actions: list[Action], handlers: dict[str, Handler], fi
     """Apply the message's actions, post the one reply, remember the exchange; the Command for the graph."""
     if not actions:
         actions = [Action(kind="unclear", clause=step.text)]
+    step.scratch.setdefault("actions", actions)
     pairs, goto, update = apply_all(step, actions, handlers, finish)
     text = compose(step, pairs)
     if text:

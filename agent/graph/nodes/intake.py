@@ -125,6 +125,8 @@ def apply_brief(ctx: TurnContext, state: dict[str, Any], text: str, actions: lis
     if fresh and not defer_all and stated < WRITE_AFTER:  # a real brief goes straight to an arc
         say(ctx, f"Got it — {brief.brand}, {brief.product}. Before I write, anything to add? "
                  f"{defaults_text(fresh)}.\nAnswer any of these, or say *you decide* and I'll go with my defaults.")
+        ctx.app.channel.offer_choices(ctx.thread, "Before I write:", [
+            ("You decide — use your defaults (recommended)", "you decide"), ("Status", "status?")])
         return Command(goto="intake", update={"brief_draft": fields, "asked": asked + fresh})
     decided = open_fields(fields)
     with ctx.app.store.session() as session:
