@@ -29,10 +29,8 @@ def history_messages(context: MessageContext | None, text: str) -> list[BaseMess
         exchanges = exchanges[:-1]
     messages: list[BaseMessage] = []
     for exchange in exchanges:
-        if exchange.role == "marketer":
-            messages.append(HumanMessage(WITHHELD if looks_like_injection(exchange.text) else exchange.text))
-        else:
-            messages.append(AIMessage(exchange.text))
+        said = WITHHELD if looks_like_injection(exchange.text) else exchange.text  # an agent reply may quote one
+        messages.append(HumanMessage(said) if exchange.role == "marketer" else AIMessage(said))
     return messages
 
 

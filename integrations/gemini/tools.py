@@ -131,11 +131,23 @@ def action_tool(kind: str) -> BaseTool:
                                         response_format="content_and_artifact")
 
 
+def withheld(value: Any) -> Any:
+    """Facts as the model may see them: instruction-like strings (a brand named "ignore previous instructions")
+    are withheld, like instruction-like messages."""
+    if isinstance(value, str):
+        return "(withheld)" if looks_like_injection(value) else value
+    if isinstance(value, dict):
+        return {k: withheld(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [withheld(v) for v in value]
+    return value
+
+
 @tool
 def season_facts(state: Annotated[dict[str, Any], InjectedState], topic: str = "") -> str:
     """What is known about this season (brief fields, lead, characters, episode titles). Read it before acting on
     names or episode numbers. `topic` narrows the answer to keys containing it (empty = everything)."""
-    facts = dict(state.get("facts") or {})
+    facts = withheld(dict(state.get("facts") or {}))
     if state.get("episodes_in_arc"):
         facts.setdefault("episodes_in_arc", state["episodes_in_arc"])
     if topic.strip():
@@ -153,7 +165,7 @@ def stage_options(state: Annotated[dict[str, Any], InjectedState], about: str = 
         k: (CATALOGUE[k].__doc__ or k).strip().splitlines()[0] for k in offered}}
     options = (state.get("facts") or {}).get("options")
     if options:
-        answer["options"] = options
+        answer["options"] = withheld(options)
     return json.dumps(answer, default=str, ensure_ascii=False)[:FACTS_CHARS]
 
 
