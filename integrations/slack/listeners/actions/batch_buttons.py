@@ -12,6 +12,7 @@ from slack_bolt import Ack, App
 
 from agent.app.batch import answer
 from integrations.slack.blocks.review_card import BATCH_CANCEL_ACTION, BATCH_CONFIRM_ACTION
+from integrations.slack.busy import action_thread, retry_when_busy
 from integrations.slack.deps import SlackDeps
 
 
@@ -19,11 +20,13 @@ def register(app: App, deps: SlackDeps) -> None:
     """Both buttons carry the batch id as their value."""
 
     @app.action(BATCH_CONFIRM_ACTION)
+    @retry_when_busy(deps.app.store, action_thread)
     def on_confirm(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         answer(deps.app, batch_id=int(action["value"]), user_id=body["user"]["id"], confirm=True)
 
     @app.action(BATCH_CANCEL_ACTION)
+    @retry_when_busy(deps.app.store, action_thread)
     def on_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         answer(deps.app, batch_id=int(action["value"]), user_id=body["user"]["id"], confirm=False)

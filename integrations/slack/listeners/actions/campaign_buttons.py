@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 
 from agent.app.votes import record_reaction
 from integrations.slack.blocks.campaign_card import CAMPAIGN_APPROVE_ACTION, CAMPAIGN_CHANGES_ACTION
+from integrations.slack.busy import action_thread, retry_when_busy
 from integrations.slack.deps import SlackDeps
 
 
@@ -25,11 +26,13 @@ def register(app: App, deps: SlackDeps) -> None:
     """Approve = :+1: on every asset of the message; Request changes = :-1: (asks which asset and what to change)."""
 
     @app.action(CAMPAIGN_APPROVE_ACTION)
+    @retry_when_busy(deps.app.store, action_thread)
     def on_campaign_approve(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         _vote(deps, body, "+1")
 
     @app.action(CAMPAIGN_CHANGES_ACTION)
+    @retry_when_busy(deps.app.store, action_thread)
     def on_campaign_changes(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         _vote(deps, body, "-1")

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 
 from agent.app.releases import confirm_release_slots
 from integrations.slack.blocks.review_card import RELEASE_ACTION
+from integrations.slack.busy import action_thread, retry_when_busy
 from integrations.slack.deps import SlackDeps
 
 
@@ -15,6 +16,7 @@ def register(app: App, deps: SlackDeps) -> None:
     """The button's value is the comma-separated slot ids it releases."""
 
     @app.action(RELEASE_ACTION)
+    @retry_when_busy(deps.app.store, action_thread)
     def on_publish(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         slot_ids = [int(part) for part in str(action.get("value") or "").split(",") if part.strip().isdigit()]

@@ -12,6 +12,7 @@ from slack_bolt import Ack, App
 
 from agent.app.spend import decide
 from integrations.slack.blocks.spend_card import SPEND_APPROVE_ACTION, SPEND_CANCEL_ACTION
+from integrations.slack.busy import action_thread, retry_when_busy
 from integrations.slack.deps import SlackDeps
 
 
@@ -19,12 +20,14 @@ def register(app: App, deps: SlackDeps) -> None:
     """Both buttons carry the estimate id as their value."""
 
     @app.action(SPEND_APPROVE_ACTION)
+    @retry_when_busy(deps.app.store, action_thread)
     def on_approve(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         if str(action.get("value") or "").isdigit():
             decide(deps.app, actor=body["user"]["id"], approve=True, estimate_id=int(action["value"]))
 
     @app.action(SPEND_CANCEL_ACTION)
+    @retry_when_busy(deps.app.store, action_thread)
     def on_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         if str(action.get("value") or "").isdigit():

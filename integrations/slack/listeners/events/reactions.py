@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App
+from sqlalchemy import select
 
 from agent.app.votes import record_reaction
+from agent.store.models import ReviewMessage
 from integrations.slack.busy import retry_when_busy
 from integrations.slack.deps import SlackDeps
 from integrations.slack.listeners.middleware import first_delivery
@@ -28,14 +30,25 @@ def _handle(deps: SlackDeps, event: dict[str, Any], added: bool) -> None:
 def register(app: App, deps: SlackDeps) -> None:
     """reaction_added and reaction_removed."""
 
+    def card_thread(body: dict[str, Any]) -> tuple[str, str] | None:
+        """A reaction names the message, not its thread: the busy note goes to the thread the card was posted in."""
+        item = (body.get("event") or {}).get("item") or {}
+        channel, ts = item.get("channel"), item.get("ts")
+        if not channel or not ts:
+            return None
+        with deps.app.store.session() as session:  # a read: works while another connection holds the write lock
+            thread_ts = session.scalar(select(ReviewMessage.thread_ts).where(
+                ReviewMessage.channel_id == channel, ReviewMessage.message_ts == ts).limit(1))
+        return channel, thread_ts or ts
+
     @app.event("reaction_added")
-    @retry_when_busy(deps.app.store)
+    @retry_when_busy(deps.app.store, card_thread)
     def on_reaction_added(event: dict[str, Any], context: dict[str, Any]) -> None:
         if first_delivery(deps.app.store, context, "reaction_added"):
             _handle(deps, event, added=True)
 
     @app.event("reaction_removed")
-    @retry_when_busy(deps.app.store)
+    @retry_when_busy(deps.app.store, card_thread)
     def on_reaction_removed(event: dict[str, Any], context: dict[str, Any]) -> None:
         if first_delivery(deps.app.store, context, "reaction_removed"):
             _handle(deps, event, added=False)

@@ -13,9 +13,19 @@ from slack_sdk import WebClient
 
 from integrations.slack.blocks.brief_form import MODAL, OPEN_ACTION, modal, submitted_brief
 from integrations.slack.blocks.choices import ACTION_PREFIX as CHOICE_PREFIX
+from integrations.slack.busy import action_thread, retry_when_busy
 from integrations.slack.deps import SlackDeps
 
 log = logging.getLogger(__name__)
+
+
+def form_thread(body: dict[str, Any]) -> tuple[str, str] | None:
+    """The thread the form was opened from (the modal carries it; a submission names no channel)."""
+    try:
+        channel, thread_ts = json.loads((body.get("view") or {}).get("private_metadata") or "[]")
+    except (ValueError, TypeError):
+        return None
+    return (channel, thread_ts) if channel and thread_ts else None
 
 
 def register(app: App, deps: SlackDeps) -> None:
@@ -35,6 +45,7 @@ def register(app: App, deps: SlackDeps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=modal(prefill, channel, thread_ts))
 
     @app.action(re.compile(rf"^{CHOICE_PREFIX}\d$"))
+    @retry_when_busy(deps.app.store, action_thread)
     def on_choice(ack: Ack, body: dict[str, Any]) -> None:
         """A choice button: the thread hears the choice as if it had been typed."""
         ack()
@@ -50,6 +61,7 @@ def register(app: App, deps: SlackDeps) -> None:
                                      user_id=body["user"]["id"], text=says)
 
     @app.view(MODAL)
+    @retry_when_busy(deps.app.store, form_thread)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         values = view["state"]["values"]
         missing = {key: f"I need the {key} — it's the one thing I can't decide for you."
