@@ -131,9 +131,9 @@ def slack(
     consumer = runtime.queue.consumer(workers=workers) if workers else None
     if consumer is not None:
         consumer.start()
-    resumed = runtime.resume_interrupted()  # renders a killed process of this machine left RUNNING
+    resumed = _resume_interrupted(runtime)  # what a killed process of this machine left RUNNING or queued
     if resumed:
-        console.print(f"Resuming {len(resumed)} render(s) interrupted by the last stop.")
+        console.print(f"Resuming {resumed} render(s) interrupted by the last stop.")
     with Conversation(runtime.context) as conversation:
         bolt = build_slack_app(runtime, conversation, client=client, oauth=oauth,
                                signing_secret=settings.slack_signing_secret.get_secret_value())
@@ -172,50 +172,121 @@ def worker(
     channel = slack_channel(settings, store) or terminal_channel(console)
     runtime = build_runtime(settings, channel, store=store)
     console.print(f"worker: {workers} threads on {'Redis' if settings.redis_url else settings.queue_path}")
-    resumed = runtime.resume_interrupted()
+    resumed = _resume_interrupted(runtime)
     if resumed:
-        console.print(f"Resuming {len(resumed)} render(s) interrupted by the last stop.")
+        console.print(f"Resuming {resumed} render(s) interrupted by the last stop.")
     runtime.queue.consumer(workers=workers).run()
 
 
 @app.command()
 def chat(
     thread: Annotated[str, typer.Option(help="Conversation name (one name = one season).")] = "terminal",
+    workers: Annotated[int, typer.Option(help="Render worker threads beside the conversation.")] = 2,
 ) -> None:
-    """Chat with the showrunner in the terminal (same agent as in Slack). Type 'quit' to leave."""
+    """Chat with the showrunner in the terminal (same agent as in Slack). Type 'quit' to leave.
+
+    Renders run on worker threads over the persistent queue, as in Slack: a turn ends (and the conversation is
+    checkpointed) as soon as the work is queued, and a chat killed mid-render picks every season up where it was.
+    """
     from agent.bootstrap import build_runtime, terminal_channel
     from agent.conversation import Conversation
     from integrations.terminal import split_attachments, terminal_review_command
 
     settings = _settings()
-    runtime = build_runtime(settings, terminal_channel(console), immediate_queue=True)
-    resumed = runtime.resume_interrupted()
+    runtime = build_runtime(settings, terminal_channel(console))
+    resumed = _resume_interrupted(runtime)  # rung before the workers start: the count is what the stop left
     if resumed:
-        console.print(f"Resumed {len(resumed)} render(s) interrupted by the last stop.")
+        console.print(f"Resumed {resumed} render(s) interrupted by the last stop.")
+    consumer = _start_consumer(runtime, max(workers, 1))
     console.print("[bold]Cliffhanger[/] — tell me about your brand and product. ('help' for the steps, 'quit' to "
                   "leave; attach a logo, font or portrait by typing its path; in review: ':+1: 3' approves episode "
-                  "3, ':-1: 3' requests changes)")
-    with Conversation(runtime.context) as conversation:
-        while True:
-            try:
-                text = console.input("[bold magenta]you ›[/] ").strip()
-            except (EOFError, KeyboardInterrupt):
-                break
-            if text.lower() in ("quit", "exit"):
-                break
-            if not text:
-                continue
-            if terminal_review_command(runtime.context, text, thread):
-                continue
-            message, files = split_attachments(text)
-            try:
-                conversation.handle(team_id="local", channel_id="terminal", thread_ts=thread, user_id="you",
-                                    text=message, files=files)
-            except Exception as error:
-                from agent.user_errors import message as user_message
+                  "3, ':-1: 3' requests changes)", emoji=False)
+    try:
+        with Conversation(runtime.context) as conversation:
+            while True:
+                try:
+                    text = console.input("[bold magenta]you ›[/] ").strip()
+                except (EOFError, KeyboardInterrupt):
+                    break
+                if text.lower() in ("quit", "exit"):
+                    break
+                if not text:
+                    continue
+                if terminal_review_command(runtime.context, text, thread):
+                    continue
+                message, files = split_attachments(text)
+                try:
+                    conversation.handle(team_id="local", channel_id="terminal", thread_ts=thread, user_id="you",
+                                        text=message, files=files)
+                except Exception as error:
+                    from agent.user_errors import message as user_message
 
-                logging.getLogger(__name__).exception("turn failed")
-                console.print(f"[red]{escape(user_message(error))}[/]")
+                    logging.getLogger(__name__).exception("turn failed")
+                    console.print(f"[red]{escape(user_message(error))}[/]")
+    finally:
+        _stop_consumer(runtime, consumer)
+
+
+def _start_consumer(runtime, workers: int):  # type: ignore[no-untyped-def]
+    """The queue's thread consumer for an interactive command, keeping the terminal's own signal handling.
+
+    huey installs SIGINT/SIGTERM/SIGHUP handlers that only flag its run loop, which an embedded consumer never runs:
+    Ctrl-C at the prompt would do nothing. The previous handlers are put back after the start.
+    """
+    import signal
+
+    names = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {signum: signal.getsignal(signum) for signum in names}
+    consumer = runtime.queue.consumer(workers=workers)
+    consumer.start()
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+    return consumer
+
+
+def _stop_consumer(runtime, consumer) -> None:  # type: ignore[no-untyped-def]
+    """Let the renders in flight finish (Ctrl-C leaves them to the next start), and say what stays queued."""
+    from sqlalchemy import func, select
+
+    from agent.store.jobs import QUEUED, RUNNING
+    from agent.store.models import Render
+
+    with runtime.context.store.session() as session:
+        running = session.scalar(select(func.count()).where(Render.status == RUNNING)) or 0
+    if running:
+        console.print(f"Finishing {running} render(s) in flight… (Ctrl-C leaves them for the next start)")
+    consumer.stop(graceful=True)
+    with runtime.context.store.session() as session:
+        queued = session.scalar(select(func.count()).where(Render.status == QUEUED)) or 0
+    if queued:
+        console.print(f"{queued} render(s) stay queued: they continue the next time you run `cliffhanger chat` "
+                      "(or `cliffhanger worker`).")
+    runtime.close()
+
+
+def _resume_interrupted(runtime) -> int:  # type: ignore[no-untyped-def]
+    """Ring the doorbell again for everything the last stop left waiting; returns how many jobs.
+
+    Renders a killed process of this machine left RUNNING go back to QUEUED, and every QUEUED job is rung (its
+    doorbell may have died with that process); cuts go to the render task, campaign assets to theirs. A cut that
+    was finished but never posted gets its card now.
+    """
+    from agent.services.production import post_failed, post_for_review, report_progress
+    from agent.store.jobs import resumable_jobs
+
+    app = runtime.context
+    jobs = resumable_jobs(app.store)
+    for render_id, season_id in jobs.unposted.items():  # finished, but the process died before the card went up
+        try:
+            post_for_review(app.store, render_id, app.channel, app.artifacts)
+        except Exception as error:  # noqa: BLE001 - told in the thread ("post ep N again"), as after a render
+            post_failed(app.store, render_id, app.channel, error)
+        report_progress(app.store, season_id, app.channel)
+    for render_id in jobs.renders:
+        app.enqueue_render(render_id)
+    for asset_id in jobs.assets:
+        app.enqueue_campaign(asset_id)
+    return len(jobs.renders) + len(jobs.assets) + len(jobs.unposted)
 
 
 @app.command()

@@ -71,7 +71,7 @@ class TerminalChannel:
                            + (f"  generative spend ${card.spend_usd:,.2f}\n" if card.spend_usd is not None else "")
                            + (f"  storyboard: {card.contact_sheet_path}\n" if card.contact_sheet_path else "")
                            + f"  approve with ':+1: {card.episode_number}', request changes with "
-                           f"':-1: {card.episode_number}'")
+                           f"':-1: {card.episode_number}'", emoji=False)  # what to type, not 👍 (not a vote)
         return self._posted(thread)
 
     def update_card(self, message: PostedMessage, card: ReviewCard) -> None:

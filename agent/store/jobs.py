@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import os
 import socket
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from agent.redaction import redact
 from agent.store.db import Store
-from agent.store.models import Render, utcnow
+from agent.store.models import EPISODE, Episode, Render, ReviewMessage, utcnow
 
 LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 3  # claims per job before it stays FAILED (the queue's retries and the reaper re-claim until then)
@@ -84,6 +85,42 @@ def release_orphans(store: Store) -> list[int]:
             session.execute(update(Render).where(Render.id.in_(ids), Render.status == RUNNING)
                             .values(status=QUEUED, lease_until=None).execution_options(synchronize_session=False))
     return ids
+
+
+@dataclass(frozen=True)
+class Resumable:
+    """What a restarted process rings the doorbell for: episode cuts (the render task) and campaign assets (the
+    campaign task) — two lists, because each kind has its own task and a cut's id must never reach the other."""
+
+    renders: list[int]
+    assets: list[int]
+    unposted: dict[int, int]  # finished cut → its season: killed after the render, before its card was posted
+
+
+def resumable_jobs(store: Store) -> Resumable:
+    """Release this machine's orphans, then list every job that waits for a doorbell (all QUEUED jobs) and every
+    finished cut whose card never reached its thread.
+
+    Why QUEUED too: the doorbell may have died with the process (an in-memory queue, or a task dequeued by a worker
+    killed before it claimed), and nothing else re-rings a QUEUED cut — the lease reaper only looks at RUNNING ones
+    and "render again" counts a QUEUED cut as current. A duplicate ring is harmless: the claim decides who runs.
+    Only the newest cut of an episode is rung; an older QUEUED one was superseded and would be rendered for nothing.
+    A finished cut without a card and without a posting claim (card_ts) was finished by a process killed before it
+    posted; one whose upload failed is in the list too, and posting it again is what "post ep N again" would do.
+    """
+    release_orphans(store)
+    newest = select(func.max(Render.id)).where(Render.kind == EPISODE).group_by(Render.episode_id)
+    with store.session() as session:
+        renders = session.scalars(select(Render.id).where(Render.status == QUEUED, Render.kind == EPISODE,
+                                                          Render.id.in_(newest)).order_by(Render.id))
+        assets = session.scalars(select(Render.id).where(Render.status == QUEUED, Render.kind != EPISODE)
+                                 .order_by(Render.id))
+        posted = select(ReviewMessage.render_id)
+        unposted = session.execute(
+            select(Render.id, Episode.season_id).join(Episode, Episode.id == Render.episode_id)
+            .where(Render.status.in_((DONE, FLAGGED)), Render.kind == EPISODE, Render.id.in_(newest),
+                   Render.card_ts.is_(None), Render.id.not_in(posted)).order_by(Render.id))
+        return Resumable(renders=list(renders), assets=list(assets), unposted=dict(unposted.tuples().all()))
 
 
 def fail_job(row: Render, exc: BaseException, max_attempts: int = MAX_ATTEMPTS) -> bool:
