@@ -120,7 +120,7 @@ def resumable_jobs(store: Store) -> Resumable:
             select(Render.id, Episode.season_id).join(Episode, Episode.id == Render.episode_id)
             .where(Render.status.in_((DONE, FLAGGED)), Render.kind == EPISODE, Render.id.in_(newest),
                    Render.card_ts.is_(None), Render.id.not_in(posted)).order_by(Render.id))
-        return Resumable(renders=list(renders), assets=list(assets), unposted=dict(unposted.tuples().all()))
+        return Resumable(renders=list(renders), assets=list(assets), unposted={rid: sid for rid, sid in unposted})
 
 
 def fail_job(row: Render, exc: BaseException, max_attempts: int = MAX_ATTEMPTS) -> bool:
