@@ -17,7 +17,9 @@ HELP = (
     "4. I show the look (\"background #101820\", \"outline captions\", upload a logo or font); say *lock it*. "
     "Then I render the season and post each episode here.\n"
     "5. Approvers react :+1: (or :-1: and reply with a note). Say *schedule daily at 6pm New York* when ready.\n"
-    "Ask *status?* any time. Nothing is published without a recorded human approval."
+    "Ask *status?*, *how are we doing?* or *who approves?* any time; several requests in one message are fine "
+    "(\"make ep 3 darker and swap the rival\") — I'll say what I did and what I couldn't. "
+    "Nothing is published without a recorded human approval."
 )
 
 FIELD_NAMES = {

@@ -213,7 +213,7 @@ STAGE_ACTIONS: dict[str, tuple[str, ...]] = {
     "brief": ("set_brief", "defer", "proceed", *ANYWHERE),
     "arc": ("set_brief", "proceed", "defer", "revise_episodes", "swap_character", "undo", *ANYWHERE),
     "cast": ("choose_option", "change_lead", "defer", "proceed", "swap_character", *ANYWHERE),
-    "look": ("look_change", "proceed", "change_lead", *ANYWHERE),
+    "look": ("look_change", "proceed", "defer", "change_lead", *ANYWHERE),
     "review": ("schedule", "revise_episodes", "change_lead", *ANYWHERE),
 }
 OUT_OF_SCOPE_REASON = ("I only make mini-drama seasons here — briefs, arcs, casting, the look, renders and their "

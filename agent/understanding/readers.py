@@ -107,7 +107,7 @@ def fixed_reading(clause: str, stage: str, render_only: bool = False) -> Action 
         return SetSchedule(clause=clause)
     if faq_answer(clause) and not labelled_values(clause) and routed.intent in (Intent.UNKNOWN, Intent.ANSWER):
         return Question(clause=clause)
-    if routed.choice is not None and stage == "cast":
+    if routed.choice is not None:  # "2", "go with 2": a choice (the stages without one say why not)
         return ChooseOption(clause=clause, option=routed.choice)
     if routed.intent == Intent.PROCEED:
         return Proceed(clause=clause)

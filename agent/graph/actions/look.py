@@ -88,4 +88,4 @@ def change_lead(step: Step, action: Action) -> Result:
     return Result(said=True, note="changed the lead")
 
 
-HANDLERS: dict[str, Handler] = {"look_change": change, "proceed": lock, "change_lead": change_lead}
+HANDLERS: dict[str, Handler] = {"look_change": change, "proceed": lock, "defer": lock, "change_lead": change_lead}
