@@ -27,8 +27,6 @@ BATCH = re.compile(
     re.IGNORECASE,
 )
 RANGE = re.compile(r"(\d{1,2})\s*(?:[-–—]|to|through|thru)\s*(\d{1,2})", re.IGNORECASE)
-CONFIRM = re.compile(r"^\s*(yes|yep|yeah|y|confirm(ed)?|do it|go ahead|approve them)\b[\s.!]*$", re.IGNORECASE)
-CANCEL = re.compile(r"^\s*(no|nope|cancel|stop|don'?t)\b[\s.!]*$", re.IGNORECASE)
 
 
 class BatchError(ValueError):

@@ -1,9 +1,9 @@
-"""The campaign in the thread: reactions and replies in, refreshed messages and notes out.
+"""The campaign in the thread: replies in, refreshed messages and notes out.
 
 Deterministic parsing on purpose: "Ep 3 quote: use “Put it back”" and "teaser 12 hours before" are commands with
-one meaning, and the database (not the model) decides whether they are allowed. The Slack layer calls
-`campaign_reaction` before the episode review handler and `campaign_command` before the conversation graph; both
-return False when the event is not theirs, so nothing else changes.
+one meaning, and the database (not the model) decides whether they are allowed. `campaign_command` runs before the
+conversation graph and returns False when the reply is not about the campaign, so nothing else changes. Votes on a
+campaign message (reactions, its buttons) go through the one review use case, agent.app.votes.record_reaction.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from agent.services.campaign_publish import (
     set_campaign_plan,
 )
 from agent.services.campaign_review import asset_state
-from agent.services.review import Decision, Outcome, handle_reaction, items_of_message, refresh_cards, vote
+from agent.services.review import Decision, Outcome, refresh_cards, vote
 from agent.store.db import Store
-from agent.store.models import EPISODE, Episode, Season
+from agent.store.models import Episode, Season
 from tools.campaign.asset import BTS, CAROUSEL, KINDS, LABELS, QUOTE, TEASER, WRITEUP
 
 KIND_WORDS: dict[str, str] = {
@@ -92,18 +92,6 @@ def apply_campaign_decision(store: Store, channel: ReviewChannel, decision: Deci
         channel.notify_user(thread, user_id, text)
     elif text:
         channel.say(thread, text)
-
-
-def campaign_reaction(store: Store, channel: ReviewChannel, enqueue: Callable[[int], None], *, channel_id: str,
-                      ts: str, user_id: str, reaction: str, added: bool) -> bool:
-    """The reaction listener's entry: True when (channel, ts) is a campaign message and the vote was handled."""
-    with store.session() as session:
-        items = items_of_message(session, channel_id, ts)
-        is_campaign = bool(items) and all(item.kind != EPISODE for item in items)
-        decision = handle_reaction(session, channel_id=channel_id, ts=ts, user_id=user_id, reaction=reaction,
-                                   added=added) if is_campaign else Decision(Outcome.IGNORED)
-    apply_campaign_decision(store, channel, decision, user_id, enqueue)
-    return is_campaign
 
 
 def request_change(store: Store, season_id: int, number: int, kind: str, *, user_id: str,

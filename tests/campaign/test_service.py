@@ -8,10 +8,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from agent.app.votes import record_reaction
+from agent.artifacts import LocalArtifactStore
+from agent.brain.offline import OfflineBrain
+from agent.context import AppContext
 from agent.domain import PersonaBrief
+from agent.ports import Publisher
 from agent.services.campaign import latest_assets, plan_campaign, run_campaign_asset
-from agent.services.campaign_chat import campaign_command, campaign_reaction
+from agent.services.campaign_chat import campaign_command
 from agent.services.campaign_publish import publish_campaign_due
+from agent.settings import Settings
 from agent.store.db import Store
 from agent.store.models import (
     Episode,
@@ -52,11 +58,32 @@ def message_ts(store: Store, episode_number: int) -> str:
                          .order_by(ReviewMessage.id)).first()
 
 
-def approve(store: Store, channel: RecordingChannel, ts: str, user: str = APPROVER) -> list[int]:
+def _no_images(*_: object) -> Path:
+    raise AssertionError("a vote draws no images")
+
+
+def app_of(store: Store, channel: RecordingChannel, queued: list[int] | None = None,
+           publishers: dict[str, Publisher] | None = None) -> AppContext:
+    """The application context the Slack listeners and the worker hand their use cases, on the test's store."""
+    home = Path(str(store.engine.url.database)).parent  # the test store's data dir
+    enqueue = (queued if queued is not None else []).append
+    return AppContext(settings=Settings(CLIFFHANGER_HOME=home), store=store, brain=OfflineBrain(), channel=channel,
+                      enqueue_render=enqueue, make_portrait=_no_images, make_preview=_no_images,
+                      artifacts=LocalArtifactStore(home / "artifacts"), publishers=publishers or {},
+                      enqueue_campaign=enqueue)
+
+
+def react(store: Store, channel: RecordingChannel, ts: str, user: str = APPROVER, reaction: str = "+1",
+          added: bool = True) -> list[int]:
+    """A reaction on a review message through the use case the Slack listener calls; returns what it enqueued."""
     queued: list[int] = []
-    campaign_reaction(store, channel, queued.append, channel_id="C_DRAMA", ts=ts, user_id=user, reaction="+1",
-                      added=True)
+    record_reaction(app_of(store, channel, queued), channel_id="C_DRAMA", ts=ts, user_id=user, reaction=reaction,
+                    added=added)
     return queued
+
+
+def approve(store: Store, channel: RecordingChannel, ts: str, user: str = APPROVER) -> list[int]:
+    return react(store, channel, ts, user)
 
 
 def slot(store: Store, episode_number: int, at: datetime = RELEASE) -> None:
@@ -183,18 +210,16 @@ def test_thumbs_down_asks_which_asset_and_removing_thumbs_up_withdraws(
     produce(store, season_id, tmp_path, channel, {1})
     ts = message_ts(store, 1)
     approve(store, channel, ts)
-    campaign_reaction(store, channel, lambda _i: None, channel_id="C_DRAMA", ts=ts, user_id=APPROVER,
-                      reaction="-1", added=True)
+    react(store, channel, ts, reaction="-1")
     assert "Ep 1 quote" in channel.said[-1]
-    campaign_reaction(store, channel, lambda _i: None, channel_id="C_DRAMA", ts=ts, user_id=APPROVER,
-                      reaction="+1::skin-tone-3", added=False)
+    react(store, channel, ts, reaction="+1::skin-tone-3", added=False)
     with store.session() as s:
         from agent.services.campaign_review import is_asset_approved
 
         episode = s.scalar(select(Episode).where(Episode.number == 1))
         assert not any(is_asset_approved(s, a) for a in latest_assets(s, episode.id).values())
-    assert not campaign_reaction(store, channel, lambda _i: None, channel_id="C_DRAMA", ts="9.9", user_id=APPROVER,
-                                 reaction="+1", added=True), "an episode card is not a campaign message"
+    said = len(channel.said)
+    assert react(store, channel, "9.9") == [] and len(channel.said) == said, "not a review message: nothing happens"
 
 
 class BrokenPublisher:
@@ -241,15 +266,15 @@ def test_a_campaign_asset_that_keeps_failing_gives_up_and_says_so_once(
 
 def test_one_sweep_publishes_episodes_and_campaign_assets(
         store: Store, season_id: int, tmp_path: Path, channel: RecordingChannel) -> None:
-    from agent.sweep import publish_sweep
+    from agent.app.releases import publish_due
     from integrations.outbox import OutboxPublisher
 
     slot(store, 1)
     produce(store, season_id, tmp_path, channel, {1})
     approve(store, channel, message_ts(store, 1))
-    result = publish_sweep(store, publishers={"outbox": OutboxPublisher(tmp_path / "outbox")},
-                           campaign_publishers={"outbox": CampaignOutboxPublisher(tmp_path / "outbox")},
-                           channel=channel, now=RELEASE + timedelta(minutes=1))
+    app = app_of(store, channel, publishers={"outbox": OutboxPublisher(tmp_path / "outbox")})
+    result = publish_due(app, RELEASE + timedelta(minutes=1),  # the worker's sweep (Runtime.publish_due)
+                         {"outbox": CampaignOutboxPublisher(tmp_path / "outbox")}).result
     assert result.published == 1, "episode 1 went out on its slot"
     assert result.campaign_published == 3, "teaser, quote and write-up are due by release"
     with store.session() as s:
