@@ -97,9 +97,9 @@ class Resumable:
     unposted: dict[int, int]  # finished cut → its season: killed after the render, before its card was posted
 
 
-def resumable_jobs(store: Store) -> Resumable:
+def resumable_jobs(store: Store, season_id: int | None = None) -> Resumable:
     """Release this machine's orphans, then list every job that waits for a doorbell (all QUEUED jobs) and every
-    finished cut whose card never reached its thread.
+    finished cut whose card never reached its thread — of one season, or of all (`season_id` None).
 
     Why QUEUED too: the doorbell may have died with the process (an in-memory queue, or a task dequeued by a worker
     killed before it claimed), and nothing else re-rings a QUEUED cut — the lease reaper only looks at RUNNING ones
@@ -110,16 +110,19 @@ def resumable_jobs(store: Store) -> Resumable:
     """
     release_orphans(store)
     newest = select(func.max(Render.id)).where(Render.kind == EPISODE).group_by(Render.episode_id)
+
+    def jobs(*columns, where):  # type: ignore[no-untyped-def]
+        query = select(*columns).join(Episode, Episode.id == Render.episode_id).where(*where)
+        return query.where(Episode.season_id == season_id) if season_id is not None else query
+
     with store.session() as session:
-        renders = session.scalars(select(Render.id).where(Render.status == QUEUED, Render.kind == EPISODE,
-                                                          Render.id.in_(newest)).order_by(Render.id))
-        assets = session.scalars(select(Render.id).where(Render.status == QUEUED, Render.kind != EPISODE)
+        renders = session.scalars(jobs(Render.id, where=(Render.status == QUEUED, Render.kind == EPISODE,
+                                                         Render.id.in_(newest))).order_by(Render.id))
+        assets = session.scalars(jobs(Render.id, where=(Render.status == QUEUED, Render.kind != EPISODE))
                                  .order_by(Render.id))
-        posted = select(ReviewMessage.render_id)
-        unposted = session.execute(
-            select(Render.id, Episode.season_id).join(Episode, Episode.id == Render.episode_id)
-            .where(Render.status.in_((DONE, FLAGGED)), Render.kind == EPISODE, Render.id.in_(newest),
-                   Render.card_ts.is_(None), Render.id.not_in(posted)).order_by(Render.id))
+        unposted = session.execute(jobs(Render.id, Episode.season_id, where=(
+            Render.status.in_((DONE, FLAGGED)), Render.kind == EPISODE, Render.id.in_(newest),
+            Render.card_ts.is_(None), Render.id.not_in(select(ReviewMessage.render_id)))).order_by(Render.id))
         return Resumable(renders=list(renders), assets=list(assets), unposted={rid: sid for rid, sid in unposted})
 
 

@@ -53,3 +53,14 @@ def test_each_interrupted_job_goes_where_it_continues(store: Store, tmp_path: Pa
         assert session.get_one(Render, orphan).status == "QUEUED"  # released, so the ring can claim it at once
         assert session.get_one(Render, live).status == "RUNNING"
     assert claim_job(store, orphan)
+
+
+def test_one_seasons_jobs(store: Store, tmp_path: Path) -> None:
+    """"render again" in one thread rings that season's waiting cuts, not another thread's."""
+    mine = locked_season(store, tmp_path, thread_ts="1.0")
+    other = locked_season(store, tmp_path, thread_ts="2.0")
+    [waiting] = plan_renders(store, mine, [2])
+    [elsewhere] = plan_renders(store, other, [2])
+    assert resumable_jobs(store, season_id=mine).renders == [waiting]
+    assert resumable_jobs(store, season_id=other).renders == [elsewhere]
+    assert resumable_jobs(store).renders == [waiting, elsewhere]
