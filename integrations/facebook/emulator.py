@@ -12,16 +12,14 @@ token, fill the publishing limit, or make processing fail.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from integrations.local_http import StandInServer, serve_locally
+from integrations.local_http import JsonStandInHandler, StandInServer, serve_locally
 
 IG_USER, PAGE = "17841400000000001", "100000000000001"
 
@@ -73,19 +71,8 @@ def _error(code: int, subcode: int | None = None, message: str = "") -> dict[str
     return {"error": body}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonStandInHandler):
     server: StandInServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _reply(self, status: int, payload: dict[str, Any]) -> None:
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
     def _route(self) -> tuple[str, list[str], dict[str, str], bytes]:
         parsed = urlparse(self.path)

@@ -8,8 +8,6 @@ saved in the publication ledger row before the upload and the finish is recorded
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ from agent.ports import PublishPackage, PublishResult
 from integrations.facebook.captions import CAPTION_LIMIT, reel_caption
 from integrations.facebook.graph import GraphClient, GraphError, insight_values
 from integrations.facebook.settings import FacebookSettings
-from integrations.tiktok.state import JsonFileState, PublishState
+from integrations.tiktok.state import PublishState, Resumable, default_state
 
 REELS_MIN_S, REELS_MAX_S = 3, 90  # Pages Reels through the API: 3–90 s, 9:16
 REELS_PER_DAY = 30  # API-published Reels per Page per 24 h
@@ -25,15 +23,15 @@ INSIGHT_METRICS = ("blue_reels_play_count", "post_video_likes_by_reaction_type",
                    "post_video_avg_time_watched")
 
 
-class FacebookPublisher:
+class FacebookPublisher(Resumable):
     """Publishes episodes as Reels on one Facebook Page (Pages only: Reels cannot go to a profile via the API)."""
 
     name = "facebook"
 
-    def __init__(self, client: GraphClient, page_id: str, state: PublishState, *, poll_interval_s: float = 5.0,
-                 poll_timeout_s: float = 600.0, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.client, self.page_id, self.state = client, page_id, state
-        self.poll_interval_s, self.poll_timeout_s, self.sleep = poll_interval_s, poll_timeout_s, sleep
+    def __init__(self, client: GraphClient, page_id: str, state: PublishState, **polling: Any) -> None:
+        """`polling`: poll_interval_s, poll_timeout_s, sleep (see Resumable)."""
+        super().__init__(state, **polling)
+        self.client, self.page_id = client, page_id
 
     def limits(self) -> dict[str, Any]:
         """What the scheduler and preflight plan around (no API tells the daily Reels count left)."""
@@ -44,7 +42,7 @@ class FacebookPublisher:
     def publish(self, package: PublishPackage) -> PublishResult:
         """Publish once per idempotency key; a repeat returns the first result, a retry resumes the upload."""
         key = package.idempotency_key
-        record: dict[str, Any] = dict(self.state.get(key) or {})
+        record = self.saved(key)
         if record.get("final"):
             return self._result(record)
         video = Path(package.video_path)
@@ -90,7 +88,7 @@ class FacebookPublisher:
     def _wait_published(self, key: str, record: dict[str, Any]) -> None:
         """Poll until the Reel is published; a processing error is reported and the video forgotten."""
         waited = 0.0
-        while True:
+        for waited in self.waits():
             status = self.client.call("GET", record["video_id"], {"fields": "status"}).get("status") or {}
             publishing = status.get("publishing_phase") or {}
             if status.get("video_status") == "ready" or publishing.get("status") == "complete":
@@ -102,11 +100,8 @@ class FacebookPublisher:
                 self.state.put(key, {"failed": why, "failed_video_id": record["video_id"]})
                 raise GraphError("processing_failed", f"Facebook could not process the Reel: {why}",
                                  platform="Facebook", retryable=False)
-            if waited >= self.poll_timeout_s:
-                raise GraphError("still_processing", f"Reel {record['video_id']} not published after {waited:.0f} s;"
-                                 " the next attempt checks again", platform="Facebook", retryable=True)
-            self.sleep(self.poll_interval_s)
-            waited += self.poll_interval_s
+        raise GraphError("still_processing", f"Reel {record['video_id']} not published after {waited:.0f} s;"
+                         " the next attempt checks again", platform="Facebook", retryable=True)
 
     def _result(self, record: dict[str, Any]) -> PublishResult:
         return PublishResult(external_id=record["video_id"],
@@ -134,6 +129,6 @@ def from_settings(*, publish_state: PublishState | None = None, cliffhanger_home
         raise ValueError("the facebook publisher needs FACEBOOK_PAGE_TOKEN (a Page access token with "
                          "pages_manage_posts) and FACEBOOK_PAGE_ID")
     if publish_state is None:
-        publish_state = JsonFileState(cfg.state_dir or Path(cliffhanger_home or ".cliffhanger") / "facebook-state")
+        publish_state = default_state(cfg.state_dir, cliffhanger_home, "facebook")
     client = GraphClient(token, base_url=cfg.api_base_url, version=cfg.api_version, platform="Facebook")
     return FacebookPublisher(client, cfg.page_id, publish_state)

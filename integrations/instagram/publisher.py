@@ -9,8 +9,6 @@ makes no API call; a container Instagram could not process is reported and the n
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,22 +16,22 @@ from agent.ports import PublishPackage, PublishResult
 from integrations.facebook.captions import CAPTION_LIMIT, reel_caption
 from integrations.facebook.graph import GraphClient, GraphError, insight_values
 from integrations.instagram.settings import InstagramSettings
-from integrations.tiktok.state import JsonFileState, PublishState
+from integrations.tiktok.state import PublishState, Resumable, default_state
 
 REELS_MAX_S = 15 * 60  # API-published Reels: 3 s to 15 min, 9:16 recommended
 INSIGHT_METRICS = ("views", "likes", "comments", "shares", "saved", "reach", "ig_reels_avg_watch_time")
 
 
-class InstagramPublisher:
+class InstagramPublisher(Resumable):
     """Publishes episodes as Reels on one Instagram professional account."""
 
     name = "instagram"
 
     def __init__(self, client: GraphClient, user_id: str, state: PublishState, *, share_to_feed: bool = True,
-                 poll_interval_s: float = 5.0, poll_timeout_s: float = 600.0,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self.client, self.user_id, self.state, self.share_to_feed = client, user_id, state, share_to_feed
-        self.poll_interval_s, self.poll_timeout_s, self.sleep = poll_interval_s, poll_timeout_s, sleep
+                 **polling: Any) -> None:
+        """`polling`: poll_interval_s, poll_timeout_s, sleep (see Resumable)."""
+        super().__init__(state, **polling)
+        self.client, self.user_id, self.share_to_feed = client, user_id, share_to_feed
 
     def publishing_limit(self) -> tuple[int, int]:
         """(posts used, posts allowed) in Instagram's rolling 24 h window for this account."""
@@ -58,7 +56,7 @@ class InstagramPublisher:
     def publish(self, package: PublishPackage) -> PublishResult:
         """Publish once per idempotency key; a repeat returns the first result, a retry resumes the container."""
         key = package.idempotency_key
-        record: dict[str, Any] = dict(self.state.get(key) or {})
+        record = self.saved(key)
         if record.get("final"):
             return self._result(record)
         if not record.get("media_id"):
@@ -96,8 +94,8 @@ class InstagramPublisher:
 
     def _wait_finished(self, key: str, record: dict[str, Any]) -> str:
         """Poll the container until FINISHED (or PUBLISHED); ERROR/EXPIRED is reported and the container forgotten."""
-        waited = 0.0
-        while True:
+        waited, code = 0.0, ""
+        for waited in self.waits():
             found = self.client.call("GET", record["container_id"], {"fields": "status_code,status"})
             code = str(found.get("status_code", ""))
             if code in ("FINISHED", "PUBLISHED"):
@@ -108,12 +106,8 @@ class InstagramPublisher:
                 raise GraphError("processing_failed", f"Instagram could not process the Reel: "
                                  f"{found.get('status') or code}", platform="Instagram",
                                  retryable=code == "EXPIRED")
-            if waited >= self.poll_timeout_s:
-                raise GraphError("still_processing", f"container {record['container_id']} still {code} after "
-                                 f"{waited:.0f} s; the next attempt checks again", platform="Instagram",
-                                 retryable=True)
-            self.sleep(self.poll_interval_s)
-            waited += self.poll_interval_s
+        raise GraphError("still_processing", f"container {record['container_id']} still {code} after "
+                         f"{waited:.0f} s; the next attempt checks again", platform="Instagram", retryable=True)
 
     def _result(self, record: dict[str, Any]) -> PublishResult:
         media_id = record.get("media_id") or record["container_id"]
@@ -141,6 +135,6 @@ def from_settings(*, publish_state: PublishState | None = None, cliffhanger_home
         raise ValueError("the instagram publisher needs INSTAGRAM_ACCESS_TOKEN (instagram_content_publish) and "
                          "INSTAGRAM_USER_ID (the professional account's IG user id)")
     if publish_state is None:
-        publish_state = JsonFileState(cfg.state_dir or Path(cliffhanger_home or ".cliffhanger") / "instagram-state")
+        publish_state = default_state(cfg.state_dir, cliffhanger_home, "instagram")
     client = GraphClient(token, base_url=cfg.api_base_url, version=cfg.api_version, platform="Instagram")
     return InstagramPublisher(client, cfg.user_id, publish_state, share_to_feed=cfg.share_to_feed)

@@ -23,7 +23,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 from agent.ports import PublishPackage, PublishResult
 from integrations.facebook.captions import reel_caption
 from integrations.linkedin.settings import LinkedInSettings
-from integrations.tiktok.state import JsonFileState, PublishState
+from integrations.tiktok.state import PublishState, Resumable, default_state
 
 COMMENTARY_LIMIT = 3000
 TOKEN_CODES = frozenset({65600, 65601, 65602})  # invalid, revoked, expired access token
@@ -110,15 +110,15 @@ class LinkedInClient:
         raise AssertionError("unreachable")
 
 
-class LinkedInPublisher:
+class LinkedInPublisher(Resumable):
     """Publishes episodes as native video posts (LinkedIn has no series: captions start with "Part N/M")."""
 
     name = "linkedin"
 
-    def __init__(self, client: LinkedInClient, author: str, state: PublishState, *, poll_interval_s: float = 5.0,
-                 poll_timeout_s: float = 600.0, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.client, self.author, self.state = client, author, state
-        self.poll_interval_s, self.poll_timeout_s, self.sleep = poll_interval_s, poll_timeout_s, sleep
+    def __init__(self, client: LinkedInClient, author: str, state: PublishState, **polling: Any) -> None:
+        """`polling`: poll_interval_s, poll_timeout_s, sleep (see Resumable)."""
+        super().__init__(state, **polling)
+        self.client, self.author = client, author
 
     def limits(self) -> dict[str, Any]:
         """What preflight plans around (LinkedIn publishes no daily post quota for the API)."""
@@ -128,7 +128,7 @@ class LinkedInPublisher:
     def publish(self, package: PublishPackage) -> PublishResult:
         """Post once per idempotency key; a repeat returns the first result, a retry resumes where it stopped."""
         key = package.idempotency_key
-        record: dict[str, Any] = dict(self.state.get(key) or {})
+        record = self.saved(key)
         if record.get("final"):
             return self._result(record)
         video = Path(package.video_path)
@@ -174,8 +174,8 @@ class LinkedInPublisher:
                 self.state.put(key, record)
 
     def _wait_available(self, key: str, record: dict[str, Any]) -> None:
-        waited = 0.0
-        while True:
+        waited, status = 0.0, ""
+        for waited in self.waits():
             found = self.client.request("GET", f"/rest/videos/{quote(record['video'], safe='')}").json()
             status = found.get("status", "")
             if status == "AVAILABLE":
@@ -185,11 +185,8 @@ class LinkedInPublisher:
                 self.state.put(key, {"failed": why, "failed_video": record["video"]})
                 raise LinkedInError("processing_failed", f"LinkedIn could not process the video: {why}",
                                     retryable=False)
-            if waited >= self.poll_timeout_s:
-                raise LinkedInError("still_processing", f"{record['video']} still {status} after {waited:.0f} s",
-                                    retryable=True)
-            self.sleep(self.poll_interval_s)
-            waited += self.poll_interval_s
+        raise LinkedInError("still_processing", f"{record['video']} still {status} after {waited:.0f} s",
+                            retryable=True)
 
     def _create_post(self, package: PublishPackage, video_urn: str) -> str:
         response = self.client.request("POST", "/rest/posts", json={
@@ -222,6 +219,6 @@ def from_settings(*, publish_state: PublishState | None = None, cliffhanger_home
         raise ValueError("the linkedin publisher needs LINKEDIN_ACCESS_TOKEN and LINKEDIN_AUTHOR_URN "
                          "(urn:li:organization:<id> for a Page)")
     if publish_state is None:
-        publish_state = JsonFileState(cfg.state_dir or Path(cliffhanger_home or ".cliffhanger") / "linkedin-state")
+        publish_state = default_state(cfg.state_dir, cliffhanger_home, "linkedin")
     return LinkedInPublisher(LinkedInClient(token, base_url=cfg.api_base_url, version=cfg.api_version),
                              cfg.author_urn, publish_state)

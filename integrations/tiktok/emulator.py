@@ -13,11 +13,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from integrations.local_http import StandInServer, serve_locally
+from integrations.local_http import JsonStandInHandler, StandInServer, serve_locally
 
 RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 MB = 1024 * 1024
@@ -90,19 +89,8 @@ def _envelope(data: dict[str, Any] | None = None, code: str = "ok", message: str
     return {"data": data or {}, "error": {"code": code, "message": message, "log_id": "fake-log-0001"}}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonStandInHandler):
     server: StandInServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _reply(self, status: int, payload: dict[str, Any] | None = None) -> None:
-        body = json.dumps(payload or {}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -234,7 +222,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(416, {"error": f"bad range {first}-{last}/{total} for {len(body)} bytes"})
             return
         post.received[first] = body
-        self._reply(201 if post.complete else 206)
+        self._reply(201 if post.complete else 206, {})
 
 
 @contextmanager

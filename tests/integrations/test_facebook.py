@@ -11,11 +11,15 @@ from agent.ports import PublishPackage
 from integrations.facebook import FacebookPublisher, GraphClient, GraphError
 from integrations.facebook.captions import reel_caption
 from integrations.tiktok.state import JsonFileState
-from tests.fakes.facebook_server import PAGE, FakeGraphState, fake_graph
-
-
-class SimulatedCrash(BaseException):
-    """The process dying (not an Exception: nothing should catch it)."""
+from tests.fakes.facebook_server import (
+    NO_WAIT,
+    PAGE,
+    FakeGraphState,
+    SimulatedCrash,
+    fake_graph,
+    graph_client,
+    reel_package,
+)
 
 
 @pytest.fixture
@@ -25,21 +29,14 @@ def api() -> Iterator[FakeGraphState]:
 
 
 def make_package(tmp_path: Path, number: int = 1) -> PublishPackage:
-    video = tmp_path / f"ep{number}.mp4"
-    video.write_bytes(bytes((i * 5 + number) % 251 for i in range(7000)))
-    return PublishPackage(
-        season_id=1, season_title="Midnight Latte", episode_number=number, episode_title="The Cup",
-        video_path=video, cover_path=None, caption="The cup is gone.", hashtags=["#BeanThere"], unlock="free",
-        destination="facebook", publish_at="2026-12-01T23:00:00+00:00", approvals=[],
-        idempotency_key=f"slot{number}:facebook")
+    return reel_package(tmp_path, "facebook", number, size=7000, step=5, caption="The cup is gone.",
+                        hashtags=["#BeanThere"])
 
 
 def make_publisher(api: FakeGraphState, tmp_path: Path, sleeps: list[float] | None = None,
                    client_cls: type[GraphClient] = GraphClient) -> FacebookPublisher:
-    client = client_cls(api.token, base_url=api.base_url, platform="Facebook",
-                        sleep=(sleeps if sleeps is not None else []).append, backoff_s=1.0)
-    return FacebookPublisher(client, PAGE, JsonFileState(tmp_path / "state"), poll_interval_s=0.0,
-                             sleep=lambda _: None)
+    return FacebookPublisher(graph_client(api, "Facebook", sleeps, client_cls), PAGE,
+                             JsonFileState(tmp_path / "state"), **NO_WAIT)
 
 
 def test_reel_start_upload_finish(api: FakeGraphState, tmp_path: Path) -> None:
@@ -120,3 +117,18 @@ def test_crash_right_after_finish_sends_no_second_finish(api: FakeGraphState, tm
     assert api.count("video_reels") == finishes  # resumed by asking the status, not by finishing twice
     [reel] = api.reels.values()
     assert reel["finished"]
+
+
+def test_slow_processing_gives_up_after_the_poll_bound_and_the_next_attempt_resumes(
+        api: FakeGraphState, tmp_path: Path) -> None:
+    package, waits = make_package(tmp_path), list[float]()
+    api.processing_polls = 5
+    slow = FacebookPublisher(graph_client(api, "Facebook"), PAGE, JsonFileState(tmp_path / "state"),
+                             poll_interval_s=2.0, poll_timeout_s=4.0, sleep=waits.append)
+    with pytest.raises(GraphError) as raised:
+        slow.publish(package)
+    assert raised.value.retryable and "not published after 4 s" in str(raised.value)
+    assert waits == [2.0, 2.0]  # checked at 0, 2 and 4 s, then handed back to the ledger's retry
+    result = make_publisher(api, tmp_path).publish(package)
+    [reel] = api.reels.values()  # the same Reel, finished once
+    assert result.external_id == reel["id"] and [k for _, k in api.calls].count("video_reels") == 2

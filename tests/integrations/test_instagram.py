@@ -11,11 +11,15 @@ from agent.ports import PublishPackage
 from integrations.facebook.graph import GraphClient, GraphError
 from integrations.instagram import InstagramPublisher, from_settings
 from integrations.tiktok.state import JsonFileState
-from tests.fakes.facebook_server import IG_USER, FakeGraphState, fake_graph
-
-
-class SimulatedCrash(BaseException):
-    """The process dying (not an Exception: nothing should catch it)."""
+from tests.fakes.facebook_server import (
+    IG_USER,
+    NO_WAIT,
+    FakeGraphState,
+    SimulatedCrash,
+    fake_graph,
+    graph_client,
+    reel_package,
+)
 
 
 @pytest.fixture
@@ -25,21 +29,14 @@ def api() -> Iterator[FakeGraphState]:
 
 
 def make_package(tmp_path: Path, number: int = 2, **extra: object) -> PublishPackage:
-    video = tmp_path / f"ep{number}.mp4"
-    video.write_bytes(bytes((i * 3 + number) % 251 for i in range(5000)))
-    return PublishPackage(
-        season_id=1, season_title="Midnight Latte", episode_number=number, episode_title="The Cup",
-        video_path=video, cover_path=None, caption="Who took the cup?", hashtags=["#BeanThere", "#minidrama"],
-        unlock="free", destination="instagram", publish_at="2026-12-01T23:00:00+00:00", approvals=[],
-        idempotency_key=f"slot{number}:instagram", episode_count=10, **extra)  # type: ignore[arg-type]
+    return reel_package(tmp_path, "instagram", number, size=5000, step=3, caption="Who took the cup?",
+                        hashtags=["#BeanThere", "#minidrama"], episode_count=10, **extra)
 
 
 def make_publisher(api: FakeGraphState, tmp_path: Path, sleeps: list[float] | None = None,
                    client_cls: type[GraphClient] = GraphClient) -> InstagramPublisher:
-    client = client_cls(api.token, base_url=api.base_url, platform="Instagram",
-                        sleep=(sleeps if sleeps is not None else []).append, backoff_s=1.0)
-    return InstagramPublisher(client, IG_USER, JsonFileState(tmp_path / "state"), poll_interval_s=0.0,
-                              sleep=lambda _: None)
+    return InstagramPublisher(graph_client(api, "Instagram", sleeps, client_cls), IG_USER,
+                              JsonFileState(tmp_path / "state"), **NO_WAIT)
 
 
 def test_reel_is_published_with_part_numbering(api: FakeGraphState, tmp_path: Path) -> None:
