@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from agent.settings import Settings
 from agent.store.models import Approval, Episode, Publication, Season, Slot
-from agent.sweep import sweep_and_report
 from integrations.demo.local_stack import LocalStack, ScriptedPerson
 from integrations.slack.emulator import APPROVER_ID, DRAMA_CHANNEL_ID, MARKETER_ID, OTHER_ID
 from tests.e2e.helpers import wait_for_cards
@@ -85,10 +84,9 @@ def test_season_end_to_end_over_signed_http(tmp_path: Path) -> None:
             assert all(s.publish_at.utcoffset() == timedelta(0) for s in slots)  # aware UTC, as stored
             last = slots[-1].publish_at
 
-        publishers = stack.runtime.context.publishers
         now = last + timedelta(minutes=1)
-        first = sweep_and_report(store, publishers, stack.runtime.context.channel, now=now)
-        second = sweep_and_report(store, publishers, stack.runtime.context.channel, now=now)
+        first = stack.runtime.publish_due(now)  # the worker's sweep (the live path), on a simulated clock
+        second = stack.runtime.publish_due(now)
         assert first.published == 8 and second.published == 0
         with store.session() as session:
             assert session.scalar(select(func.count()).select_from(Publication)) == 8
