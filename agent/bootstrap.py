@@ -211,18 +211,31 @@ class Runtime:
 
         return publish_due(self.context, now, self.campaign_publishers).result
 
-    def resume_interrupted(self) -> list[int]:
-        """Put renders that a killed process of this machine left RUNNING back in the queue, and enqueue them.
+    def resume_interrupted(self) -> int:
+        """Ring the doorbell again for everything the last stop left waiting; returns how many jobs.
 
         Every long-lived entry point (chat, slack, worker) calls this at start, so a restart continues each season
-        where it was instead of showing "rendering" for ever; other machines' claims wait for the lease reaper.
+        where it was instead of showing "rendering" for ever. Renders a killed process of this machine left RUNNING
+        go back to QUEUED and every QUEUED job is rung (its doorbell may have died with that process): cuts go to the
+        render task, campaign assets to theirs. A cut that finished but was never posted gets its card now. Other
+        machines' claims wait for the lease reaper.
         """
-        from agent.store.jobs import release_orphans
+        from agent.services.production import post_failed, post_for_review, report_progress
+        from agent.store.jobs import resumable_jobs
 
-        ids = release_orphans(self.context.store)
-        for render_id in ids:
-            self.context.enqueue_render(render_id)
-        return ids
+        app = self.context
+        jobs = resumable_jobs(app.store)
+        for render_id, season_id in jobs.unposted.items():  # finished, but the process died before the card went up
+            try:
+                post_for_review(app.store, render_id, app.channel, app.artifacts)
+            except Exception as error:  # noqa: BLE001 - told in the thread ("post ep N again"), as after a render
+                post_failed(app.store, render_id, app.channel, error)
+            report_progress(app.store, season_id, app.channel)
+        for render_id in jobs.renders:
+            app.enqueue_render(render_id)
+        for asset_id in jobs.assets:
+            app.enqueue_campaign(asset_id)
+        return len(jobs.renders) + len(jobs.assets) + len(jobs.unposted)
 
     def close(self) -> None:
         """Release the database connections (the queue consumer, if any, is stopped by whoever started it)."""

@@ -131,7 +131,7 @@ def slack(
     consumer = runtime.queue.consumer(workers=workers) if workers else None
     if consumer is not None:
         consumer.start()
-    resumed = _resume_interrupted(runtime)  # what a killed process of this machine left RUNNING or queued
+    resumed = runtime.resume_interrupted()  # what a killed process of this machine left RUNNING or queued
     if resumed:
         console.print(f"Resuming {resumed} render(s) interrupted by the last stop.")
     with Conversation(runtime.context) as conversation:
@@ -172,7 +172,7 @@ def worker(
     channel = slack_channel(settings, store) or terminal_channel(console)
     runtime = build_runtime(settings, channel, store=store)
     console.print(f"worker: {workers} threads on {'Redis' if settings.redis_url else settings.queue_path}")
-    resumed = _resume_interrupted(runtime)
+    resumed = runtime.resume_interrupted()
     if resumed:
         console.print(f"Resuming {resumed} render(s) interrupted by the last stop.")
     runtime.queue.consumer(workers=workers).run()
@@ -194,7 +194,7 @@ def chat(
 
     settings = _settings()
     runtime = build_runtime(settings, terminal_channel(console))
-    resumed = _resume_interrupted(runtime)  # rung before the workers start: the count is what the stop left
+    resumed = runtime.resume_interrupted()  # rung before the workers start: the count is what the stop left
     if resumed:
         console.print(f"Resumed {resumed} render(s) interrupted by the last stop.")
     consumer = _start_consumer(runtime, max(workers, 1))
@@ -262,31 +262,6 @@ def _stop_consumer(runtime, consumer) -> None:  # type: ignore[no-untyped-def]
         console.print(f"{queued} render(s) stay queued: they continue the next time you run `cliffhanger chat` "
                       "(or `cliffhanger worker`).")
     runtime.close()
-
-
-def _resume_interrupted(runtime) -> int:  # type: ignore[no-untyped-def]
-    """Ring the doorbell again for everything the last stop left waiting; returns how many jobs.
-
-    Renders a killed process of this machine left RUNNING go back to QUEUED, and every QUEUED job is rung (its
-    doorbell may have died with that process); cuts go to the render task, campaign assets to theirs. A cut that
-    was finished but never posted gets its card now.
-    """
-    from agent.services.production import post_failed, post_for_review, report_progress
-    from agent.store.jobs import resumable_jobs
-
-    app = runtime.context
-    jobs = resumable_jobs(app.store)
-    for render_id, season_id in jobs.unposted.items():  # finished, but the process died before the card went up
-        try:
-            post_for_review(app.store, render_id, app.channel, app.artifacts)
-        except Exception as error:  # noqa: BLE001 - told in the thread ("post ep N again"), as after a render
-            post_failed(app.store, render_id, app.channel, error)
-        report_progress(app.store, season_id, app.channel)
-    for render_id in jobs.renders:
-        app.enqueue_render(render_id)
-    for asset_id in jobs.assets:
-        app.enqueue_campaign(asset_id)
-    return len(jobs.renders) + len(jobs.assets) + len(jobs.unposted)
 
 
 @app.command()

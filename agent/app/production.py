@@ -39,16 +39,21 @@ def cancel_rendering(app: AppContext, *, season_id: int, actor: str) -> list[Eve
 
 
 def render_again(app: AppContext, *, season_id: int, actor: str) -> list[Event]:
-    """Queue every episode without a current render (after a cancel, or a failure)."""
+    """Queue every episode without a current render (after a cancel, or a failure), and ring the season's waiting
+    cuts again: a QUEUED cut counts as current, but its doorbell may have died with a killed process."""
     from agent.services.production import plan_renders
+    from agent.store.jobs import resumable_jobs
 
     ids = plan_renders(app.store, season_id)
-    for render_id in ids:
+    waiting = [i for i in resumable_jobs(app.store, season_id=season_id).renders if i not in ids]
+    for render_id in [*ids, *waiting]:
         app.enqueue_render(render_id)
     if ids:
         with app.store.session() as session:
             audit(session, season_id, actor, "renders.queued_again", {"renders": ids})
-    text = f"Queued {len(ids)} render(s) again." if ids else "Every episode already has a current render."
+    text = (f"Queued {len(ids)} render(s) again." if ids else
+            f"Every episode has a current render; {len(waiting)} waiting were started again." if waiting
+            else "Every episode already has a current render.")
     return _finish(app, [RendersQueued(season_id, tuple(ids), Notice(template=text))])
 
 

@@ -42,7 +42,7 @@ from agent.services.render_inputs import localise
 from agent.services.review import build_card
 from agent.services.seasons import SeasonError, audit, current_bible, current_look, latest_script
 from agent.store.db import Store
-from agent.store.jobs import LEASE, claim_job, expired_jobs, fail_job
+from agent.store.jobs import LEASE, claim_job, expired_jobs, fail_job, worker_identity
 from agent.store.models import EPISODE, Episode, Render, ReviewMessage, Season, utcnow
 
 log = logging.getLogger(__name__)
@@ -328,7 +328,7 @@ def _take_for_posting(store: Store, render_id: int) -> str | None:
     The claim keeps two posters (a worker and a "post ep N again") from uploading the same cut twice; a claim left by
     a process that died mid-upload goes stale after POSTING_STALE.
     """
-    marker = f"posting:{int(time.time())}:{uuid.uuid4().hex[:12]}"
+    marker = f"posting:{int(time.time())}:{worker_identity()}:{uuid.uuid4().hex[:12]}"  # a restart frees a dead one
     stale = f"posting:{int(time.time() - POSTING_STALE.total_seconds())}:"
     with store.session() as session:
         taken = session.execute(update(Render).where(Render.id == render_id, or_(

@@ -109,6 +109,7 @@ def resumable_jobs(store: Store, season_id: int | None = None) -> Resumable:
     posted; one whose upload failed is in the list too, and posting it again is what "post ep N again" would do.
     """
     release_orphans(store)
+    release_dead_posting_claims(store)
     newest = select(func.max(Render.id)).where(Render.kind == EPISODE).group_by(Render.episode_id)
 
     def jobs(*columns, where):  # type: ignore[no-untyped-def]
@@ -124,6 +125,28 @@ def resumable_jobs(store: Store, season_id: int | None = None) -> Resumable:
             Render.status.in_((DONE, FLAGGED)), Render.kind == EPISODE, Render.id.in_(newest),
             Render.card_ts.is_(None), Render.id.not_in(select(ReviewMessage.render_id)))).order_by(Render.id))
         return Resumable(renders=list(renders), assets=list(assets), unposted={rid: sid for rid, sid in unposted})
+
+
+def posting_claim_owner(card_ts: str) -> str:
+    """The "host:pid" a posting claim ("posting:<epoch>:<host>:<pid>:<nonce>") names; "" for older claims."""
+    parts = card_ts.split(":")
+    return f"{parts[2]}:{parts[3]}" if len(parts) == 5 and parts[0] == "posting" else ""
+
+
+def release_dead_posting_claims(store: Store) -> list[int]:
+    """Drop card-posting claims held by a dead process of this machine, so the restart posts those cards now.
+
+    Without this, a process killed mid-upload blocks the card until the claim goes stale (minutes), and nothing
+    posts it afterwards: the cut looks finished with no card in the thread.
+    """
+    host, released = socket.gethostname(), []
+    with store.session() as session:
+        for row in session.scalars(select(Render).where(Render.card_ts.like("posting:%"))):
+            owner_host, _, pid = posting_claim_owner(row.card_ts or "").rpartition(":")
+            if owner_host == host and pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+                row.card_ts = None
+                released.append(row.id)
+    return released
 
 
 def fail_job(row: Render, exc: BaseException, max_attempts: int = MAX_ATTEMPTS) -> bool:

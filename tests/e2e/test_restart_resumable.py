@@ -64,3 +64,22 @@ def test_one_seasons_jobs(store: Store, tmp_path: Path) -> None:
     assert resumable_jobs(store, season_id=mine).renders == [waiting]
     assert resumable_jobs(store, season_id=other).renders == [elsewhere]
     assert resumable_jobs(store).renders == [waiting, elsewhere]
+
+
+def test_a_card_claimed_by_a_dead_poster_is_posted_after_the_restart(store: Store, tmp_path: Path) -> None:
+    """A process killed mid-upload leaves a posting claim on the card; the restart frees it (a live one's stays)."""
+    season_id = locked_season(store, tmp_path)
+    dead, alive = plan_renders(store, season_id, [1, 2])
+    host = socket.gethostname()
+    with store.session() as session:
+        for render_id, pid in ((dead, _dead_pid()), (alive, 1)):  # pid 1 exists for as long as the machine does
+            row = session.get_one(Render, render_id)
+            row.status, row.finished_at = "DONE", utcnow()
+            row.card_ts = f"posting:{int(utcnow().timestamp())}:{host}:{pid}:abc123"
+
+    jobs = resumable_jobs(store)
+
+    assert jobs.unposted == {dead: season_id}
+    with store.session() as session:
+        assert session.get_one(Render, dead).card_ts is None
+        assert session.get_one(Render, alive).card_ts.startswith("posting:")
