@@ -74,7 +74,7 @@ def revise(step: Step, action: Action) -> Result:
         before = arc.episodes[number - 1]
         after = step.ctx.app.brain.revise_episode(arc, number, note, step.scratch["bible"])
         arc = arc.model_copy(update={"episodes": [after if e.number == number else e for e in arc.episodes]})
-        lines.append(revision_summary(before, after))
+        lines.append(revision_summary(before, after).replace(" — everything else is unchanged.", ""))
         step.scratch["edits"].append(f"ep {number}: {short(note, 100)}")
     step.scratch["arc"] = arc
     bad = [n for n in numbers if n not in valid]
@@ -116,7 +116,8 @@ def finish(step: Step) -> Result | None:
                                    actor=step.ctx.user_id)
     step.scratch["base"] = arc
     findings, tone = arc_checks(step.ctx, arc, step.scratch["brief"], step.scratch["bible"])
-    return Result(line=f"_(now v{version})_\n{checks_block(findings, tone)}\nSay *looks good* when you're happy, "
+    others = "Every other episode is unchanged. " if any(e.startswith("ep ") for e in step.scratch["edits"]) else ""
+    return Result(line=f"{others}_(now v{version})_\n{checks_block(findings, tone)}\nSay *looks good* when you're happy, "
                        "*undo* to take this back, or *what changed* to see it.",
                   update={"arc_history": history + [step.scratch["undo"]]})
 

@@ -163,7 +163,9 @@ def question(step: Step, action: Action) -> Result:
 
 
 def greeting(step: Step, action: Action) -> Result:
-    """Hello: where we are and what to say next."""
+    """Hello: where we are and what to say next (beside other requests, "thx! looks good", nothing to add)."""
+    if len(step.scratch.get("actions", [])) > 1:
+        return Result(said=True)
     return Result(line=f"{GREETINGS.get(step.stage, 'Hi!')} {EXAMPLES.get(step.stage, '')}")
 
 
