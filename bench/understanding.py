@@ -214,6 +214,10 @@ def turn_latency() -> tuple[list[float], float, int]:
     return times, big_ms, big_posts
 
 
+def _count_lines(path: Path) -> int:
+    return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
 def _weakest(per_label: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:.0%}" for k, v in sorted(per_label.items(), key=lambda kv: kv[1])[:5])
 
@@ -262,7 +266,8 @@ def main() -> None:
     times, big_ms, big_posts = turn_latency()
     p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) >= 2 else times[0]
     slowest = sorted(zip(times, TURNS, strict=True), reverse=True)[:2]
-    print(f"brief fields: {held:.1%} of {held_n} on held-out briefs; {dev:.1%} of {dev_n} on the development set")
+    print(f"brief fields: {held:.1%} of {held_n} fields in {_count_lines(ROOT / 'data' / 'briefs_heldout.jsonl')} "
+          f"held-out briefs; {dev:.1%} of {dev_n} on the development set")
     for miss in held_misses:
         print(f"  miss: {miss}")
     if costs:
@@ -274,7 +279,9 @@ def main() -> None:
           + " (\"looks good\" at the arc offers the cast: three portraits drawn by tools/portrait.py)")
     print(f"100 KB message: {big_ms:.0f} ms, {big_posts} post(s) (target ≤ 3000 ms, never one post per chunk)")
     if args.json:
-        extra.update({"brief_field_accuracy_dev": round(dev, 4), "briefs": held_n,
+        extra.update({"brief_field_accuracy_dev": round(dev, 4), "brief_fields_heldout": held_n,
+                      "briefs_heldout": _count_lines(ROOT / "data" / "briefs_heldout.jsonl"),
+                      "briefs_dev": _count_lines(ROOT / "data" / "briefs.jsonl"),
                       "message_100kb_ms": round(big_ms, 1), "message_100kb_posts": big_posts,
                       **{key: round(value, 1) for key, value in costs.items()}})
         print(json.dumps(extra))
