@@ -4,8 +4,9 @@ Approach (issue 12): two kinds of features side by side, fed to one multinomial 
 - Sentence embeddings (embeddings.py: all-MiniLM-L6-v2, int8 ONNX shipped in a PyPI wheel, on onnxruntime): real
   language understanding, so a phrasing that shares no word with the examples still lands near its meaning.
 - TF-IDF over word 1–2-grams and character 2–5-grams: the exact domain words ("ep3", "quorum", "lgtm") and typos.
-Measured by bench/understanding.py (5-fold CV on data/utterances.tsv and a held-out set written separately): the
-combination beats either alone by a clear margin, see the bench's --compare.
+Measured by `bench/understanding.py --compare` (918 utterances, 5-fold CV; 167 held-out utterances written
+separately): TF-IDF alone 78% CV / 79% held-out, embeddings alone 84% / 90%, both 87% / 94%.
+The model loads in about 0.3–2 s and embeds a clause in 3–15 ms (2 busy cores); training at first use takes ~3 s.
 
 It is trained at first use from the labelled file that ships in the repo (data/utterances.tsv) and kept in memory;
 no trained artefact is committed and nothing is downloaded. When the embedding model cannot load, the classifier is
