@@ -33,7 +33,7 @@ from agent.understanding.actions import (
     Undo,
 )
 
-AUDIT = re.compile(r"^\s*audit\b|\baudit\s+(?:trail|log)\b|\bwho\s+(?:has\s+)?approved\b|\bshow\s+(?:me\s+)?(?:the\s+)?"
+AUDIT = re.compile(r"^\s*audit\b|\baudit\s+(?:trail|log)\b|\bwho(?:'?s|\s+has)?\s+approved\b|\bshow\s+(?:me\s+)?(?:the\s+)?"
                    r"audit", re.IGNORECASE)
 EPISODE = re.compile(r"\b(?:ep(?:isode)?\.?\s*)#?(\d{1,2})\b", re.IGNORECASE)
 CANCEL_RENDERS = re.compile(r"\b(cancel|stop)\s+(the\s+)?(render(s|ing)?|batch)\b", re.IGNORECASE)

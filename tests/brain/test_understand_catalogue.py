@@ -34,6 +34,8 @@ def test_several_requests_keep_their_order_and_kinds() -> None:
 def test_audit_render_and_choices_carry_their_arguments() -> None:
     [audit] = understand("audit ep 3", "review")
     assert isinstance(audit, Audit) and audit.episode == 3
+    [who] = understand("whos approved ep 2", "review")
+    assert isinstance(who, Audit) and who.episode == 2
     [cancel] = understand("cancel the renders", "look")
     assert isinstance(cancel, Render) and cancel.what == "cancel"
     [pick] = understand("2", "cast")

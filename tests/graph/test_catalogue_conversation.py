@@ -89,10 +89,12 @@ def test_you_pick_takes_the_recommended_lead(marketer: Marketer) -> None:
     assert marketer.stage() == "look"
 
 
-def test_choose_by_number_in_words(marketer: Marketer) -> None:
+@pytest.mark.parametrize(("said", "option"), [("I'll take number 2", 2), ("go w/ 2", 2),
+                                              ("lets do the 3rd one", 3), ("number three pls", 3)])
+def test_choose_by_number_however_it_is_written(marketer: Marketer, said: str, option: int) -> None:
     _to(marketer, "cast")
-    uploads = [s.text for s in marketer.channel.said if s.kind == "upload" and s.text.startswith("2. ")]
-    reply = marketer.say("I'll take number 2")
+    uploads = [s.text for s in marketer.channel.said if s.kind == "upload" and s.text.startswith(f"{option}. ")]
+    reply = marketer.say(said)
     assert "is locked as the lead" in reply and marketer.season().lead["name"] == uploads[-1][3:], reply
 
 

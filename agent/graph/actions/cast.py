@@ -19,6 +19,22 @@ def _offered(session, step: Step, season: Season) -> list[Persona]:  # type: ign
     return offered or personas.pool(session, season.team_id)[-3:]  # conversations from before ids were kept
 
 
+ORDINAL = re.compile(r"\b(?:(?P<n>[1-9])(?:st|nd|rd|th)?|(?P<w>first|second|third|fourth|fifth|one|two|three|four|"
+                     r"five))\b", re.IGNORECASE)
+THE_NTH_ONE = re.compile(r"\b([1-9](?:st|nd|rd|th)|first|second|third|fourth|fifth)\s+one\b", re.IGNORECASE)
+WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "one": 1, "two": 2, "three": 3, "four": 4,
+         "five": 5}
+
+
+def option_in(clause: str) -> int | None:
+    """"go w/ 2", "lets do the 3rd one", "number two pls": the one option number a short clause names."""
+    if len(clause.split()) > 8:
+        return None
+    clause = THE_NTH_ONE.sub(r"\1", clause)  # "the 3rd one" names 3, not 3 and 1
+    found = {int(m["n"]) if m["n"] else WORDS[m["w"].lower()] for m in ORDINAL.finditer(clause)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _pick(session, step: Step, season: Season, action: Action) -> Persona | None:  # type: ignore[no-untyped-def]
     """The persona an action names: option number, name among the offered, name in the pool; agreement → 1."""
     from agent.graph.nodes.cast import find_persona
@@ -26,6 +42,8 @@ def _pick(session, step: Step, season: Season, action: Action) -> Persona | None
     offered = _offered(session, step, season)
     option = action.option if isinstance(action, ChooseOption | ChangeLead) else None
     name = action.name if isinstance(action, ChooseOption | ChangeLead) else None
+    if option is None and not name:
+        option = option_in(action.clause)
     if option is not None and 1 <= option <= len(offered):
         return offered[option - 1]
     lowered = action.clause.lower()  # "go with Bea" names someone: that one, not my pick
