@@ -128,6 +128,7 @@ def slack(
     store = Store.open(settings.effective_database_url)
     client, channel, oauth = slack_adapters(settings, store)
     runtime = build_runtime(settings, channel, store=store)
+    _warm_understanding()
     consumer = runtime.queue.consumer(workers=workers) if workers else None
     if consumer is not None:
         consumer.start()
@@ -194,6 +195,7 @@ def chat(
 
     settings = _settings()
     runtime = build_runtime(settings, terminal_channel(console))
+    _warm_understanding()
     resumed = runtime.resume_interrupted()  # rung before the workers start: the count is what the stop left
     if resumed:
         console.print(f"Resumed {resumed} render(s) interrupted by the last stop.")
@@ -262,6 +264,16 @@ def _stop_consumer(runtime, consumer) -> None:  # type: ignore[no-untyped-def]
         console.print(f"{queued} render(s) stay queued: they continue the next time you run `cliffhanger chat` "
                       "(or `cliffhanger worker`).")
     runtime.close()
+
+
+def _warm_understanding() -> None:
+    """Train the offline understander in the background while the app starts (about 3 s once per process), so the
+    marketer's first message is not the one that waits for it."""
+    import threading
+
+    from agent.understanding.classifier import classifier
+
+    threading.Thread(target=classifier, daemon=True, name="warm-understanding").start()
 
 
 @app.command()

@@ -19,6 +19,7 @@ example, rather than guess.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -150,7 +151,15 @@ def filler_factor(text: str) -> float:
     return min(1.0, len(set(words)) / len(words) / 0.25)
 
 
-@lru_cache(maxsize=1)
+_TRAINING = threading.Lock()  # a start-up warm-up thread and the first message may ask at the same moment
+
+
 def classifier() -> IntentClassifier:
     """The shared classifier, trained once per process from the shipped examples (embeddings when they load)."""
+    with _TRAINING:
+        return _trained()
+
+
+@lru_cache(maxsize=1)
+def _trained() -> IntentClassifier:
     return IntentClassifier(load_examples())
