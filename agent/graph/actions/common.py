@@ -18,7 +18,9 @@ from agent.understanding.actions import Action, Audit, Figures, Render
 from agent.understanding.readers import figures_reading, render_reading
 
 GREETINGS = {
-    "brief": "Hi! Tell me about the season — brand, product, audience, how many episodes and how long.",
+    "brief": "Hi! Tell me about the season — brand, product, audience, how many episodes (8–12) and how long "
+             "(15–120 s); anything you leave out I'll decide and tell you. For example: _We're Lumen Coffee and we "
+             "make a cold-brew can for night-shift nurses — 8 episodes of 40 seconds, cosy romance._",
     "arc": "Hi! The arc is drafted above.",
     "cast": "Hi! The lead candidates are above.",
     "look": "Hi! The look preview is above.",
@@ -164,9 +166,11 @@ def question(step: Step, action: Action) -> Result:
 
 def greeting(step: Step, action: Action) -> Result:
     """Hello: where we are and what to say next (beside other requests, "thx! looks good", nothing to add)."""
-    if len(step.scratch.get("actions", [])) > 1:
+    if step.scratch.get("greeted") or any(a.kind != "greeting" for a in step.scratch.get("actions", [])):
         return Result(said=True)
-    return Result(line=f"{GREETINGS.get(step.stage, 'Hi!')} {EXAMPLES.get(step.stage, '')}")
+    step.scratch["greeted"] = True
+    example = "" if step.stage == "brief" else f" {EXAMPLES.get(step.stage, '')}"
+    return Result(line=f"{GREETINGS.get(step.stage, 'Hi!')}{example}")
 
 
 def out_of_scope(step: Step, action: Action) -> Result:

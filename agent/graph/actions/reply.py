@@ -74,6 +74,8 @@ def compose(step: Step, results: list[tuple[Action, Result]]) -> str:
     done = [r.line or r.note for _a, r in asked if (r.line or r.note) and not r.refused]
     if not refused and not any(r.line for _a, r in asked):
         return "\n".join(closing)  # every request answered in its own message already (a board, a chart, a diff)
+    if not refused and len(done) <= 1:  # one thing to say ("hi! hi!", a greeting beside a status)
+        return "\n".join([r.line for _a, r in asked if r.line] + closing)
     if len(asked) == 1:
         action, reason = refused[0]
         said = f"“{short(action.clause)}” — " if action.clause else ""
