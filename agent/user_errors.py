@@ -140,7 +140,7 @@ def message(exc: BaseException, ref: str | None = None) -> str:
 def busy_note(requeued: bool) -> str:
     """What the thread hears when the database stayed busy through a turn's retries."""
     if requeued:
-        return ("The database is busy right now, so I couldn't finish that yet — I've kept your message and will "
+        return ("The database is busy right now, so I couldn't finish that yet — I've kept it and will "
                 "pick it up again in a minute (no need to send it again).")
     return ("The database stayed busy and I still couldn't save that, so nothing was changed — please send it "
             "again in a few minutes.")

@@ -1,6 +1,6 @@
 """What the publish machinery tells a season's thread, and the 24-hour reminder for unapproved episodes.
 
-Messages are data (SweepMessage); agent/sweep.py posts them. Standing conditions (a hold, a reminder, a question
+Messages are data (SweepMessage) in the sweep's result; agent.app.releases.publish_due posts them as follow-ups. Standing conditions (a hold, a reminder, a question
 in confirm mode) are recorded in the audit log and said once, so a sweep that runs every minute never nags.
 """
 

@@ -129,7 +129,8 @@ def season(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
     require_one_worker(request)
     root = tmp_path_factory.mktemp("review-gate")
     settings = Settings(CLIFFHANGER_HOME=root / "home", CLIFFHANGER_OUTBOX=root / "outbox", DATABASE_URL=None,
-                        GOOGLE_API_KEY=None, REDIS_URL=None)
+                        GOOGLE_API_KEY=None, REDIS_URL=None,
+                        CLIFFHANGER_VIDEO_BACKEND="local")  # module fixtures run before the autouse pin
     with LocalStack(settings) as stack:
         stack.emulator.workspace.add_user(FakeUser(DANA_ID, "dana", "Dana Legal", "Counsel", "#1264a3"))
         marketer = ScriptedPerson(stack, MARKETER_ID)

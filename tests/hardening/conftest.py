@@ -52,7 +52,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     home: Path = tmp_path_factory.mktemp("hardening")
     settings = Settings(CLIFFHANGER_HOME=home / "home", CLIFFHANGER_OUTBOX=home / "outbox", DATABASE_URL=None,
-                        GOOGLE_API_KEY=None, REDIS_URL=None, SLACK_BOT_TOKEN=None)
+                        GOOGLE_API_KEY=None, REDIS_URL=None, SLACK_BOT_TOKEN=None,
+                        CLIFFHANGER_VIDEO_BACKEND="local")  # module fixtures run before the autouse pin
     with LocalStack(settings, immediate_queue=True) as running:
         yield running
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -215,7 +216,7 @@ def write_location(kind: LocationKind | str, look: LookSpec, out_path: Path, wid
                    height: int = 1920) -> tuple[Path, str]:
     """The location's reference image and its lock (sha256 of the PNG)."""
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(f".{out_path.name}.part")
+    tmp = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex}.part")  # two workers may paint it at once
     paint_location(kind, look, width, height).save(tmp, format="PNG")
     tmp.replace(out_path)
     return out_path, image_hash(out_path)
