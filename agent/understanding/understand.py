@@ -130,10 +130,21 @@ def understand(text: str, stage: str, episodes_in_arc: int | None = None,
         merged = SetBrief(clause=text, fields=read_brief(text, {}))
         others = [a for a in actions if not isinstance(a, SetBrief | Unclear)]
         actions = [merged, *others]
+    if stage == "review":  # "Ep 6: make the logo bigger" is a change note on Ep 6, not a new look for the season
+        actions = [_as_change_note(a, episodes_in_arc) for a in actions]
     allowed = STAGE_ACTIONS.get(stage, ())
     return [a if a.kind in allowed or a.kind in ("unclear", "passthrough") else Passthrough(clause=a.clause,
                                                                                          label=a.kind)
             for a in actions]
+
+
+EDIT_KINDS = ("look_change", "swap_character", "bible_change")  # edits that, aimed at an episode in review, are notes
+
+
+def _as_change_note(action: Action, episodes_in_arc: int | None) -> Action:
+    """An edit that names episodes, once they are rendered, becomes a change request on those episodes."""
+    numbers = episode_numbers(action.clause, episodes_in_arc) if action.kind in EDIT_KINDS else []
+    return ReviseEpisodes(clause=action.clause, episodes=numbers, note=action.clause) if numbers else action
 
 
 def _takes_context(ear: Any) -> bool:
