@@ -9,18 +9,18 @@ end of the session, so "every golden conversation runs through both understander
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from agent.brain.router import looks_like_injection
-from tests.scenarios.gemini_standin import GeminiEarBrain, StandinStats, start_standin, stats
+from tests.scenarios.gemini_standin import GeminiEarBrain, start_standin, stats
 from tests.scenarios.harness import Marketer
 
 FULL_BRIEF = ("Brand: Lumen Coffee. Product: Lumen Night Brew can. Audience: night-shift nurses. Goal: trial. "
               "Tone: cosy suspense. Markets: US, Canada. Platforms: TikTok. Destination: Drama Center. "
               "8 episodes, 30 seconds each, daily at 6pm New York.")
-GEMINI_RUNS: dict[str, StandinStats] = {}  # test id → what its conversation sent to the stand-in
 
 
 @pytest.fixture(params=["offline", "gemini-understander"])
@@ -45,8 +45,7 @@ def marketer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Markete
     if standin is not None:
         standin.stop()
         counted = stats(standin)
-        GEMINI_RUNS[request.node.nodeid] = counted
-        request.node.user_properties.append(("gemini_standin", counted))
+        request.node.user_properties.append(("gemini_standin", asdict(counted)))  # plain data: xdist sends it
         readable = [t for t in said if t.strip() and not looks_like_injection(t)]
         assert not readable or counted.function_calls, (
             f"the Gemini run never sent functionCall parts over HTTP for {len(readable)} messages: the graph did "
@@ -54,16 +53,23 @@ def marketer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Markete
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Totals of the Gemini runs: how many conversations sent functionCall parts over HTTP."""
-    if not GEMINI_RUNS:
+    """Totals of the Gemini runs: how many conversations sent functionCall parts over HTTP (read from the test
+    reports, so the totals are right under xdist too)."""
+    runs: dict[str, dict[str, int]] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "gemini_standin" and getattr(report, "when", "") == "teardown":
+                    runs[report.nodeid] = value
+    if not runs:
         return
-    runs = GEMINI_RUNS.values()
-    with_calls = [n for n, s in GEMINI_RUNS.items() if s.function_calls]
+    with_calls = [n for n, s in runs.items() if s["function_calls"]]
     terminalreporter.write_line(
-        f"Gemini understander scenarios: {len(GEMINI_RUNS)} conversations, {len(with_calls)} with functionCall "
-        f"parts over HTTP; {sum(s.messages for s in runs)} messages read by the model, "
-        f"{sum(s.model_requests for s in runs)} model requests, {sum(s.function_calls for s in runs)} function calls")
-    for nodeid in sorted(set(GEMINI_RUNS) - set(with_calls)):
+        f"Gemini understander scenarios: {len(runs)} conversations, {len(with_calls)} with functionCall "
+        f"parts over HTTP; {sum(s['messages'] for s in runs.values())} messages read by the model, "
+        f"{sum(s['model_requests'] for s in runs.values())} model requests, "
+        f"{sum(s['function_calls'] for s in runs.values())} function calls")
+    for nodeid in sorted(set(runs) - set(with_calls)):
         terminalreporter.write_line(f"  no functionCall parts: {nodeid}")
 
 
