@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
+	@scripts/ensure-system-deps
 	$(BIN)/cliffhanger demo $(ARGS)
 
 test: $(STAMP)

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from agent.store.db import Store
 from agent.store.models import EPISODE, Episode, Publication, Render, Season, utcnow
+from tools.hashtags import hashtag
 from tools.preflight import EpisodeFacts, PreflightView, collect_limits, preflight
-from tools.publish_package import hashtag
 
 
 def season_facts(store: Store, season_id: int) -> tuple[str, list[EpisodeFacts], list[str]]:
@@ -24,7 +24,7 @@ def season_facts(store: Store, season_id: int) -> tuple[str, list[EpisodeFacts],
         season = session.get_one(Season, season_id)
         brief = season.brief or {}
         tags = list(dict.fromkeys([*(hashtag(t) for t in (brief.get("brand", ""), season.title)
-                                     if hashtag(t) != "#"), "#minidrama"]))
+                                     if hashtag(t)), "#minidrama"]))
         facts = []
         for episode in session.scalars(select(Episode).where(Episode.season_id == season_id)
                                        .order_by(Episode.number)):

@@ -15,6 +15,7 @@ from agent.artifacts import resolve_ref
 from agent.ports import ArtifactStore, PublishPackage
 from agent.services.approvals import counted_approvers, why_not_approved
 from agent.store.models import EPISODE, Approval, Episode, Render, Season, Slot
+from tools.hashtags import hashtag
 from tools.publish_ledger import as_utc, idempotency_key
 
 
@@ -68,11 +69,6 @@ def approved_render(session: Session, episode: Episode) -> Render | None:
     return check.render if check.approved else None
 
 
-def hashtag(text: str) -> str:
-    """'Midnight Latte' → '#MidnightLatte'."""
-    return "#" + "".join(w[:1].upper() + w[1:] for w in "".join(c if c.isalnum() else " " for c in text).split())
-
-
 def build_package(session: Session, slot: Slot, check: ApprovalCheck, publisher: str,
                   artifacts: ArtifactStore | None = None) -> PublishPackage:
     """Everything a publisher needs, read from the database (never from the conversation).
@@ -95,7 +91,7 @@ def build_package(session: Session, slot: Slot, check: ApprovalCheck, publisher:
     script = next((v.script for v in episode.scripts if v.id == render.script_version_id), {})
     cold_open = str(script.get("cold_open", "")).strip()
     caption = f"{episode.title} (Ep {episode.number})" + (f" — {cold_open}" if cold_open else "")
-    tags = [hashtag(t) for t in ((season.brief or {}).get("brand", ""), season.title) if hashtag(t) != "#"]
+    tags = [hashtag(t) for t in ((season.brief or {}).get("brand", ""), season.title) if hashtag(t)]
     return PublishPackage(
         season_id=season.id, season_title=season.title, episode_number=episode.number, episode_title=episode.title,
         video_path=video, cover_path=cover,

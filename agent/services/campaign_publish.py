@@ -25,7 +25,7 @@ from agent.services.seasons import audit
 from agent.store.db import Store
 from agent.store.models import EPISODE, CampaignPlan, Episode, Render, utcnow
 from tools.campaign.asset import BTS, CAROUSEL, KINDS, LABELS, QUOTE, TEASER, WRITEUP
-from tools.campaign.bts import hashtag
+from tools.hashtags import hashtag
 from tools.publish_ledger import GAVE_UP, MAX_ATTEMPTS, claim_key, finish, item_key, note_once
 from tools.publish_notices import SweepMessage, message
 

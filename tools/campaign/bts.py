@@ -6,18 +6,11 @@ gate like every other piece of copy.
 
 from __future__ import annotations
 
-import re
-
 from agent.domain import EpisodeScript, LookSpec, PersonaBrief
 from tools.campaign.asset import BTS, AssetOutput, check_copy
+from tools.hashtags import hashtag
 
 CAPTION_LIMIT = 2200
-
-
-def hashtag(text: str) -> str:
-    """'Lumen Coffee' → '#LumenCoffee' ('' when nothing is left)."""
-    words = re.sub(r"[^0-9A-Za-z]+", " ", text).split()
-    return "#" + "".join(w[:1].upper() + w[1:] for w in words) if words else ""
 
 
 def make_bts(script: EpisodeScript, look: LookSpec, bible: PersonaBrief, *, season_title: str, brand: str,
