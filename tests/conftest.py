@@ -103,3 +103,25 @@ def redis_url() -> str:
     """Redis for the scale-path queue tests."""
     require_service("Redis", "127.0.0.1", 6379)
     return REDIS_URL
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Totals of the scenario suite's Gemini runs (recorded by tests/scenarios/conftest.py): how many conversations
+    sent functionCall parts over HTTP. Read from the test reports, so the totals are right under xdist too; it lives
+    here because the controller of an xdist run loads only the root conftest."""
+    runs: dict[str, dict[str, int]] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "gemini_standin" and getattr(report, "when", "") == "teardown":
+                    runs[report.nodeid] = value
+    if not runs:
+        return
+    with_calls = [n for n, s in runs.items() if s["function_calls"]]
+    terminalreporter.write_line(
+        f"Gemini understander scenarios: {len(runs)} conversations, {len(with_calls)} with functionCall "
+        f"parts over HTTP; {sum(s['messages'] for s in runs.values())} messages read by the model, "
+        f"{sum(s['model_requests'] for s in runs.values())} model requests, "
+        f"{sum(s['function_calls'] for s in runs.values())} function calls")
+    for nodeid in sorted(set(runs) - set(with_calls)):
+        terminalreporter.write_line(f"  no functionCall parts: {nodeid}")

@@ -52,27 +52,6 @@ def marketer(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Markete
             "not read them through brain.understand")
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Totals of the Gemini runs: how many conversations sent functionCall parts over HTTP (read from the test
-    reports, so the totals are right under xdist too)."""
-    runs: dict[str, dict[str, int]] = {}
-    for reports in terminalreporter.stats.values():
-        for report in reports:
-            for name, value in getattr(report, "user_properties", ()):
-                if name == "gemini_standin" and getattr(report, "when", "") == "teardown":
-                    runs[report.nodeid] = value
-    if not runs:
-        return
-    with_calls = [n for n, s in runs.items() if s["function_calls"]]
-    terminalreporter.write_line(
-        f"Gemini understander scenarios: {len(runs)} conversations, {len(with_calls)} with functionCall "
-        f"parts over HTTP; {sum(s['messages'] for s in runs.values())} messages read by the model, "
-        f"{sum(s['model_requests'] for s in runs.values())} model requests, "
-        f"{sum(s['function_calls'] for s in runs.values())} function calls")
-    for nodeid in sorted(set(runs) - set(with_calls)):
-        terminalreporter.write_line(f"  no functionCall parts: {nodeid}")
-
-
 @pytest.fixture
 def at_arc(marketer: Marketer) -> Marketer:
     """A marketer whose arc is drafted (8 × 30 s)."""
