@@ -84,6 +84,18 @@ def approve_all(harness: Harness, season_id: int, episodes: int) -> None:
                               via="button")
 
 
+def final_render_queued(harness: Harness, tmp_path: Path, fake: FakeVeo) -> tuple[int, SmallFrames, int, int]:
+    """One approved animatic, its estimate approved by an approver: (season, backend, estimate, queued final render)."""
+    season_id = season_with_photo_lead(harness, tmp_path)
+    backend = generative(harness.app.store, fake)
+    harness.app.final_backend = lambda: backend
+    approve_all(harness, season_id, 1)
+    (view,) = harness.channel.of("ask_spend")
+    spend_app.decide(harness.app, actor=APPROVER, approve=True, estimate_id=view.estimate_id)
+    (render_id,) = harness.renders
+    return season_id, backend, view.estimate_id, render_id
+
+
 def latest(store, season_id: int, number: int) -> Render:
     with store.session() as session:
         render = session.scalars(select(Render).join(Episode).where(
@@ -151,14 +163,8 @@ def test_cancel_after_approval_drops_queued_finals_and_the_animatic_stays_the_cu
 
 
 def test_a_final_render_whose_spend_was_cancelled_mid_season_spends_nothing(harness, tmp_path, fake, settings):
-    season_id = season_with_photo_lead(harness, tmp_path)
-    backend = generative(harness.app.store, fake)
-    harness.app.final_backend = lambda: backend
-    approve_all(harness, season_id, 1)
-    (view,) = harness.channel.of("ask_spend")
-    spend_app.decide(harness.app, actor=APPROVER, approve=True, estimate_id=view.estimate_id)
-    (render_id,) = harness.renders
-    spend.cancel(harness.app.store, view.estimate_id, APPROVER)  # cancelled after the job was queued
+    season_id, backend, estimate_id, render_id = final_render_queued(harness, tmp_path, fake)
+    spend.cancel(harness.app.store, estimate_id, APPROVER)  # cancelled after the job was queued
     outcome = run_render(harness.app.store, render_id, backend=backend, continuity=lambda r, o: {},
                          artifacts_dir=settings.artifacts_dir, channel=harness.channel,
                          final_backend=harness.app.final_backend)
@@ -236,13 +242,7 @@ def test_without_keys_the_thread_hears_why_only_when_someone_asks(harness, tmp_p
 
 
 def test_a_worker_without_the_final_backend_drops_the_final_render_and_says_so(harness, tmp_path, fake, settings):
-    season_id = season_with_photo_lead(harness, tmp_path)
-    backend = generative(harness.app.store, fake)
-    harness.app.final_backend = lambda: backend
-    approve_all(harness, season_id, 1)
-    (view,) = harness.channel.of("ask_spend")
-    spend_app.decide(harness.app, actor=APPROVER, approve=True, estimate_id=view.estimate_id)
-    (render_id,) = harness.renders
+    season_id, backend, _estimate, render_id = final_render_queued(harness, tmp_path, fake)
     outcome = run_render(harness.app.store, render_id, backend=backend, continuity=lambda r, o: {},
                          artifacts_dir=settings.artifacts_dir, channel=harness.channel)  # no final_backend wired
     assert outcome == "cancelled" and "isn't set up here" in harness.channel.said()[-1]
