@@ -14,30 +14,21 @@ import re
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
-import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.e2e.restart_helpers import BRIEF, EPISODES, all_posted, cliffhanger_command, rows, wait
+from tests.e2e.restart_helpers import cards as _cards
+from tests.e2e.restart_helpers import renders as _renders
+
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
 
-BRIEF = ("We're Lumen Coffee, and our hero product is the Lumen Night Brew cold-brew can. We'd love something cosy "
-         "and suspenseful for night-shift nurses: 8 episodes of 15 seconds, daily at 6pm New York.")
 TO_RENDERING = [BRIEF, "looks good", "1", "lock it"]  # brief → arc; arc ok → casting; lead 1 → look; lock → render
-EPISODES = 8
-WAIT = 1200.0  # seconds: eight renders on a machine whose two cores are shared with other busy processes
 ALL_CURRENT = "Every episode already has a current render."
-
-
-def _command() -> list[str]:
-    script = Path(sys.executable).with_name("cliffhanger")
-    return [str(script), "chat"] if script.exists() else [sys.executable, "-m", "agent.cli", "chat"]
 
 
 class Chat:
@@ -48,8 +39,9 @@ class Chat:
                "CLIFFHANGER_HOME": str(home), "CLIFFHANGER_VIDEO_BACKEND": "local", "COLUMNS": "240"}
         self.log = log
         self._out = log.open("w", encoding="utf-8")
-        self.process = subprocess.Popen(_command(), stdin=subprocess.PIPE, stdout=self._out, stderr=subprocess.STDOUT,
-                                        env=env, cwd=home.parent, text=True, start_new_session=True)
+        self.process = subprocess.Popen([*cliffhanger_command(), "chat"], stdin=subprocess.PIPE, stdout=self._out,
+                                        stderr=subprocess.STDOUT, env=env, cwd=home.parent, text=True,
+                                        start_new_session=True)
 
     def say(self, *lines: str) -> None:
         assert self.process.stdin is not None
@@ -72,40 +64,6 @@ class Chat:
         return code
 
 
-def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    """A read of the chat's database from outside (empty while it does not exist yet)."""
-    if not db.exists():
-        return []
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as conn:
-            return conn.execute(sql).fetchall()
-    except sqlite3.OperationalError as error:
-        if "no such table" in str(error) or "locked" in str(error):
-            return []
-        raise
-
-
-def _wait(what: str, ready: Callable[[], bool], chats: list[Chat], timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        for chat in chats:
-            assert chat.process.poll() is None, f"chat exited ({chat.process.returncode}):\n{chat.output()[-3000:]}"
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}:\n{chats[-1].output()[-3000:]}")
-        time.sleep(0.25)
-
-
-def _renders(db: Path) -> list[tuple[int, int, str, int, str | None]]:
-    """(render id, episode number, status, attempts, meta json) of every episode cut."""
-    return _rows(db, "SELECT r.id, e.number, r.status, r.attempts, r.meta FROM renders r "
-                     "JOIN episodes e ON e.id = r.episode_id WHERE r.kind = 'episode' ORDER BY r.id")
-
-
-def _cards(db: Path) -> list[tuple[int, str, str, str]]:
-    """(render id, channel, message ts, thread ts) of every review card in the thread."""
-    return _rows(db, "SELECT render_id, channel_id, message_ts, thread_ts FROM review_messages ORDER BY id")
-
-
 @pytest.fixture
 def home(tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "home"
@@ -119,7 +77,7 @@ def test_chat_killed_mid_render_continues_after_restart(home: Path, tmp_path: Pa
     try:
         first.say(*TO_RENDERING)
         # the moment to kill: a card already in the thread, a render in the middle of its work, others still queued
-        _wait("a posted card and a RUNNING render", lambda: bool(_cards(db)) and any(
+        wait("a posted card and a RUNNING render", lambda: bool(_cards(db)) and any(
             r[2] == "RUNNING" for r in _renders(db)), [first])
     finally:
         first.kill()
@@ -138,19 +96,14 @@ def test_chat_killed_mid_render_continues_after_restart(home: Path, tmp_path: Pa
     second = Chat(home, tmp_path / "second.log")
     try:
         second.say("render again")  # straight away: renders are queued again, none is made twice
-        _wait("the restart to resume", lambda: "interrupted by the last stop" in second.output(), [second])
+        wait("the restart to resume", lambda: "interrupted by the last stop" in second.output(), [second])
         resumed = int(re.search(r"Resumed (\d+) render", second.output()).group(1))  # type: ignore[union-attr]
         assert resumed >= len(interrupted) + len(waiting)
 
-        def finished() -> bool:
-            renders, cards = _renders(db), _cards(db)
-            return (len(renders) == EPISODES and all(r[2] == "DONE" for r in renders)
-                    and {c[0] for c in cards} >= {r[0] for r in renders})
-
-        _wait("every episode rendered and posted", finished, [second])
+        wait("every episode rendered and posted", lambda: all_posted(db), [second])
         answered = second.output().count(ALL_CURRENT)
         second.say("render again", "status")
-        _wait("the answer to the second 'render again'", lambda: second.output().count(ALL_CURRENT) > answered
+        wait("the answer to the second 'render again'", lambda: second.output().count(ALL_CURRENT) > answered
               and "stage *REVIEW*" in second.output(), [second])
         code = second.quit(timeout=300)
     finally:
@@ -163,7 +116,7 @@ def test_chat_killed_mid_render_continues_after_restart(home: Path, tmp_path: Pa
     attempts = {r[0]: r[3] for r in after}
     assert all(attempts[i] == 2 for i in interrupted), attempts  # claimed once by each process
     assert all(attempts[i] == 1 for i in waiting), attempts
-    statuses = _rows(db, "SELECT number, status FROM episodes ORDER BY number")
+    statuses = rows(db, "SELECT number, status FROM episodes ORDER BY number")
     assert statuses == [(n, "IN_REVIEW") for n in range(1, EPISODES + 1)]
 
     cards = _cards(db)

@@ -11,39 +11,28 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
-import sys
-import time
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from integrations.demo.local_stack import EMULATOR_SIGNING_SECRET, ScriptedPerson
 from integrations.slack.emulator import DRAMA_CHANNEL_ID, MARKETER_ID, EventSender, SlackEmulator
+from tests.e2e.restart_helpers import BRIEF, EPISODES, all_posted, cliffhanger_command, wait
+from tests.e2e.restart_helpers import cards as _cards
+from tests.e2e.restart_helpers import renders as _renders
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
-
-BRIEF = ("We're Lumen Coffee, and our hero product is the Lumen Night Brew cold-brew can. We'd love something cosy "
-         "and suspenseful for night-shift nurses: 8 episodes of 15 seconds, daily at 6pm New York.")
-EPISODES = 8
-WAIT = 1200.0  # seconds: eight renders on two cores shared with other busy processes
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _command() -> list[str]:
-    script = Path(sys.executable).with_name("cliffhanger")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "agent.cli"]
 
 
 class SlackApp:
@@ -58,7 +47,7 @@ class SlackApp:
         self.log = log
         self._out = log.open("w", encoding="utf-8")
         self.process = subprocess.Popen(
-            [*_command(), "slack", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "2"],
+            [*cliffhanger_command(), "slack", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "2"],
             stdout=self._out, stderr=subprocess.STDOUT, env=env, cwd=home.parent, start_new_session=True)
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -88,36 +77,6 @@ class Stack:
     sender: EventSender
 
 
-def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    if not db.exists():
-        return []
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as conn:
-            return conn.execute(sql).fetchall()
-    except sqlite3.OperationalError as error:
-        if "no such table" in str(error) or "locked" in str(error):
-            return []
-        raise
-
-
-def _wait(what: str, ready: Callable[[], bool], app: SlackApp, timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        assert app.process.poll() is None, f"the app exited:\n{app.output()[-3000:]}"
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}:\n{app.output()[-3000:]}")
-        time.sleep(0.25)
-
-
-def _renders(db: Path) -> list[tuple[int, int, str, int]]:
-    return _rows(db, "SELECT r.id, e.number, r.status, r.attempts FROM renders r JOIN episodes e "
-                     "ON e.id = r.episode_id WHERE r.kind = 'episode' ORDER BY r.id")
-
-
-def _cards(db: Path) -> list[tuple[int, str, str, str]]:
-    return _rows(db, "SELECT render_id, channel_id, message_ts, thread_ts FROM review_messages ORDER BY id")
-
-
 @pytest.fixture
 def emulator(tmp_path: Path) -> Iterator[SlackEmulator]:
     with SlackEmulator(files_dir=tmp_path / "slack-files") as running:
@@ -126,7 +85,7 @@ def emulator(tmp_path: Path) -> Iterator[SlackEmulator]:
 
 def _start(home: Path, emulator: SlackEmulator, log: Path) -> tuple[SlackApp, Stack]:
     app = SlackApp(home, emulator, log)
-    _wait("the app to serve", app.healthy, app, timeout=300)
+    wait("the app to serve", app.healthy, [app], timeout=300)
     return app, Stack(emulator, EventSender(emulator, f"{app.url}/slack/events", EMULATOR_SIGNING_SECRET,
                                             timeout=120))
 
@@ -141,8 +100,8 @@ def test_slack_app_killed_mid_render_continues_after_restart(emulator: SlackEmul
         marketer.say("looks good", expect="lock your lead", timeout=300)
         marketer.say("1", expect="lock it", timeout=300)
         marketer.say("lock it", expect="locked. Rendering", timeout=300)
-        _wait("a posted card and a RUNNING render", lambda: bool(_cards(db)) and any(
-            r[2] == "RUNNING" for r in _renders(db)), first)
+        wait("a posted card and a RUNNING render", lambda: bool(_cards(db)) and any(
+            r[2] == "RUNNING" for r in _renders(db)), [first])
     finally:
         first.kill()
     before = _renders(db)
@@ -154,12 +113,7 @@ def test_slack_app_killed_mid_render_continues_after_restart(emulator: SlackEmul
     try:
         marketer.stack = stack  # type: ignore[assignment]  # the same person, in the same thread, to the new app
 
-        def finished() -> bool:
-            renders, cards = _renders(db), _cards(db)
-            return (len(renders) == EPISODES and all(r[2] == "DONE" for r in renders)
-                    and {c[0] for c in cards} >= {r[0] for r in renders})
-
-        _wait("every episode rendered and posted", finished, second)
+        wait("every episode rendered and posted", lambda: all_posted(db), [second])
         marketer.say("render again", expect="already has a current render", timeout=300)
     finally:
         second.kill()
