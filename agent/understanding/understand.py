@@ -8,10 +8,8 @@ with too little confidence becomes `Unclear`, which the reply names.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import re
-from typing import Any
 
 from agent.brain.router import looks_like_injection
 from agent.understanding.actions import (
@@ -147,15 +145,6 @@ def _as_change_note(action: Action, episodes_in_arc: int | None) -> Action:
     return ReviseEpisodes(clause=action.clause, episodes=numbers, note=action.clause) if numbers else action
 
 
-def _takes_context(ear: Any) -> bool:
-    """Whether a brain's understander accepts `context=` (older stand-ins do not)."""
-    try:
-        parameters = inspect.signature(ear).parameters
-    except (TypeError, ValueError):
-        return False
-    return "context" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-
-
 def understand_with(brain: object, text: str, stage: str, episodes_in_arc: int | None = None,
                     context: MessageContext | None = None) -> list[Action]:
     """The brain's understander when it has one (Gemini function calling), else the offline understander.
@@ -165,9 +154,7 @@ def understand_with(brain: object, text: str, stage: str, episodes_in_arc: int |
     ear = getattr(brain, "understand", None)
     if callable(ear):
         try:
-            if context is not None and _takes_context(ear):
-                return list(ear(text, stage, episodes_in_arc, context=context))
-            return list(ear(text, stage, episodes_in_arc))
+            return list(ear(text, stage, episodes_in_arc, context=context))
         except Exception as error:  # noqa: BLE001 - a key rejection is reported by the next brain call anyway
             logging.getLogger(__name__).warning("understander failed (%s); reading offline", type(error).__name__)
     return understand(text, stage, episodes_in_arc, context)
