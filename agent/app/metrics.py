@@ -49,17 +49,6 @@ def _out_dir(app: AppContext, season_id: int) -> Path:
     return app.settings.artifacts_dir / f"season-{season_id}"
 
 
-def handle_text(app: AppContext, *, season_id: int, actor: str, text: str) -> list[Event] | None:
-    """The thread's words about figures ("how are we doing?", "stop the weekly digest"); None when it is neither."""
-    if DIGEST_OFF.search(text):
-        return set_weekly_digest(app, season_id=season_id, actor=actor, on=False)
-    if DIGEST_ON.search(text):
-        return set_weekly_digest(app, season_id=season_id, actor=actor, on=True)
-    if HOW_ARE_WE_DOING.search(text):
-        return answer(app, season_id=season_id, actor=actor)
-    return None
-
-
 def answer(app: AppContext, *, season_id: int, actor: str, now: datetime | None = None) -> list[Event]:
     """"How are we doing?": the season funnel per platform (views per episode, drop-off, best and worst) + PNG,
     as of the latest reading (which episodes are still "fresh" is judged against when the figures were read)."""

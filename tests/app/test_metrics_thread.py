@@ -19,6 +19,7 @@ from agent.app.votes import vote_on_render
 from agent.domain import Cadence
 from agent.services.metrics import publication_figures
 from agent.store.models import AuditEntry, PostMetric
+from agent.understanding.readers import figures_reading
 from integrations.local_destinations import LocalDestinations, local_destinations, simulate_week
 from integrations.metrics_sources import make_metrics_sources
 from integrations.outbox import OutboxPublisher
@@ -51,14 +52,14 @@ def published(harness: Harness, tmp_path: Path) -> Iterator[tuple[int, LocalDest
 def test_how_are_we_doing_answers_with_the_funnel_chart(harness: Harness,
                                                        published: tuple[int, LocalDestinations]) -> None:
     season_id, local = published
-    [before] = metrics.handle_text(harness.app, season_id=season_id, actor=CREATOR, text="how are we doing?") or []
+    [before] = metrics.answer(harness.app, season_id=season_id, actor=CREATOR)  # "how are we doing?"
     assert isinstance(before, FiguresShown) and before.png is None  # published, but no figures pulled yet
     assert "Figures come back once episodes are out" in harness.channel.said()[-1]
 
     sources = make_metrics_sources(harness.app.publishers, **local.values())
     assert set(sources) == {"tiktok", "youtube"}
     simulate_week(local, harness.app.store, season_id, sources, start=FIRST_DROP)
-    [shown] = metrics.handle_text(harness.app, season_id=season_id, actor=CREATOR, text="How's it going?") or []
+    [shown] = metrics.answer(harness.app, season_id=season_id, actor=CREATOR)
     assert isinstance(shown, FiguresShown) and shown.png is not None
     assert harness.channel.of("upload")[-1] == shown.png
     with Image.open(shown.png) as chart:
@@ -71,7 +72,7 @@ def test_how_are_we_doing_answers_with_the_funnel_chart(harness: Harness,
     assert "Outbox" not in text  # published there too, but an outbox has no figures to show
     figures = publication_figures(harness.app.store, season_id)
     assert all(sum(1 for p in pubs if (p["figures"] or {}).get("views")) == 2 for pubs in figures.values())
-    assert metrics.handle_text(harness.app, season_id=season_id, actor=CREATOR, text="schedule daily") is None
+    assert figures_reading("How's it going?") and figures_reading("schedule daily") is None
 
 
 def test_the_hourly_job_pulls_figures_and_the_digest_has_an_off_switch(harness: Harness,
@@ -91,13 +92,13 @@ def test_the_hourly_job_pulls_figures_and_the_digest_has_an_off_switch(harness: 
     assert not any(isinstance(c, str) and "Weekly digest" in c for c in harness.channel.said())  # not a week yet
 
     said_before = len(harness.channel.said())
-    metrics.handle_text(harness.app, season_id=season_id, actor=CREATOR, text="stop the weekly digest")
+    metrics.set_weekly_digest(harness.app, season_id=season_id, actor=CREATOR, on=False)
     assert "Weekly digest off" in harness.channel.said()[-1]
     clock["now"] = FIRST_DROP + timedelta(days=8)
     queue.hourly["pull_metrics"]()
     assert not any("Weekly digest (since" in s for s in harness.channel.said()[said_before:])
 
-    metrics.handle_text(harness.app, season_id=season_id, actor=CREATOR, text="turn the weekly digest back on")
+    metrics.set_weekly_digest(harness.app, season_id=season_id, actor=CREATOR, on=True)
     queue.hourly["pull_metrics"]()
     digests = [s for s in harness.channel.said() if s.startswith("Weekly digest (since")]
     assert len(digests) == 1 and "TikTok +" in digests[0] and "stop the weekly digest" in digests[0]
