@@ -6,6 +6,7 @@ the card in place and says so in the thread; a bystander is told privately why n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -17,18 +18,17 @@ from integrations.slack.deps import SlackDeps
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    """Both buttons carry the estimate id as their value."""
+    """Both buttons carry the estimate id as their value; they differ only in the decision."""
+    for action_id, approve in ((SPEND_APPROVE_ACTION, True), (SPEND_CANCEL_ACTION, False)):
+        app.action(action_id)(retry_when_busy(deps.app.store, action_thread)(_on_click(deps, approve)))
 
-    @app.action(SPEND_APPROVE_ACTION)
-    @retry_when_busy(deps.app.store, action_thread)
-    def on_approve(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+
+def _on_click(deps: SlackDeps, approve: bool) -> Callable[..., None]:
+    """The listener for one button (Bolt injects `ack`, `body` and `action` by these parameter names)."""
+
+    def on_click(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         if str(action.get("value") or "").isdigit():
-            decide(deps.app, actor=body["user"]["id"], approve=True, estimate_id=int(action["value"]))
+            decide(deps.app, actor=body["user"]["id"], approve=approve, estimate_id=int(action["value"]))
 
-    @app.action(SPEND_CANCEL_ACTION)
-    @retry_when_busy(deps.app.store, action_thread)
-    def on_cancel(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
-        if str(action.get("value") or "").isdigit():
-            decide(deps.app, actor=body["user"]["id"], approve=False, estimate_id=int(action["value"]))
+    return on_click
