@@ -4,8 +4,9 @@ client (client.py) uses the same policy with its own classification."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from google import genai
 from google.genai import types
@@ -55,3 +56,26 @@ def call_with_backoff(request: Callable[[], T], *, attempts: int, backoff_s: flo
         detail = f"HTTP {api.code}" if api is not None else type(exc).__name__
         message = f"{what} failed ({detail}) after {tries} tries."
         raise failure(message.replace(secret, "***") if secret else message) from None
+
+
+class GenaiCaller:
+    """A google-genai client for one model plus the retry policy above: the construction and the call the image
+    client (images.py) and the voice (tts.py) share, so both retry, classify and redact the same way."""
+
+    def __init__(self, api_key: str, model: str, base_url: str | None = None, *, attempts: int = 3,
+                 backoff_s: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> None:
+        """Build the google-genai client (no network yet)."""
+        self._client = genai_client(api_key, base_url)
+        self._secret = api_key
+        self.model = model
+        self.attempts = max(1, attempts)
+        self.backoff_s = backoff_s
+        self._sleep = sleep
+
+    def _generate(self, contents: Any, config: types.GenerateContentConfig, *,
+                  failure: Callable[[str], Exception], what: str) -> types.GenerateContentResponse:
+        """One generateContent call with backoff; `failure(message)` is raised when it still fails."""
+        return call_with_backoff(
+            lambda: self._client.models.generate_content(model=self.model, contents=contents, config=config),
+            attempts=self.attempts, backoff_s=self.backoff_s, sleep=self._sleep, secret=self._secret,
+            failure=failure, what=what)

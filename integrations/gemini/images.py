@@ -20,25 +20,20 @@ from PIL import Image
 
 from agent.brain.errors import BrainError, KeyRejectedError
 from agent.brain.prompts import PromptLibrary
-from integrations.gemini.backoff import call_with_backoff, genai_client
+from integrations.gemini.backoff import GenaiCaller
 
 log = logging.getLogger(__name__)
 IMAGE_MODEL = "gemini-2.5-flash-image"
 
 
-class GeminiImageClient:
+class GeminiImageClient(GenaiCaller):
     """One image from Gemini's image model per call: the prompt, optional reference images, the first inline image
     of the reply. Shared by portraits and location plates, so both retry, classify and redact the same way."""
 
     def __init__(self, api_key: str, model: str = IMAGE_MODEL, base_url: str | None = None, *, attempts: int = 3,
                  backoff_s: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> None:
         """Build the google-genai client (no network yet)."""
-        self._client = genai_client(api_key, base_url)
-        self._secret = api_key
-        self.model = model
-        self.attempts = max(1, attempts)
-        self.backoff_s = backoff_s
-        self._sleep = sleep
+        super().__init__(api_key, model, base_url, attempts=attempts, backoff_s=backoff_s, sleep=sleep)
 
     def generate(self, prompt: str, references: Sequence[bytes] = (), *, aspect_ratio: str | None = None,
                  what: str = "image") -> bytes:
@@ -48,12 +43,8 @@ class GeminiImageClient:
         config = types.GenerateContentConfig(
             response_modalities=["TEXT", "IMAGE"],
             image_config=types.ImageConfig(aspect_ratio=aspect_ratio) if aspect_ratio else None)
-        response = call_with_backoff(
-            lambda: self._client.models.generate_content(model=self.model, contents=[types.Content(role="user",
-                                                                                                   parts=parts)],
-                                                         config=config),
-            attempts=self.attempts, backoff_s=self.backoff_s, sleep=self._sleep, secret=self._secret,
-            failure=BrainError, what="Gemini image generation")
+        response = self._generate([types.Content(role="user", parts=parts)], config, failure=BrainError,
+                                  what="Gemini image generation")
         for candidate in response.candidates or []:
             for part in (candidate.content.parts if candidate.content else None) or []:
                 if part.inline_data is not None and part.inline_data.data:

@@ -19,7 +19,7 @@ from google.genai import types
 
 from agent.brain.errors import BrainError
 from agent.ports import SpeechClip
-from integrations.gemini.backoff import call_with_backoff, genai_client
+from integrations.gemini.backoff import GenaiCaller
 from tools.voice.wav import wav_duration, write_pcm_bytes
 
 TTS_MODEL = "gemini-2.5-flash-preview-tts"
@@ -37,7 +37,7 @@ class SpeechError(BrainError):
     """Gemini could not speak the line (service down after retries, or a reply without audio)."""
 
 
-class GeminiVoice:
+class GeminiVoice(GenaiCaller):
     """A Voice backed by Gemini TTS."""
 
     name = "gemini-tts"
@@ -46,12 +46,7 @@ class GeminiVoice:
     def __init__(self, api_key: str, model: str = TTS_MODEL, base_url: str | None = None, *, attempts: int = 3,
                  backoff_s: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> None:
         """Build the google-genai client (no network yet)."""
-        self._client = genai_client(api_key, base_url)
-        self._secret = api_key
-        self.model = model
-        self.attempts = max(1, attempts)
-        self.backoff_s = backoff_s
-        self._sleep = sleep
+        super().__init__(api_key, model, base_url, attempts=attempts, backoff_s=backoff_s, sleep=sleep)
 
     def synthesize(self, text: str, voice_id: str, out_path: Path) -> SpeechClip:
         """Speak `text` with the prebuilt voice `voice_id`; writes a 24 kHz mono WAV at `out_path`."""
@@ -59,19 +54,13 @@ class GeminiVoice:
             response_modalities=["AUDIO"],
             speech_config=types.SpeechConfig(voice_config=types.VoiceConfig(
                 prebuilt_voice_config=types.PrebuiltVoiceConfig(voice_name=voice_id))))
-        response = self._call(lambda: self._client.models.generate_content(model=self.model, contents=text,
-                                                                           config=config))
+        response = self._generate(text, config, failure=SpeechError, what="Gemini TTS")
         for candidate in response.candidates or []:
             for part in (candidate.content.parts if candidate.content else None) or []:
                 blob = part.inline_data
                 if blob is not None and blob.data and (blob.mime_type or "").startswith("audio/"):
                     return _to_clip(blob.data, blob.mime_type or "", Path(out_path))
         raise SpeechError("Gemini TTS returned no audio for the line; try again.")
-
-    def _call(self, request: Callable[[], types.GenerateContentResponse]) -> types.GenerateContentResponse:
-        """Backoff on 429/5xx; a rejected key is reported at once, without the key."""
-        return call_with_backoff(request, attempts=self.attempts, backoff_s=self.backoff_s, sleep=self._sleep,
-                                 secret=self._secret, failure=SpeechError, what="Gemini TTS")
 
 
 def _to_clip(data: bytes, mime_type: str, out_path: Path) -> SpeechClip:
