@@ -50,6 +50,15 @@ def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def died_here(owner: str) -> bool:
+    """True when `owner` ("host:pid", as worker_identity names a process) is a dead process of THIS machine.
+
+    Other machines' processes cannot be seen from here: their claims wait for leases to run out."""
+    owner_host, _, pid = owner.rpartition(":")
+    return (owner_host == socket.gethostname() and pid.isdigit() and int(pid) != os.getpid()
+            and not _process_alive(int(pid)))
+
+
 def _process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -66,15 +75,9 @@ def orphaned_jobs(store: Store) -> list[int]:
     Their lease may still run for minutes; waiting for it would leave a restarted chat showing "rendering" with
     nothing rendering. Claims from other machines are left to the lease reaper: we cannot see their processes.
     """
-    host = socket.gethostname()
-    orphans = []
     with store.session() as session:
-        for row in session.scalars(select(Render).where(Render.status == RUNNING).order_by(Render.id)):
-            owner = str((row.meta or {}).get("worker", ""))
-            owner_host, _, pid = owner.rpartition(":")
-            if owner_host == host and pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
-                orphans.append(row.id)
-    return orphans
+        rows = session.scalars(select(Render).where(Render.status == RUNNING).order_by(Render.id))
+        return [row.id for row in rows if died_here(str((row.meta or {}).get("worker", "")))]
 
 
 def release_orphans(store: Store) -> list[int]:
@@ -139,11 +142,10 @@ def release_dead_posting_claims(store: Store) -> list[int]:
     Without this, a process killed mid-upload blocks the card until the claim goes stale (minutes), and nothing
     posts it afterwards: the cut looks finished with no card in the thread.
     """
-    host, released = socket.gethostname(), []
+    released = []
     with store.session() as session:
         for row in session.scalars(select(Render).where(Render.card_ts.like("posting:%"))):
-            owner_host, _, pid = posting_claim_owner(row.card_ts or "").rpartition(":")
-            if owner_host == host and pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+            if died_here(posting_claim_owner(row.card_ts or "")):
                 row.card_ts = None
                 released.append(row.id)
     return released
