@@ -17,7 +17,6 @@ from agent.store.models import Season
 
 # Where each stage's conversation waits (graph node names are stable: the demo and the Slack layer rely on them).
 STAGE_NODES = {"brief": "intake", "arc": "arc", "cast": "cast", "look": "look", "review": "review"}
-LEDGER_WORDS = ("continuity", "ledger", "open threads", "who knows what", "story threads")
 
 
 def handle_bible(ctx: TurnContext, season_id: int, text: str) -> bool:
@@ -48,14 +47,6 @@ def handle_bible(ctx: TurnContext, season_id: int, text: str) -> bool:
     if arc is not None and (change.voice or change.vocabulary or change.donts):
         tone = "\n" + bible_service.check_arc(arc, bible, ctx.app.brain).lines()[-1]
     say(ctx, f"Show bible updated (v{version}).\n{bible_service.bible_text(bible, version)}{note}{tone}")
-    return True
-
-
-def handle_ledger(ctx: TurnContext, season_id: int, text: str) -> bool:
-    """"continuity" / "ledger" / "open threads": the continuity ledger of the current arc."""
-    if not any(word in text.lower() for word in LEDGER_WORDS) or len(text.split()) > 8:
-        return False
-    show_ledger(ctx, season_id)
     return True
 
 
