@@ -2,11 +2,14 @@
 
 A season is built in the database (no renders run); its final-render estimate is posted by the use case into the
 emulator's thread; then people click: a bystander is told privately why not, an approver's click records the
-decision, turns the card into its answer (no buttons left), says so in the thread and queues the final renders.
+decision, turns the card into its answer (no buttons left), says so in the thread and queues the final renders; Cancel
+records the cancellation and queues nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,7 +32,24 @@ from tests.fakes.veo_server import FakeVeo
 pytestmark = [pytest.mark.xdist_group("e2e")]
 
 
-def test_approve_spend_button_is_for_approvers_and_queues_the_final_renders(tmp_path: Path) -> None:
+@dataclass
+class Gate:
+    """A season whose final-render estimate card is in the emulator's thread; `queued` collects enqueued renders."""
+
+    stack: LocalStack
+    thread_ts: str
+    card_ts: str
+    queued: list[int]
+
+    def estimate(self) -> tuple[str, str | None]:
+        with self.stack.runtime.context.store.session() as session:
+            row = session.scalar(select(SpendEstimate))
+            assert row is not None
+            return row.status, row.decided_by
+
+
+@pytest.fixture
+def gate(tmp_path: Path) -> Iterator[Gate]:
     settings = Settings(CLIFFHANGER_HOME=tmp_path / "home", CLIFFHANGER_OUTBOX=tmp_path / "outbox",
                         DATABASE_URL=None, GOOGLE_API_KEY=None, REDIS_URL=None)
     with FakeVeo(size=(288, 512)) as fake, LocalStack(settings, immediate_queue=True) as stack:
@@ -53,22 +73,35 @@ def test_approve_spend_button_is_for_approvers_and_queues_the_final_renders(tmp_
         spend_app.ask_final(app, season_id=built.season_id, actor=MARKETER_ID)
         card = next(m for m in stack.emulator.messages(DRAMA_CHANNEL_ID, root) if "spend_approve" in str(m))
         assert "Approve spend" in str(card["blocks"]) and "Final render" in str(card["blocks"])
+        yield Gate(stack, root, card["ts"], queued)
 
-        stack.sender.block_action(OTHER_ID, "spend_approve", None, DRAMA_CHANNEL_ID, card["ts"])
-        stack.emulator.wait_for_call("chat.postEphemeral", lambda c: c.params.get("user") == OTHER_ID
-                                     and "approvers" in c.params["text"], 30)
-        wait_until_idle(stack)
-        with app.store.session() as session:
-            assert session.scalar(select(SpendEstimate.status)) == spend.PENDING and queued == []
 
-        stack.sender.block_action(APPROVER_ID, "spend_approve", None, DRAMA_CHANNEL_ID, card["ts"])
-        said = stack.emulator.wait_for(lambda m: "rendering the final cut of Ep 1–2" in str(m.get("text", "")),
-                                       30, channel=DRAMA_CHANNEL_ID, thread_ts=root)
-        assert f"<@{APPROVER_ID}>" in said["text"]
-        updated = stack.emulator.message(DRAMA_CHANNEL_ID, card["ts"])
-        assert updated is not None and "spend_approve" not in str(updated["blocks"])
-        assert "Approved by" in str(updated["blocks"])
-        with app.store.session() as session:
-            estimate = session.scalar(select(SpendEstimate))
-            assert estimate is not None and (estimate.status, estimate.decided_by) == (spend.APPROVED, APPROVER_ID)
-        assert len(queued) == 2
+def test_approve_spend_button_is_for_approvers_and_queues_the_final_renders(gate: Gate) -> None:
+    stack = gate.stack
+    stack.sender.block_action(OTHER_ID, "spend_approve", None, DRAMA_CHANNEL_ID, gate.card_ts)
+    stack.emulator.wait_for_call("chat.postEphemeral", lambda c: c.params.get("user") == OTHER_ID
+                                 and "approvers" in c.params["text"], 30)
+    wait_until_idle(stack)
+    assert gate.estimate() == (spend.PENDING, None) and gate.queued == []
+
+    stack.sender.block_action(APPROVER_ID, "spend_approve", None, DRAMA_CHANNEL_ID, gate.card_ts)
+    said = stack.emulator.wait_for(lambda m: "rendering the final cut of Ep 1–2" in str(m.get("text", "")),
+                                   30, channel=DRAMA_CHANNEL_ID, thread_ts=gate.thread_ts)
+    assert f"<@{APPROVER_ID}>" in said["text"]
+    updated = stack.emulator.message(DRAMA_CHANNEL_ID, gate.card_ts)
+    assert updated is not None and "spend_approve" not in str(updated["blocks"])
+    assert "Approved by" in str(updated["blocks"])
+    assert gate.estimate() == (spend.APPROVED, APPROVER_ID)
+    assert len(gate.queued) == 2
+
+
+def test_cancel_button_records_the_cancellation_and_queues_nothing(gate: Gate) -> None:
+    stack = gate.stack
+    stack.sender.block_action(APPROVER_ID, "spend_cancel", None, DRAMA_CHANNEL_ID, gate.card_ts)
+    said = stack.emulator.wait_for(lambda m: "cancelled the spend" in str(m.get("text", "")),
+                                   30, channel=DRAMA_CHANNEL_ID, thread_ts=gate.thread_ts)
+    assert f"<@{APPROVER_ID}>" in said["text"]
+    updated = stack.emulator.message(DRAMA_CHANNEL_ID, gate.card_ts)
+    assert updated is not None and "spend_cancel" not in str(updated["blocks"])
+    wait_until_idle(stack)
+    assert gate.estimate() == (spend.CANCELLED, APPROVER_ID) and gate.queued == []
