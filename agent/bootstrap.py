@@ -165,17 +165,14 @@ def make_video_backend(settings: Settings, brain: Brain, store: Store) -> VideoB
 def plan_drama(request: RenderRequest, writer: StoryboardWriter | None, painter: LocationPainter) -> None:
     """Lock every location of the request (the renderer's backdrop size, so a drawn plate is pixel-for-pixel the
     set it would have painted) and, with a writer and no stored storyboard, have the shot list written."""
-    from agent.brain.storyboard import LOCATION_NAMES, choose_locations
-    from agent.domain import LocationLock
+    from agent.brain.storyboard import episode_texts, locations_for
     from tools.render.animatic import END_S
     from tools.render.camera import margin_for
     from tools.render.cast import lead_key
     from tools.render.scenes import lock_locations
 
     if not request.locations:  # the same places the renderer would choose from the script
-        s = request.script
-        texts = [s.cold_open, s.beat, s.cliffhanger, *(ln.text for ln in s.lines)]
-        request.locations = [LocationLock(key=k.value, kind=k, name=LOCATION_NAMES[k]) for k in choose_locations(texts)]
+        request.locations = locations_for(episode_texts(request.script))
     margin = margin_for(request.width)
     size = (request.width + 2 * margin, request.height + 2 * margin)
     request.locations = lock_locations(request.locations, request.look, size, painter)

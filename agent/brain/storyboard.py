@@ -304,10 +304,19 @@ def storyboard_of(script_json: dict) -> Storyboard | None:
     return Storyboard.model_validate(raw) if raw else None
 
 
+def episode_texts(episode: EpisodeScript) -> list[str]:
+    """The words of an episode that name its places: cold open, beat, cliffhanger and every line."""
+    return [episode.cold_open, episode.beat, episode.cliffhanger, *(ln.text for ln in episode.lines)]
+
+
+def locations_for(texts: list[str]) -> list[LocationLock]:
+    """The 2–5 locations these words suggest, as (not yet locked) location locks."""
+    return [LocationLock(key=k.value, kind=k, name=LOCATION_NAMES[k]) for k in choose_locations(texts)]
+
+
 def season_locations(arc: Arc) -> list[LocationLock]:
     """The season's 2–5 locations, chosen once from the whole arc's text (the same places in every episode)."""
-    texts = [t for ep in arc.episodes for t in (ep.cold_open, ep.beat, ep.cliffhanger, *(ln.text for ln in ep.lines))]
-    return [LocationLock(key=k.value, kind=k, name=LOCATION_NAMES[k]) for k in choose_locations(texts)]
+    return locations_for([t for ep in arc.episodes for t in episode_texts(ep)])
 
 
 def drama_fields(brief: dict | None, arc: dict | None, script_json: dict) -> dict:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from agent.brain.storyboard import choose_locations, is_narrator, write_storyboard
+from agent.brain.storyboard import episode_texts, is_narrator, locations_for, write_storyboard
 from agent.domain import LocationKind, Shot, ShotType, Storyboard
 from agent.ports import RenderOutput, RenderRequest, Voice
 from tools.render.camera import margin_for, view_at
@@ -107,14 +107,9 @@ class AnimaticRenderer:
         """The request's storyboard, or the offline writer's for this script (same inputs → same shots)."""
         if request.storyboard is not None:
             return request.storyboard
-        keys = [loc.key for loc in request.locations] or [k.value for k in choose_locations(self._texts(request))]
+        keys = [loc.key for loc in request.locations or locations_for(episode_texts(request.script))]
         length = request.episode_length_s - END_S if request.episode_length_s else None
         return write_storyboard(request.script, lead_key(request), keys, length)
-
-    @staticmethod
-    def _texts(request: RenderRequest) -> list[str]:
-        s = request.script
-        return [s.cold_open, s.beat, s.cliffhanger, *(ln.text for ln in s.lines)]
 
     def timeline(self, request: RenderRequest, board: Storyboard, tmp: Path) -> list[TimedShot]:
         """Shots placed in time; each line voiced (or timed at reading pace) and cut on its boundaries."""
