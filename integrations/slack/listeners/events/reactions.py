@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import App
-from sqlalchemy import select
 
 from agent.app.votes import record_reaction
-from agent.store.models import ReviewMessage
+from agent.services.review import review_message_for
 from integrations.slack.busy import retry_when_busy
 from integrations.slack.deps import SlackDeps
 from integrations.slack.listeners.middleware import first_delivery
@@ -37,9 +36,8 @@ def register(app: App, deps: SlackDeps) -> None:
         if not channel or not ts:
             return None
         with deps.app.store.session() as session:  # a read: works while another connection holds the write lock
-            thread_ts = session.scalar(select(ReviewMessage.thread_ts).where(
-                ReviewMessage.channel_id == channel, ReviewMessage.message_ts == ts).limit(1))
-        return channel, thread_ts or ts
+            card = review_message_for(session, channel, ts)
+            return channel, (card.thread_ts if card is not None else None) or ts
 
     @app.event("reaction_added")
     @retry_when_busy(deps.app.store, card_thread)
