@@ -31,7 +31,6 @@ SEP = r"\s*(?::|=|—|–|\s-\s|\bis\b|\bare\b|\bwould\s+be\b)\s*"
 NAME_WORD = r"[A-ZÀ-ÖØ-Þ0-9][\w'’&.+-]*"
 # A capitalised name of up to five words, joined by spaces, "&", "and" is excluded on purpose ("Aster and we …").
 NAME = rf"{NAME_WORD}(?:\s+(?:&\s+)?{NAME_WORD}){{0,4}}|[\w][\w'’+-]*(?:\s*&\s*[\w'’+-]+)?"
-LOWER_NAME = r"[\w][\w'’&+.-]*(?:\s+(?:&\s+)?[\w][\w'’&+.-]*){0,3}?"
 END = (r"(?=\s*(?:[,.;!?()\n]|$|\s[-—–]\s|\s(?:and|but|so|who|which|that)\s+(?:we|i|our|they|it|the)\b|\s(?:here|wants?|"
        r"would|is|are|has|needs?|launch(?:es|ing)?)\b))")
 PRODUCT_END = (r"(?=\s*(?:[,;!?()\n]|\.(?:\s|$)|$|\s[-—–]\s|\s(?:for|to|aimed|targeting|targeted|audience|and\s+we|"
