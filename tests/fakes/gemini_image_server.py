@@ -32,6 +32,8 @@ from typing import Any, Self
 
 from PIL import Image, ImageDraw
 
+from tests.fakes.gemini_server import read_json, send
+
 DEVELOPER = re.compile(r"^/(?:v1beta|v1|v1alpha)/models/(?P<model>[^:/]+):generateContent$")
 VERTEX = re.compile(r"^/(?:v1beta1|v1)/projects/(?P<project>[^/]+)/locations/(?P<location>[^/]+)/publishers/google/"
                     r"models/(?P<model>[^:/]+):generateContent$")
@@ -222,38 +224,28 @@ class FakeGeminiImages:
 
             def _handle(self, method: str) -> None:
                 path = self.path.partition("?")[0]
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                try:
-                    body = json.loads(raw) if raw else {}
-                except json.JSONDecodeError:
-                    self._send(*google_error(400, "invalid JSON", "INVALID_ARGUMENT"))
+                body = read_json(self)
+                if body is None:
+                    send(self, *google_error(400, "invalid JSON", "INVALID_ARGUMENT"))
                     return
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 request = Recorded(method, path, headers, body)
                 with fake._lock:
                     fake.requests.append(request)
                 if not fake.authorised(path, headers):
-                    self._send(*google_error(401, "Request had invalid authentication credentials.",
+                    send(self, *google_error(401, "Request had invalid authentication credentials.",
                                              "UNAUTHENTICATED"))
                     return
                 answer = fake.route(method, path, request)
                 if answer is None:
                     answer = google_error(404, f"no route {path}", "NOT_FOUND")
-                self._send(*answer)
+                send(self, *answer)
 
             def do_POST(self) -> None:
                 self._handle("POST")
 
             def do_GET(self) -> None:
                 self._handle("GET")
-
-            def _send(self, status: int, data: bytes, content_type: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
 
         return Handler
 

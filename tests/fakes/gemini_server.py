@@ -232,15 +232,12 @@ class FakeGemini:
             def do_POST(self) -> None:
                 """Route generateContent / streamGenerateContent; 404 anything else."""
                 path, _, query = self.path.partition("?")
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
+                body = read_json(self)
                 match = PATH.match(path)
                 if not match:
                     self._send(404, {"error": {"code": 404, "message": f"no route {path}", "status": "NOT_FOUND"}})
                     return
-                try:
-                    body = json.loads(raw or b"{}")
-                except json.JSONDecodeError:
+                if body is None:
                     self._send(400, {"error": {"code": 400, "message": "invalid JSON", "status": "INVALID_ARGUMENT"}})
                     return
                 request = RecordedRequest(version=match["version"], model=match["model"], method=match["method"],
@@ -248,27 +245,34 @@ class FakeGemini:
                                           body=body)
                 reply = fake._next(request)
                 if reply.status == 200 and match["method"] == "streamGenerateContent":
-                    self._send_sse(reply.body())
+                    send(self, 200, f"data: {json.dumps(reply.body())}\r\n\r\n".encode(), "text/event-stream")
                 else:
                     self._send(reply.status, reply.body())
 
             def _send(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=UTF-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _send_sse(self, payload: dict[str, Any]) -> None:
-                data = f"data: {json.dumps(payload)}\r\n\r\n".encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send(self, status, json.dumps(payload).encode(), "application/json; charset=UTF-8")
 
         return Handler
+
+
+def read_json(handler: BaseHTTPRequestHandler) -> Any | None:
+    """The request's JSON body ({} when empty), or None when it is not JSON. Always reads the whole body, so a
+    keep-alive connection stays in step whatever the answer. Shared by the Gemini stand-ins."""
+    length = int(handler.headers.get("Content-Length") or 0)
+    raw = handler.rfile.read(length) if length else b""
+    try:
+        return json.loads(raw) if raw else {}
+    except json.JSONDecodeError:
+        return None
+
+
+def send(handler: BaseHTTPRequestHandler, status: int, data: bytes, content_type: str) -> None:
+    """Write one complete HTTP/1.1 response (status, type, length, body)."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
 
 
 def tone_pcm(seconds: float, rate: int = 24000, frequency: float = 220.0, amplitude: float = 0.3) -> bytes:
