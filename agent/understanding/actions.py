@@ -193,7 +193,8 @@ class Greeting(Action):
 
 
 class Passthrough(Action):
-    """A request the stage's existing handler reads itself (continuity, persona pool, questions, renders, …)."""
+    """A kind the stage does not take (`label` names it) or a classifier label with no action of its own: the
+    dispatcher runs the shared handler when there is one, else says why not (never offered to a model as a tool)."""
 
     kind: Literal["passthrough"] = "passthrough"
     label: str = ""

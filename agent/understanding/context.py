@@ -1,7 +1,7 @@
 """What an understander may know beyond the message itself: the stage, the season's facts and recent exchanges.
 
-Both understanders take it (`MessageContext`) (the offline one reads names and episode counts from it; the Gemini tool-calling agent
-starts its message list from `history`, trimmed). The graph keeps `history` in the season's state, capped, so a
+Both understanders take it (`MessageContext`): the offline one reads only the episode count from it, the Gemini
+tool-calling agent starts its message list from `history`, trimmed, and reads the `facts` through a tool. The graph keeps `history` in the season's state, capped, so a
 restarted process continues the conversation where it was.
 """
 
