@@ -1,8 +1,8 @@
 """What an understander may know beyond the message itself: the stage, the season's facts and recent exchanges.
 
 Both understanders take it (`MessageContext`): the offline one reads only the episode count from it, the Gemini
-tool-calling agent starts its message list from `history`, trimmed, and reads the `facts` through a tool. The graph keeps `history` in the season's state, capped, so a
-restarted process continues the conversation where it was.
+tool-calling agent starts its message list from `history`, trimmed, and reads the `facts` through a tool. The graph
+keeps `history` in the season's state, capped, so a restarted process continues the conversation where it was.
 """
 
 from __future__ import annotations
