@@ -52,10 +52,9 @@ def _attempt(store: Store, work: Callable[[], None]) -> None:
             raise
 
 
-def run_in_turn(store: Store, work: Callable[[], None], seconds: float | None = None) -> None:
-    """Run `work`, retrying busy errors with backoff for up to `seconds` (default IN_TURN_SECONDS)."""
-    budget = IN_TURN_SECONDS if seconds is None else seconds
-    for attempt in Retrying(retry=retry_if_exception(is_database_busy), stop=stop_after_delay(budget),
+def run_in_turn(store: Store, work: Callable[[], None]) -> None:
+    """Run `work`, retrying busy errors with backoff for up to IN_TURN_SECONDS (read per call: tests shorten it)."""
+    for attempt in Retrying(retry=retry_if_exception(is_database_busy), stop=stop_after_delay(IN_TURN_SECONDS),
                             wait=wait_exponential(multiplier=0.1, max=4), reraise=True):
         with attempt:
             _attempt(store, work)
