@@ -75,20 +75,21 @@ class GeminiClient:
         """
         runnable = self.llm.with_structured_output(schema, method="json_schema", include_raw=True)
         messages: list[BaseMessage] = [HumanMessage(content=prompt)]
-        raw = _text_of(self._invoke(runnable, messages).get("raw"))
+        raw = _text_of(self.invoke(runnable, messages).get("raw"))
         parsed, problem = _parse(raw, schema)
         if parsed is not None:
             return parsed
         log.warning("Gemini reply did not match %s (%s); asking once more", schema.__name__, problem)
         messages += [AIMessage(content=raw), HumanMessage(content=self.prompts.render("repair", error=problem))]
-        parsed, problem = _parse(_text_of(self._invoke(runnable, messages).get("raw")), schema)
+        parsed, problem = _parse(_text_of(self.invoke(runnable, messages).get("raw")), schema)
         if parsed is not None:
             return parsed
         raise BrainError(f"Gemini twice returned a {schema.__name__} I could not read ({problem}). "
                          "Try again, or rephrase the request.")
 
-    def _invoke(self, runnable: Any, messages: list[BaseMessage]) -> dict[str, Any]:
-        """Call with backoff on rate limits, server errors and dropped connections; classify the rest."""
+    def invoke(self, runnable: Any, messages: list[BaseMessage]) -> Any:
+        """Call with backoff on rate limits, server errors and dropped connections; classify the rest. Public: the
+        structured-output path and the understander's model node (a tools-bound model) both call through it."""
         from integrations.gemini.backoff import gemini_retrying
 
         def log_retry(state: RetryCallState) -> None:
@@ -99,7 +100,7 @@ class GeminiClient:
         retrying = gemini_retrying(attempts=self.attempts, backoff_s=self.backoff_s, sleep=self._sleep,
                                    retryable=lambda exc: self._classify(exc)[0], before_sleep=log_retry)
         try:
-            result: dict[str, Any] = retrying(runnable.invoke, messages)
+            result = retrying(runnable.invoke, messages)
         except Exception as exc:  # noqa: BLE001 - classified, never swallowed
             raise self._classify(exc)[1] from None  # `from None`: the chained SDK error carries request details
         return result

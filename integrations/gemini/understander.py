@@ -79,7 +79,7 @@ class GeminiUnderstander:
         messages = state["messages"]
         sent = window(messages)
         kept = {m.id for m in sent}
-        reply = self.client._invoke(self._model_for(state["stage"]), sent)  # retries, errors as BrainError
+        reply = self.client.invoke(self._model_for(state["stage"]), sent)  # retries, errors as BrainError
         dropped: list[BaseMessage] = [RemoveMessage(id=m.id) for m in messages if m.id not in kept and m.id]
         return {"messages": [*dropped, reply], "model_calls": state.get("model_calls", 0) + 1}
 
