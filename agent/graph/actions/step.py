@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.context import TurnContext
+from agent.graph.routing import STAGE_NODES
 from agent.understanding.actions import Action
-
-NODES = {"brief": "intake", "arc": "arc", "cast": "cast", "look": "look", "review": "review"}
 
 
 @dataclass
@@ -50,7 +49,7 @@ class Step:
     @property
     def node(self) -> str:
         """The graph node where this stage listens."""
-        return NODES.get(self.stage, self.stage)
+        return STAGE_NODES.get(self.stage, self.stage)
 
 
 Handler = Callable[[Step, Action], Result]
