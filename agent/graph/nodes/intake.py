@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from agent.brain.briefparse import is_deferral
 from agent.context import TurnContext
 from agent.domain import Brief
+from agent.graph.actions.common import out_of_scope
 from agent.graph.actions.dispatch import dispatch
 from agent.graph.actions.reading import read_message
 from agent.graph.actions.step import Result, Step, from_command
@@ -75,7 +76,7 @@ def refuse(step: Step, action: Action) -> Result:
     """Out of scope: alone, the intake answers it (the reason, then what the brief still needs); beside a brief,
     it is named as not done."""
     if any(a.kind in BRIEF_KINDS for a in step.scratch["actions"]):
-        return Result(refused=getattr(action, "reason", "") or "that is not something I can do here")
+        return out_of_scope(step, action)
     return take_brief(step, action)
 
 
