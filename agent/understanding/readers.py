@@ -60,7 +60,7 @@ def render_reading(clause: str) -> Render | None:
     return Render(clause=clause, what="again") if RENDER_AGAIN.search(clause) else None
 
 
-def _off_script(clause: str, stage: str) -> Action | None:
+def _off_script(clause: str) -> Action | None:
     """Bible, approvers, audit, figures, renders, history, continuity, the pool — any stage, in the old order."""
     from agent.app.approvers import is_rule_change
     from agent.brain.biblecmd import parse_bible_change
@@ -96,7 +96,7 @@ def fixed_reading(clause: str, stage: str, render_only: bool = False) -> Action 
     from agent.brain.router import route
     from agent.ports import Intent
 
-    if (found := _off_script(clause, stage)) is not None:
+    if (found := _off_script(clause)) is not None:
         return found
     routed = route(clause, stage)
     simple = {Intent.STATUS: Status, Intent.HELP: Help, Intent.WHO_APPROVES: ChangeApprovers,
