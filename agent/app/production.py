@@ -17,8 +17,6 @@ from agent.services.seasons import audit
 from agent.store.models import ReviewMessage, Season
 
 log = logging.getLogger(__name__)
-CANCEL_RENDERS = re.compile(r"\b(cancel|stop)\s+(the\s+)?(render(s|ing)?|batch)\b", re.IGNORECASE)
-RENDER_AGAIN = re.compile(r"\b(render|re-?render)\s+(it\s+|them\s+)?again\b", re.IGNORECASE)
 POST_AGAIN = re.compile(r"\b(?:re-?post|post|upload)\s+(?:ep(?:isode)?\.?\s*)#?(\d{1,2})\s+again\b|"
                         r"\bre-?post\s+(?:ep(?:isode)?\.?\s*)#?(\d{1,2})\b", re.IGNORECASE)
 
