@@ -49,7 +49,7 @@ def _cards(stack: LocalStack, season_id: int) -> dict[int, tuple[int, str]]:
         return found
 
 
-def _wait_cards(stack: LocalStack, season_id: int, want: int, console: Console, timeout: float,
+def wait_for_new_cards(stack: LocalStack, season_id: int, want: int, console: Console, timeout: float,
                 exclude: set[int] | None = None) -> dict[int, tuple[int, str]]:
     """Wait until `want` episodes have a posted card (excluding render ids in `exclude`), printing progress."""
     deadline = time.monotonic() + timeout
@@ -105,7 +105,7 @@ def run_demo(out_dir: Path, episodes: int = 8, seconds: int = 40, console: Conso
         with store.session() as session:
             season_id = session.scalar(select(Season.id).where(Season.thread_ts == marketer.thread_ts))
         assert season_id is not None
-        cards = _wait_cards(stack, season_id, episodes, console, timeout=60 * episodes)
+        cards = wait_for_new_cards(stack, season_id, episodes, console, timeout=60 * episodes)
 
         console.print("[bold]4. Review in the thread[/]")
         _render_id, first_ts = cards[1]
@@ -122,7 +122,7 @@ def run_demo(out_dir: Path, episodes: int = 8, seconds: int = 40, console: Conso
             else:
                 send.reaction_added(APPROVER_ID, "+1::skin-tone-3" if number % 2 else "+1", DRAMA_CHANNEL_ID, ts)
         old_render = cards[REVISED_EPISODE][0]
-        recut = _wait_cards(stack, season_id, 1, console, timeout=180, exclude={rid for rid, _ in cards.values()})
+        recut = wait_for_new_cards(stack, season_id, 1, console, timeout=180, exclude={rid for rid, _ in cards.values()})
         send.reaction_added(APPROVER_ID, "+1", DRAMA_CHANNEL_ID, recut[REVISED_EPISODE][1])
         console.print(f"  Ep {REVISED_EPISODE} v2 posted (render {old_render} superseded) and approved")
         marketer.wait_for_bot("episodes are approved", after=first_ts, timeout=60)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from integrations.demo.local_stack import LocalStack
-from integrations.demo.season import _wait_cards
+from integrations.demo.season import wait_for_new_cards
 
 
 def wait_for_cards(stack: LocalStack, season_id: int, want: int, timeout: float,
@@ -13,7 +13,7 @@ def wait_for_cards(stack: LocalStack, season_id: int, want: int, timeout: float,
     """Episode number → (render id, card ts) once `want` cards are posted."""
     from rich.console import Console
 
-    return _wait_cards(stack, season_id, want, Console(quiet=True), timeout, exclude)
+    return wait_for_new_cards(stack, season_id, want, Console(quiet=True), timeout, exclude)
 
 
 def listeners_idle(stack: LocalStack) -> bool:
